@@ -1,0 +1,69 @@
+// Embind registrations only: names change to camelCase here and nowhere else.
+//
+// The page has one tracker, so the bindings keep it and expose free
+// functions: embind's class_ machinery (handles, ownership, casts) would add
+// ~3 KB of JS glue to every page for a single long-lived object.
+#include <emscripten/bind.h>
+
+#include <memory>
+
+#include "microtrack/retry.hpp"
+#include "microtrack/tracker.hpp"
+
+using microtrack::Batch;
+using microtrack::SendTrigger;
+using microtrack::Tracker;
+
+namespace {
+
+std::unique_ptr<Tracker> tracker;
+
+// Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
+void start(const std::string& config_json, const std::string& environment_json, const std::string& stored_state,
+           double seed_high, double seed_low, double now_ms) {
+  auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
+  tracker = std::make_unique<Tracker>(config_json, environment_json, stored_state, seed, now_ms);
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(microtrack) {
+  using emscripten::function;
+  using emscripten::optional_override;
+
+  emscripten::value_object<Batch>("Batch")
+      .field("id", &Batch::id)
+      .field("body", &Batch::body)
+      .field("count", &Batch::event_count);
+
+  function("start", &start);
+  function("active", optional_override([] { return tracker->active(); }));
+  function("wants", optional_override([](const std::string& signal) { return tracker->wants(signal); }));
+  function("debug", optional_override([] { return tracker->debug(); }));
+  function("takeMessages", optional_override([] { return tracker->take_messages(); }));
+  function("pageView", optional_override([](const std::string& url, const std::string& title,
+                                             const std::string& referrer, const std::string& properties,
+                                             bool automatic, double now_ms) {
+             return tracker->page_view(url, title, referrer, properties, automatic, now_ms);
+           }));
+  function("track", optional_override([](const std::string& name, const std::string& properties, double now_ms) {
+             return tracker->track(name, properties, now_ms);
+           }));
+  function("identify", optional_override([](const std::string& user_id, const std::string& traits, double now_ms) {
+             return tracker->identify(user_id, traits, now_ms);
+           }));
+  function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
+             return tracker->on_scroll(top_px, viewport_px, document_px, now_ms);
+           }));
+  function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
+  function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
+  function("nextBatch", optional_override([](double now_ms, int trigger) {
+             return tracker->next_batch(now_ms, static_cast<SendTrigger>(trigger));
+           }));
+  function("onSendResult", optional_override([](double batch_id, int status, const std::string& retry_after,
+                                                 double now_ms) {
+             tracker->on_send_result(batch_id, status, microtrack::parse_retry_after_ms(retry_after, now_ms), now_ms);
+           }));
+  function("nextWakeMs", optional_override([] { return tracker->next_wake_ms(); }));
+  function("snapshot", optional_override([] { return tracker->snapshot(); }));
+}

@@ -1,0 +1,32 @@
+// Shared by every adapter: console output and the guard that keeps
+// exceptions out of the host page.
+const log = (level, message) => {
+  try {
+    console[level]('microtrack: ' + message);
+  } catch (ignored) {}
+};
+
+const errorText = (e) => (e && e.message) || String(e);
+
+// Wraps a callback so that nothing it throws reaches the page.
+const guard = (fn) => function (...args) {
+  try {
+    return fn.apply(this, args);
+  } catch (e) {
+    log('error', 'internal error: ' + errorText(e));
+  }
+};
+
+const now = () => Date.now();
+
+// JSON text for the core ('' for none), or null (with an error) when the
+// value cannot be written (a cycle, a BigInt).
+const toJson = (value, what) => {
+  if (value == null) return '';
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    log('error', what + ' must be JSON-serialisable (' + errorText(e) + '); ignoring the call.');
+    return null;
+  }
+};

@@ -1,0 +1,91 @@
+// Runs the core's delivery decisions: one timer for the core's next wake-up,
+// one request in flight, results reported back. Holds the SDK's shared state.
+const TRIGGER_AUTO = 0;
+const TRIGGER_FLUSH = 1;
+const TRIGGER_UNLOAD = 2;
+const IDLE = Promise.resolve(true);
+
+let core = null;      // the WebAssembly core's API, once its tracker started
+let collectorUrl = '';
+const listeners = [];
+let wakeTimer = 0;
+let wakeAt = -1;
+let sending = null;   // the promise of the request in flight
+let persistQueued = false;
+
+const printCoreMessages = () => {
+  for (const m of JSON.parse(core.takeMessages())) log(m.level, m.message);
+};
+
+// After every core call that may have queued events or changed state.
+const afterCoreCall = (acceptedJson) => {
+  printCoreMessages();
+  if (acceptedJson && acceptedJson !== '[]' && (listeners.length || core.debug()))
+    for (const event of JSON.parse(acceptedJson)) {
+      if (core.debug()) log('info', 'event ' + JSON.stringify(event));
+      for (const fn of listeners.slice()) guard(fn)(event);
+    }
+  if (!persistQueued) {
+    persistQueued = true;
+    queueMicrotask(guard(persistNow));
+  }
+  schedule();
+};
+
+const persistNow = () => {
+  persistQueued = false;
+  storageSet(core.snapshot());
+};
+
+const schedule = () => {
+  const at = core.nextWakeMs();
+  if (at === wakeAt) return;
+  clearTimeout(wakeTimer);
+  wakeAt = at;
+  if (at >= 0)
+    wakeTimer = setTimeout(guard(() => {
+      wakeAt = -1;
+      send(TRIGGER_AUTO);
+    }), Math.max(0, at - now()));
+};
+
+// Sends the batch the core hands out for `trigger`; resolves true when it
+// was delivered, false when not; IDLE when there was nothing to send.
+const send = (trigger) => {
+  const batch = core.nextBatch(now(), trigger);
+  if (!batch.id) {
+    schedule();
+    return IDLE;
+  }
+  if (core.debug()) log('info', 'sending ' + batch.count + ' event(s)');
+  return sending = postBatch(collectorUrl, batch.body).then((result) => {
+    sending = null;
+    guard(() => {
+      core.onSendResult(batch.id, result.status, result.retryAfter, now());
+      if (core.debug()) log('info', 'the collector answered ' + result.status);
+      afterCoreCall('');
+    })();
+    return result.status >= 200 && result.status < 300;
+  });
+};
+
+// flush(): settles when the queue is empty or an attempt failed.
+const flushQueue = () => (sending || IDLE).then((delivered) => {
+  if (!delivered) return;
+  const attempt = send(TRIGGER_FLUSH);
+  if (attempt !== IDLE) return attempt.then((ok) => ok && flushQueue());
+});
+
+// The page is being hidden or unloaded: hand what is not yet in flight to
+// sendBeacon, which outlives the page, and store what could not go.
+const drainForUnload = () => {
+  let batch;
+  while ((batch = core.nextBatch(now(), TRIGGER_UNLOAD)).id) {
+    const queued = beaconBatch(collectorUrl, batch.body);
+    // 202: the browser took it and will deliver it; 0: try again later.
+    core.onSendResult(batch.id, queued ? 202 : 0, '', now());
+    if (!queued) break;
+  }
+  printCoreMessages();
+  persistNow();
+};

@@ -1,0 +1,16 @@
+// Scroll depth: reads three numbers per animation frame; the core decides
+// which thresholds they reach.
+const enableScroll = () => {
+  let framePending = false;
+  const sample = guard(() => {
+    framePending = false;
+    const root = document.documentElement;
+    const documentHeight = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0);
+    afterCoreCall(core.onScroll(scrollY, innerHeight, documentHeight, now()));
+  });
+  addEventListener('scroll', () => {
+    if (!framePending) requestAnimationFrame(sample);
+    framePending = true;
+  }, { passive: true, capture: true });
+  sample();
+};

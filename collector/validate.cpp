@@ -1,0 +1,64 @@
+#include "validate.hpp"
+
+#include "iso_time.hpp"
+
+namespace microtrack::collector {
+namespace {
+
+using nlohmann::json;
+
+bool is_non_empty_string(const json& event, const char* key) {
+  const auto it = event.find(key);
+  return it != event.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+}
+
+// Present and not of the wanted kind. A JSON null counts as present: the SDK
+// never sends one, so a null is a bug worth reporting.
+bool present_and_not(const json& event, const char* key, bool (json::*is_kind)() const noexcept) {
+  const auto it = event.find(key);
+  return it != event.end() && !((*it).*is_kind)();
+}
+
+// UTF-8 characters, not bytes: continuation bytes (10xxxxxx) are not counted.
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (const unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::optional<std::string> validate_event(const json& event) {
+  if (!event.is_object()) return "event must be a JSON object";
+
+  const auto type_it = event.find("type");
+  const std::string type = type_it != event.end() && type_it->is_string() ? type_it->get<std::string>() : "";
+  if (type != "page" && type != "track" && type != "identify")
+    return "type must be one of page, track, identify";
+
+  if (!is_non_empty_string(event, "messageId")) return "messageId must be a non-empty string";
+  if (utf8_length(event["messageId"].get_ref<const std::string&>()) > kMaxMessageIdChars)
+    return "messageId must be at most " + std::to_string(kMaxMessageIdChars) + " characters";
+
+  if (present_and_not(event, "anonymousId", &json::is_string)) return "anonymousId must be a string";
+  if (present_and_not(event, "userId", &json::is_string)) return "userId must be a string";
+  if (!is_non_empty_string(event, "anonymousId") && !is_non_empty_string(event, "userId"))
+    return "anonymousId or userId must be a non-empty string";
+
+  const auto ts = event.find("timestamp");
+  if (ts == event.end() || !ts->is_string() || !parse_iso8601_ms(ts->get_ref<const std::string&>()))
+    return "timestamp must be an ISO-8601 string with a zone, like 2026-11-27T10:00:00.123Z";
+
+  if (type == "track" && !is_non_empty_string(event, "event"))
+    return "track needs event, a non-empty string";
+  if (type == "page" && present_and_not(event, "name", &json::is_string)) return "name must be a string";
+  if (type == "identify" && !is_non_empty_string(event, "userId"))
+    return "identify needs userId, a non-empty string";
+
+  for (const char* key : {"properties", "traits", "context"})
+    if (present_and_not(event, key, &json::is_object)) return std::string(key) + " must be an object";
+
+  return std::nullopt;
+}
+
+}  // namespace microtrack::collector

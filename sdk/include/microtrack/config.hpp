@@ -1,0 +1,75 @@
+// The SDK configuration (CONTRACT §2): one struct with the defaults inside it,
+// checked once into diagnostics that the JS side prints.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace microtrack {
+
+struct Diagnostic {
+  enum class Level { Warning, Error };
+  Level level = Level::Error;
+  std::string key;      // the config key concerned ("" when none)
+  std::string message;  // complete sentence, without the "microtrack:" prefix
+};
+
+// "a b c" -> {"a", "b", "c"}: long default lists as one literal (an
+// initializer list of strings costs ~30 bytes of wasm per item).
+std::vector<std::string> words(std::string_view text);
+
+struct VisibilityRule {
+  std::string name;
+  std::string selector;
+  double threshold = 0.5;        // share of the element, 0..1
+  double min_visible_ms = 1000;  // continuous time at threshold
+};
+
+struct Config {
+  std::string collector;  // required: http(s) URL, or a path starting with '/'
+  std::string write_key;  // "" = none
+  double batch_size = 20;              // whole number 1..500: events per request
+  double flush_interval_ms = 5000;     // >= 250
+  double max_queue_size = 1000;        // whole number >= 1
+  bool persist = true;
+  bool auto_pageview = true;
+  bool scroll = true;
+  std::vector<double> scroll_thresholds{25, 50, 75, 90, 100};  // percent, ascending
+  bool video = true;
+  std::vector<double> video_milestones{10, 25, 50, 75, 90};    // percent, ascending
+  bool forms = true;
+  bool clicks = true;
+  bool clicks_outbound = true;
+  bool clicks_downloads = true;
+  std::vector<std::string> download_extensions = words(
+      "pdf epub mobi zip rar 7z doc docx xls xlsx ppt pptx csv txt rtf mp3 mp4 mov dmg exe msi apk");
+  std::vector<std::string> internal_domains;
+  std::vector<VisibilityRule> visibility;
+  bool engagement = true;
+  double idle_ms = 30000;
+  double heartbeat_ms = 0;  // 0 = no heartbeat
+  std::string goals_json = "[]";  // the `goals` list as given; goal rules read it
+  double session_timeout_ms = 1800000;
+  double sample_rate = 1;  // 0..1
+  bool respect_do_not_track = true;
+  bool require_consent = false;
+  std::vector<std::string> scrub_query_params = words("email token password auth key code");
+  bool debug = false;
+  std::string wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
+};
+
+struct ConfigResult {
+  Config config;
+  std::vector<Diagnostic> diagnostics;
+  bool ok = false;  // false without a valid collector: nothing is tracked
+};
+
+// Checks a config given as JSON text (JSON.stringify of what init received).
+// An unknown key gives a warning naming it; a value of the wrong type or out
+// of range gives an error naming the key and what was expected, and the
+// default (or the nearest bound) is used. Never fails on bad input.
+ConfigResult parse_config(std::string_view json_text);
+
+}  // namespace microtrack

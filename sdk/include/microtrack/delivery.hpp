@@ -1,0 +1,96 @@
+// The local event queue and the batching rules (CONTRACT §4 limits, §5):
+// when to send, what a request holds, what happens after each result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "microtrack/config.hpp"
+
+namespace microtrack {
+
+constexpr std::size_t kMaxEventBytes = 32 * 1024;        // larger events are dropped
+constexpr std::size_t kMaxBodyBytes = 500 * 1000;        // a fetch request body stays under
+constexpr std::size_t kMaxBeaconBodyBytes = 64 * 1000;   // a sendBeacon body stays under
+
+// A request for the JS transport to send. `id` 0 means "nothing to send".
+struct Batch {
+  double id = 0;          // a double so that it crosses into JS as a Number
+  std::string body;       // the §4 JSON body
+  int event_count = 0;
+};
+
+enum class SendTrigger {
+  Auto,    // a timer fired or an event was queued: send only if the rules say so
+  Flush,   // flush(): send what waits now, ignoring backoff
+  Unload,  // page hidden/unloading: beacon-sized batches of all that is not in flight
+};
+
+struct QueuedEvent {
+  double queued_at_ms = 0;
+  std::string json;   // the serialized event
+  double batch_id = 0;  // the batch it is in flight in, 0 = waiting
+};
+
+class Delivery {
+ public:
+  explicit Delivery(const Config& config);
+
+  // Queues a serialized event. Beyond max_queue_size the oldest queued
+  // events are dropped; returns how many were dropped by this call.
+  std::size_t enqueue(std::string event_json, double now_ms);
+
+  // The next batch to send at `now_ms` under `trigger`, or an empty Batch.
+  // The events it holds are "in flight" until on_send_result reports back.
+  // At most one Auto/Flush batch is in flight at a time; Unload batches
+  // may be taken while one is in flight, from the events not in flight.
+  Batch next_batch(double now_ms, SendTrigger trigger);
+
+  enum class ResultAction { Delivered, WillRetry, Split, Dropped, Unknown };
+  // Reports a send result: `status` is the HTTP status or 0 for a network
+  // error/timeout; `retry_after_ms` < 0 when the collector sent none.
+  ResultAction on_send_result(double batch_id, int status, double retry_after_ms, double now_ms,
+                              double jitter01);
+
+  // When the JS should next call next_batch(Auto): an absolute time in ms
+  // (may be <= now for "at once"), or -1 when nothing waits or an Auto batch
+  // is in flight (its result is the next thing to wait for).
+  double next_wake_ms() const;
+
+  std::size_t queued() const { return waiting_; }
+  std::size_t in_flight() const { return events_.size() - waiting_; }
+  std::size_t dropped_total() const { return dropped_total_; }
+
+  // Every unsent event, in flight or not, in arrival order: what a reload
+  // must still deliver. Events handed to a beacon are delivered.
+  const std::vector<QueuedEvent>& unsent() const { return events_; }
+  // Puts restored events back (before anything queued since).
+  void restore(std::vector<std::string> events_json, double now_ms);
+  // Forgets everything queued and in flight (consent withdrawn).
+  void clear();
+
+ private:
+  Batch take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes);
+  const QueuedEvent* first_waiting() const;
+  std::size_t drop_oldest_waiting();
+  // Ends a batch: its events are removed (delivered, dropped) or wait again.
+  std::size_t finish_batch(double batch_id, bool remove);
+
+  const Config& config_;
+  // Every unsent event in arrival order, waiting or in flight: a retried
+  // batch keeps its place without any re-sorting.
+  std::vector<QueuedEvent> events_;
+  std::size_t waiting_ = 0;
+  double next_batch_id_ = 1;
+  std::size_t dropped_total_ = 0;
+  std::size_t split_limit_ = 0;   // after a 413: events per request at most (0 = batch_size)
+  int attempt_ = 0;               // consecutive failed attempts
+  double retry_at_ms_ = -1;       // no Auto send before this
+  double auto_batch_id_ = 0;     // the Auto/Flush batch in flight, 0 = none
+};
+
+}  // namespace microtrack

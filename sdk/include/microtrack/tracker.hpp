@@ -1,0 +1,107 @@
+// The tracker: the one long-lived object the JS holds. It owns the config,
+// identity, session, campaign, the per-page detectors and the delivery queue.
+// Every call takes the time as an argument; nothing here reads a clock,
+// storage or the network.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "microtrack/config.hpp"
+#include "microtrack/delivery.hpp"
+#include "microtrack/json.hpp"
+#include "microtrack/random.hpp"
+#include "microtrack/scroll_depth.hpp"
+
+namespace microtrack {
+
+// What the browser says about itself, once, at start (JSON from the JS):
+// {"userAgent","locale","timezone","screenWidth","screenHeight",
+//  "doNotTrack": true when Global Privacy Control or Do Not Track is on}
+struct Environment {
+  std::string user_agent, locale, timezone;
+  double screen_width = 0, screen_height = 0;
+  bool do_not_track = false;
+};
+Environment parse_environment(std::string_view json_text);
+
+class Tracker {
+ public:
+  // `stored_state` is what snapshot() returned on an earlier page ("" if none
+  // or unreadable; a corrupt one is ignored with a warning).
+  Tracker(std::string_view config_json, std::string_view environment_json,
+          std::string_view stored_state, std::uint64_t seed, double now_ms);
+
+  // False when nothing is tracked: no valid collector, Do Not Track/GPC with
+  // respectDoNotTrack, or this visitor is sampled out.
+  bool active() const { return active_; }
+  // Whether the JS should attach the adapter for a signal: "scroll",
+  // "video", "forms", "clicks", "visibility", "engagement".
+  bool wants(std::string_view signal) const;
+  bool debug() const { return config_.debug; }
+  const Config& config() const { return config_; }
+
+  // Diagnostics since the last call, as a JSON array of
+  // {"level":"error"|"warn"|"info","message":"…"}; the JS prints each one
+  // with the "microtrack:" prefix.
+  std::string take_messages();
+
+  // --- Events. Each returns the events it accepted into the queue, as a
+  // JSON array text ("[]" when none), for on('event') listeners and debug.
+
+  // A new page view at `url`: per-page state resets. `automatic` views (at
+  // init, on SPA navigation) send a `page` event only when autoPageview is on.
+  std::string page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                        std::string_view properties_json, bool automatic, double now_ms);
+  std::string track(std::string_view name, std::string_view properties_json, double now_ms);
+  std::string identify(std::string_view user_id, std::string_view traits_json, double now_ms);
+  // A scroll sample in CSS px (see ScrollDepth).
+  std::string on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms);
+
+  // New anonymousId and session, forgets userId.
+  void reset(double now_ms);
+  // Grants or withdraws consent (only matters with requireConsent).
+  void consent(bool granted, double now_ms);
+
+  // --- Delivery (see Delivery).
+  Batch next_batch(double now_ms, SendTrigger trigger);
+  void on_send_result(double batch_id, int status, double retry_after_ms, double now_ms);
+  double next_wake_ms() const { return delivery_.next_wake_ms(); }
+
+  // State to keep in localStorage: ids, session, campaign and the unsent
+  // queue, as JSON. "" when nothing may be stored (persist off, or consent
+  // required and not given).
+  std::string snapshot() const;
+
+ private:
+  std::string accept(std::string event_json, double now_ms);
+  std::string build_event(std::string_view type, std::string_view name_key, std::string_view name,
+                          std::string_view payload_key, std::string_view payload_json,
+                          double now_ms);
+  void touch_session(double now_ms);
+  void rebuild_context();
+  void restore(std::string_view stored_state, double now_ms);
+  void message(std::string_view level, std::string text);
+
+  Config config_;
+  Environment env_;
+  Random random_;
+  Delivery delivery_;
+  ScrollDepth scroll_;
+  bool active_ = false;
+  bool consent_granted_ = false;
+  std::vector<std::string> held_;  // events waiting for consent (memory only)
+
+  std::string anonymous_id_, user_id_, session_id_;
+  double last_activity_ms_ = -1;
+  std::string campaign_json_;  // context.campaign of this session, "" for none
+
+  std::string page_url_, page_title_, page_referrer_;
+  std::string page_properties_members_;  // "url":…,"path":…, … of the current page
+  std::string context_json_;  // the §4 context, rebuilt when page/session change
+  std::string messages_;      // JSON array items, comma separated
+};
+
+}  // namespace microtrack

@@ -1,0 +1,34 @@
+// URL pieces the tracker needs: no DOM, no allocation-heavy parser.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace microtrack {
+
+struct UrlParts {
+  std::string scheme;    // "https" (lower case), "" for a relative URL
+  std::string host;      // "www.example.com" (lower case, no port)
+  std::string port;      // "8080" or ""
+  std::string path;      // "/pricing", "/" when empty on an absolute URL
+  std::string query;     // without '?'
+  std::string fragment;  // without '#'
+};
+
+UrlParts parse_url(std::string_view url);
+
+// The query string's parameters in order, names and values percent-decoded
+// ('+' as space).
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+// Removes every query parameter whose name matches one of `names`
+// (case-insensitive), from the query and from a fragment that looks like a
+// query (OAuth puts tokens there). Everything else is kept byte for byte.
+std::string scrub_url(std::string_view url, const std::vector<std::string>& names);
+
+// "?a=1&b=2" form of a (scrubbed) URL's query, "" when it has none.
+std::string search_of(std::string_view url);
+
+}  // namespace microtrack

@@ -1,0 +1,164 @@
+#include "microtrack/delivery.hpp"
+
+#include <algorithm>
+
+#include "microtrack/json.hpp"
+#include "microtrack/retry.hpp"
+#include "microtrack/time.hpp"
+
+namespace microtrack {
+
+Delivery::Delivery(const Config& config) : config_(config) {}
+
+std::size_t Delivery::drop_oldest_waiting() {
+  std::size_t dropped = 0;
+  for (auto it = events_.begin(); waiting_ > static_cast<std::size_t>(config_.max_queue_size) && it != events_.end();) {
+    if (it->batch_id == 0) {
+      it = events_.erase(it);
+      --waiting_;
+      ++dropped;
+    } else {
+      ++it;
+    }
+  }
+  dropped_total_ += dropped;
+  return dropped;
+}
+
+std::size_t Delivery::enqueue(std::string event_json, double now_ms) {
+  events_.push_back({now_ms, std::move(event_json), 0});
+  ++waiting_;
+  return drop_oldest_waiting();
+}
+
+const QueuedEvent* Delivery::first_waiting() const {
+  for (const auto& event : events_)
+    if (event.batch_id == 0) return &event;
+  return nullptr;
+}
+
+Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
+  const std::size_t limit = split_limit_ ? split_limit_ : static_cast<std::size_t>(config_.batch_size);
+  switch (trigger) {
+    case SendTrigger::Auto: {
+      double wake = next_wake_ms();
+      if (wake < 0 || wake > now_ms) return {};
+      break;
+    }
+    case SendTrigger::Flush:
+      if (auto_batch_id_) return {};
+      break;
+    case SendTrigger::Unload:
+      return take_batch(now_ms, limit, kMaxBeaconBodyBytes);
+  }
+  Batch batch = take_batch(now_ms, limit, kMaxBodyBytes);
+  auto_batch_id_ = batch.id;
+  return batch;
+}
+
+Batch Delivery::take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes) {
+  if (!waiting_) return {};
+  Batch batch;
+  batch.id = next_batch_id_++;
+  std::string tail = "],\"sentAt\":";
+  append_json_string(tail, iso8601_utc(now_ms));
+  if (!config_.write_key.empty()) {
+    tail += ",\"writeKey\":";
+    append_json_string(tail, config_.write_key);
+  }
+  tail += '}';
+
+  std::string& body = batch.body;
+  body = "{\"batch\":[";
+  std::size_t count = 0;
+  for (auto& event : events_) {
+    if (event.batch_id != 0) continue;
+    // Each event is at most kMaxEventBytes, so the first one always fits.
+    if (count == max_events || (count && body.size() + 1 + event.json.size() + tail.size() >= max_body_bytes))
+      break;
+    if (count++) body += ',';
+    body += event.json;
+    event.batch_id = batch.id;
+  }
+  body += tail;
+  waiting_ -= count;
+  batch.event_count = static_cast<int>(count);
+  return batch;
+}
+
+std::size_t Delivery::finish_batch(double batch_id, bool remove) {
+  std::size_t count = 0;
+  for (auto it = events_.begin(); it != events_.end();) {
+    if (it->batch_id != batch_id) {
+      ++it;
+      continue;
+    }
+    ++count;
+    if (remove) {
+      it = events_.erase(it);
+    } else {
+      it->batch_id = 0;
+      ++it;
+    }
+  }
+  if (!remove) waiting_ += count;
+  return count;
+}
+
+Delivery::ResultAction Delivery::on_send_result(double batch_id, int status, double retry_after_ms,
+                                                double now_ms, double jitter01) {
+  if (batch_id == auto_batch_id_) auto_batch_id_ = 0;
+  const auto count = static_cast<std::size_t>(std::count_if(
+      events_.begin(), events_.end(), [&](const QueuedEvent& e) { return e.batch_id == batch_id; }));
+  if (!count || batch_id == 0) return ResultAction::Unknown;
+  SendOutcome outcome = classify_status(status);
+  // A single event the collector finds too large: nothing left to split.
+  if (outcome == SendOutcome::Split && count == 1) outcome = SendOutcome::Drop;
+  finish_batch(batch_id, outcome != SendOutcome::Retry && outcome != SendOutcome::Split);
+
+  switch (outcome) {
+    case SendOutcome::Delivered:
+      attempt_ = 0;
+      retry_at_ms_ = -1;
+      if (split_limit_ && count >= split_limit_) split_limit_ = 0;  // fits again: back to normal
+      return ResultAction::Delivered;
+    case SendOutcome::Retry:
+      retry_at_ms_ = now_ms + retry_delay_ms(attempt_++, jitter01, retry_after_ms);
+      drop_oldest_waiting();
+      return ResultAction::WillRetry;
+    case SendOutcome::Split:
+      split_limit_ = count / 2;
+      return ResultAction::Split;
+    case SendOutcome::Drop:
+      break;
+  }
+  dropped_total_ += count;
+  return ResultAction::Dropped;
+}
+
+double Delivery::next_wake_ms() const {
+  const QueuedEvent* oldest = first_waiting();
+  if (!oldest || auto_batch_id_) return -1;  // a result in flight reschedules
+  double due = waiting_ >= static_cast<std::size_t>(config_.batch_size) ? oldest->queued_at_ms
+                                                                        : oldest->queued_at_ms + config_.flush_interval_ms;
+  return std::max(due, retry_at_ms_);
+}
+
+void Delivery::restore(std::vector<std::string> events_json, double now_ms) {
+  // Restored events are older than anything queued here: they go first.
+  std::vector<QueuedEvent> restored;
+  for (auto& json : events_json) restored.push_back({now_ms, std::move(json), 0});
+  events_.insert(events_.begin(), std::make_move_iterator(restored.begin()), std::make_move_iterator(restored.end()));
+  waiting_ += events_json.size();
+  drop_oldest_waiting();
+}
+
+void Delivery::clear() {
+  events_.clear();
+  waiting_ = 0;
+  auto_batch_id_ = 0;
+  attempt_ = 0;
+  retry_at_ms_ = -1;
+}
+
+}  // namespace microtrack

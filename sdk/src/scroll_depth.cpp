@@ -1,0 +1,25 @@
+#include "microtrack/scroll_depth.hpp"
+
+#include <algorithm>
+
+namespace microtrack {
+
+ScrollDepth::ScrollDepth(std::vector<double> thresholds_percent) : thresholds_(std::move(thresholds_percent)) {}
+
+std::vector<double> ScrollDepth::on_sample(double scroll_top_px, double viewport_px, double document_px) {
+  std::vector<double> reached;
+  if (document_px <= viewport_px || document_px <= 0) return reached;  // nothing to scroll
+  const double bottom_px = std::max(0.0, scroll_top_px) + viewport_px + 1;  // 1 px tolerance
+  const double percent = std::min(100.0, bottom_px * 100 / document_px);
+  max_percent_ = std::max(max_percent_, percent);
+  while (next_ < thresholds_.size() && bottom_px * 100 >= thresholds_[next_] * document_px)
+    reached.push_back(thresholds_[next_++]);
+  return reached;
+}
+
+void ScrollDepth::reset() {
+  next_ = 0;
+  max_percent_ = 0;
+}
+
+}  // namespace microtrack

@@ -1,0 +1,371 @@
+#include "microtrack/tracker.hpp"
+
+#include <cstdint>
+
+#include "microtrack/time.hpp"
+#include "microtrack/url.hpp"
+
+namespace microtrack {
+namespace {
+
+constexpr int kSnapshotVersion = 1;
+constexpr std::size_t kMaxNameLength = 200;
+
+// Query parameters that say which campaign brought the visitor, and the
+// name each gets in context.campaign (Segment's names for utm_*).
+const std::pair<const char*, const char*> kCampaignParams[] = {
+    {"utm_source", "source"}, {"utm_medium", "medium"}, {"utm_campaign", "name"},
+    {"utm_term", "term"},     {"utm_content", "content"}, {"utm_id", "id"},
+    {"gclid", "gclid"},       {"gbraid", "gbraid"},     {"wbraid", "wbraid"},
+    {"dclid", "dclid"},       {"fbclid", "fbclid"},     {"msclkid", "msclkid"},
+    {"ttclid", "ttclid"},     {"twclid", "twclid"},     {"li_fat_id", "li_fat_id"},
+    {"yclid", "yclid"},       {"mc_cid", "mc_cid"},     {"mc_eid", "mc_eid"},
+    {"_kx", "_kx"},
+};
+
+// The campaign a landing URL carries, as a JSON object's text ("" for none).
+std::string campaign_of(std::string_view url) {
+  std::string campaign;
+  for (const auto& [param, value] : parse_query(parse_url(url).query))
+    for (const auto& [known, name] : kCampaignParams)
+      if (param == known && !value.empty()) {
+        campaign += campaign.empty() ? '{' : ',';
+        append_json_string(campaign, name);
+        campaign += ':';
+        append_json_string(campaign, value);
+      }
+  return campaign.empty() ? campaign : campaign + '}';
+}
+
+// The members of caller-given properties (JSON.stringify of an object, or ""
+// for none) without the braces, so they can be spliced into an object.
+// False when the text is not an object.
+bool properties_members(std::string_view text, std::string_view& members) {
+  members = {};
+  if (text.empty()) return true;
+  JsonView view = JsonView::parse(text);
+  if (!view.is_object()) return false;
+  members = view.raw().substr(1, view.raw().size() - 2);
+  while (!members.empty() && (members.front() == ' ' || members.front() == '\n')) members.remove_prefix(1);
+  return true;
+}
+
+std::string object_of(std::string_view members) { return "{" + std::string(members) + "}"; }
+
+// FNV-1a: a stable hash so that sampling keeps or drops a visitor for good.
+double unit_hash(std::string_view text) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return static_cast<double>(hash >> 11) * 0x1.0p-53;
+}
+
+// std::to_string would bring printf into the wasm.
+std::string decimal(double value) {
+  std::string out;
+  append_json_number(out, value);
+  return out;
+}
+
+double number_or(JsonView value, double fallback) { return value.is_number() ? value.as_number() : fallback; }
+
+}  // namespace
+
+Environment parse_environment(std::string_view json_text) {
+  JsonView root = JsonView::parse(json_text);
+  Environment env;
+  env.user_agent = root.find("userAgent").as_string();
+  env.locale = root.find("locale").as_string();
+  env.timezone = root.find("timezone").as_string();
+  env.screen_width = number_or(root.find("screenWidth"), 0);
+  env.screen_height = number_or(root.find("screenHeight"), 0);
+  env.do_not_track = root.find("doNotTrack").as_bool();
+  return env;
+}
+
+Tracker::Tracker(std::string_view config_json, std::string_view environment_json,
+                 std::string_view stored_state, std::uint64_t seed, double now_ms)
+    : config_(), env_(parse_environment(environment_json)), random_(seed), delivery_(config_),
+      scroll_({}) {
+  ConfigResult checked = parse_config(config_json);
+  config_ = std::move(checked.config);
+  scroll_ = ScrollDepth(config_.scroll_thresholds);
+  for (const auto& d : checked.diagnostics)
+    message(d.level == Diagnostic::Level::Error ? "error" : "warn", d.message);
+  if (!checked.ok) return;
+
+  if (config_.respect_do_not_track && env_.do_not_track) {
+    if (config_.debug) message("info", "Global Privacy Control or Do Not Track is on; nothing is tracked.");
+    return;
+  }
+  if (config_.persist) restore(stored_state, now_ms);
+  if (anonymous_id_.empty()) anonymous_id_ = random_.uuid_v4();
+  if (unit_hash(anonymous_id_) >= config_.sample_rate) {
+    if (config_.debug) message("info", "this visitor is sampled out (sampleRate); nothing is tracked.");
+    return;
+  }
+  active_ = true;
+  touch_session(now_ms);
+}
+
+bool Tracker::wants(std::string_view signal) const {
+  if (!active_) return false;
+  if (signal == "scroll") return config_.scroll;
+  if (signal == "video") return config_.video;
+  if (signal == "forms") return config_.forms;
+  if (signal == "clicks") return config_.clicks;
+  if (signal == "visibility") return !config_.visibility.empty();
+  if (signal == "engagement") return config_.engagement;
+  return false;
+}
+
+void Tracker::message(std::string_view level, std::string text) {
+  if (!messages_.empty()) messages_ += ',';
+  messages_ += "{\"level\":";
+  append_json_string(messages_, level);
+  messages_ += ",\"message\":";
+  append_json_string(messages_, text);
+  messages_ += '}';
+}
+
+std::string Tracker::take_messages() {
+  std::string out = "[" + messages_ + "]";
+  messages_.clear();
+  return out;
+}
+
+void Tracker::touch_session(double now_ms) {
+  bool expired = last_activity_ms_ < 0 || now_ms - last_activity_ms_ > config_.session_timeout_ms;
+  last_activity_ms_ = now_ms;
+  if (!expired && !session_id_.empty()) return;
+  session_id_ = random_.uuid_v4();
+  campaign_json_.clear();  // a campaign lasts one session
+  rebuild_context();
+}
+
+void Tracker::rebuild_context() {
+  std::string& p = page_properties_members_;
+  p = "\"url\":";
+  append_json_string(p, page_url_);
+  p += ",\"path\":";
+  append_json_string(p, parse_url(page_url_).path);
+  p += ",\"search\":";
+  append_json_string(p, search_of(page_url_));
+  p += ",\"title\":";
+  append_json_string(p, page_title_);
+  p += ",\"referrer\":";
+  append_json_string(p, page_referrer_);
+
+  std::string& c = context_json_;
+  c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":";
+  c += object_of(p);
+  if (!campaign_json_.empty()) {
+    c += ",\"campaign\":";
+    c += campaign_json_;
+  }
+  c += ",\"sessionId\":";
+  append_json_string(c, session_id_);
+  c += ",\"userAgent\":";
+  append_json_string(c, env_.user_agent);
+  c += ",\"locale\":";
+  append_json_string(c, env_.locale);
+  c += ",\"timezone\":";
+  append_json_string(c, env_.timezone);
+  c += ",\"screen\":{\"width\":";
+  append_json_number(c, env_.screen_width);
+  c += ",\"height\":";
+  append_json_number(c, env_.screen_height);
+  c += "}}";
+}
+
+std::string Tracker::build_event(std::string_view type, std::string_view name_key, std::string_view name,
+                                 std::string_view payload_key, std::string_view payload_json,
+                                 double now_ms) {
+  std::string e = "{\"type\":";
+  append_json_string(e, type);
+  if (!name_key.empty()) {
+    e += ',';
+    append_json_string(e, name_key);
+    e += ':';
+    append_json_string(e, name);
+  }
+  e += ',';
+  append_json_string(e, payload_key);
+  e += ':';
+  e += payload_json;
+  e += ",\"messageId\":";
+  append_json_string(e, random_.uuid_v4());
+  e += ",\"anonymousId\":";
+  append_json_string(e, anonymous_id_);
+  if (!user_id_.empty()) {
+    e += ",\"userId\":";
+    append_json_string(e, user_id_);
+  }
+  e += ",\"timestamp\":";
+  append_json_string(e, iso8601_utc(now_ms));
+  e += ",\"context\":";
+  e += context_json_;
+  e += '}';
+  return e;
+}
+
+std::string Tracker::accept(std::string event_json, double now_ms) {
+  if (event_json.size() > kMaxEventBytes) {
+    message("warn", "an event of " + decimal(static_cast<double>(event_json.size())) +
+                        " bytes is over the 32 KB limit and was dropped.");
+    return {};
+  }
+  std::string accepted = event_json;
+  if (config_.require_consent && !consent_granted_) {
+    held_.push_back(std::move(event_json));
+    if (static_cast<double>(held_.size()) > config_.max_queue_size) held_.erase(held_.begin());
+  } else if (std::size_t dropped = delivery_.enqueue(std::move(event_json), now_ms)) {
+    message("warn", "the queue is full (maxQueueSize); dropped the " + decimal(static_cast<double>(dropped)) +
+                        " oldest event(s).");
+  }
+  return accepted;
+}
+
+std::string Tracker::page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                               std::string_view properties_json, bool automatic, double now_ms) {
+  if (!active_) return "[]";
+  std::string_view extra;
+  if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
+  touch_session(now_ms);
+  if (std::string campaign = campaign_of(url); !campaign.empty()) campaign_json_ = std::move(campaign);
+  page_url_ = scrub_url(url, config_.scrub_query_params);
+  page_title_ = std::string(title);
+  page_referrer_ = scrub_url(referrer, config_.scrub_query_params);
+  rebuild_context();
+  scroll_.reset();
+  if (automatic && !config_.auto_pageview) return "[]";
+
+  // The page fields, then the caller's properties (JSON.parse keeps the
+  // last of a repeated key, so the caller's win).
+  std::string properties = page_properties_members_;
+  if (!extra.empty()) properties += "," + std::string(extra);
+  std::string event = accept(build_event("page", "name", page_title_, "properties", object_of(properties), now_ms), now_ms);
+  return event.empty() ? "[]" : "[" + event + "]";
+}
+
+std::string Tracker::track(std::string_view name, std::string_view properties_json, double now_ms) {
+  if (!active_) return "[]";
+  if (name.empty() || name.size() > kMaxNameLength) {
+    message("error", "track() needs an event name of 1 to 200 characters; the event is ignored.");
+    return "[]";
+  }
+  std::string_view properties;
+  if (!properties_members(properties_json, properties))
+    message("error", "track('" + std::string(name) + "') properties must be an object; ignoring them.");
+  touch_session(now_ms);
+  std::string event = accept(build_event("track", "event", name, "properties", object_of(properties), now_ms), now_ms);
+  return event.empty() ? "[]" : "[" + event + "]";
+}
+
+std::string Tracker::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
+  if (!active_) return "[]";
+  if (user_id.empty() || user_id.size() > kMaxNameLength) {
+    message("error", "identify() needs a userId of 1 to 200 characters; ignored.");
+    return "[]";
+  }
+  std::string_view traits;
+  if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
+  touch_session(now_ms);
+  user_id_ = std::string(user_id);
+  std::string event = accept(build_event("identify", "", "", "traits", object_of(traits), now_ms), now_ms);
+  return event.empty() ? "[]" : "[" + event + "]";
+}
+
+std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
+  if (!active_ || !config_.scroll) return "[]";
+  std::vector<double> reached = scroll_.on_sample(scroll_top_px, viewport_px, document_px);
+  if (reached.empty()) return "[]";
+  touch_session(now_ms);
+  std::string accepted = "[";
+  for (double percent : reached) {
+    std::string properties = "{\"percent\":";
+    append_json_number(properties, percent);
+    properties += '}';
+    std::string event = accept(build_event("track", "event", "scroll_depth", "properties", properties, now_ms), now_ms);
+    if (event.empty()) continue;
+    if (accepted.size() > 1) accepted += ',';
+    accepted += event;
+  }
+  return accepted + "]";
+}
+
+void Tracker::reset(double now_ms) {
+  anonymous_id_ = random_.uuid_v4();
+  user_id_.clear();
+  session_id_.clear();
+  last_activity_ms_ = -1;
+  touch_session(now_ms);
+}
+
+void Tracker::consent(bool granted, double now_ms) {
+  consent_granted_ = granted;
+  if (!config_.require_consent) return;
+  if (granted) {
+    for (auto& event : held_) delivery_.enqueue(std::move(event), now_ms);
+  } else {
+    delivery_.clear();
+  }
+  held_.clear();
+}
+
+Batch Tracker::next_batch(double now_ms, SendTrigger trigger) {
+  if (!active_ || (config_.require_consent && !consent_granted_)) return {};
+  return delivery_.next_batch(now_ms, trigger);
+}
+
+void Tracker::on_send_result(double batch_id, int status, double retry_after_ms, double now_ms) {
+  auto action = delivery_.on_send_result(batch_id, status, retry_after_ms, now_ms, random_.next01());
+  if (action == Delivery::ResultAction::Dropped)
+    message("error", "the collector refused a batch (HTTP " + decimal(status) + "); its events are dropped.");
+}
+
+std::string Tracker::snapshot() const {
+  if (!active_ || !config_.persist || (config_.require_consent && !consent_granted_)) return "";
+  std::string s = "{\"v\":";
+  append_json_number(s, kSnapshotVersion);
+  s += ",\"anonymousId\":";
+  append_json_string(s, anonymous_id_);
+  s += ",\"userId\":";
+  append_json_string(s, user_id_);
+  s += ",\"sessionId\":";
+  append_json_string(s, session_id_);
+  s += ",\"lastActivityMs\":";
+  append_json_number(s, last_activity_ms_);
+  s += ",\"campaign\":";
+  s += campaign_json_.empty() ? "{}" : campaign_json_;
+  s += ",\"queue\":[";
+  bool first = true;
+  for (const QueuedEvent& event : delivery_.unsent()) {
+    if (!first) s += ',';
+    first = false;
+    s += event.json;
+  }
+  return s + "]}";
+}
+
+void Tracker::restore(std::string_view stored_state, double now_ms) {
+  if (stored_state.empty()) return;
+  JsonView state = JsonView::parse(stored_state);
+  JsonView queue = state.find("queue");
+  if (number_or(state.find("v"), 0) != kSnapshotVersion || !queue.is_array()) {
+    message("warn", "the stored state is unreadable; starting afresh.");
+    return;
+  }
+  anonymous_id_ = state.find("anonymousId").as_string();
+  user_id_ = state.find("userId").as_string();
+  session_id_ = state.find("sessionId").as_string();
+  last_activity_ms_ = number_or(state.find("lastActivityMs"), -1);
+  JsonView campaign = state.find("campaign");
+  if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
+  std::vector<std::string> events;
+  for (auto event = queue.children(); event.next();)
+    if (event.value().is_object()) events.emplace_back(event.value().raw());
+  delivery_.restore(std::move(events), now_ms);
+  rebuild_context();
+}
+
+}  // namespace microtrack

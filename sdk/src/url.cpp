@@ -1,0 +1,142 @@
+#include "microtrack/url.hpp"
+
+#include <cctype>
+
+namespace microtrack {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+bool is_scrubbed(std::string_view pair, const std::vector<std::string>& names) {
+  std::string name = lower(percent_decode(pair.substr(0, pair.find('='))));
+  for (const auto& scrubbed : names)
+    if (name == lower(scrubbed)) return true;
+  return false;
+}
+
+// Drops the scrubbed parameters of an '&'-separated list, keeping the rest verbatim.
+std::string scrub_params(std::string_view params, const std::vector<std::string>& names) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= params.size()) {
+    std::size_t end = params.find('&', start);
+    if (end == std::string_view::npos) end = params.size();
+    std::string_view pair = params.substr(start, end - start);
+    if (!pair.empty() && !is_scrubbed(pair, names)) {
+      if (!out.empty()) out += '&';
+      out += pair;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+UrlParts parse_url(std::string_view url) {
+  UrlParts parts;
+  std::size_t hash = url.find('#');
+  if (hash != std::string_view::npos) {
+    parts.fragment = std::string(url.substr(hash + 1));
+    url = url.substr(0, hash);
+  }
+  std::size_t question = url.find('?');
+  if (question != std::string_view::npos) {
+    parts.query = std::string(url.substr(question + 1));
+    url = url.substr(0, question);
+  }
+  std::size_t scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos && url.find('/') > scheme_end) {
+    parts.scheme = lower(url.substr(0, scheme_end));
+    url = url.substr(scheme_end + 3);
+    std::size_t path_start = url.find('/');
+    std::string_view authority = url.substr(0, path_start);
+    std::size_t at = authority.rfind('@');  // user:pass@ never leaves the page
+    if (at != std::string_view::npos) authority = authority.substr(at + 1);
+    std::size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+      parts.port = std::string(authority.substr(colon + 1));
+      authority = authority.substr(0, colon);
+    }
+    parts.host = lower(authority);
+    parts.path = path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start));
+  } else {
+    parts.path = std::string(url);
+  }
+  return parts;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> params;
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    std::string_view pair = query.substr(start, end - start);
+    if (!pair.empty()) {
+      std::size_t eq = pair.find('=');
+      params.emplace_back(percent_decode(pair.substr(0, eq)),
+                          eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1)));
+    }
+    start = end + 1;
+  }
+  return params;
+}
+
+std::string scrub_url(std::string_view url, const std::vector<std::string>& names) {
+  std::string_view fragment;
+  std::size_t hash = url.find('#');
+  if (hash != std::string_view::npos) {
+    fragment = url.substr(hash + 1);
+    url = url.substr(0, hash);
+  }
+  std::string out;
+  std::size_t question = url.find('?');
+  if (question == std::string_view::npos) {
+    out = std::string(url);
+  } else {
+    out = std::string(url.substr(0, question));
+    std::string query = scrub_params(url.substr(question + 1), names);
+    if (!query.empty()) out += '?' + query;
+  }
+  if (hash != std::string_view::npos) {
+    bool query_like = fragment.find('=') != std::string_view::npos;
+    out += '#';
+    out += query_like ? scrub_params(fragment, names) : std::string(fragment);
+    if (out.back() == '#') out.pop_back();
+  }
+  return out;
+}
+
+std::string search_of(std::string_view url) {
+  UrlParts parts = parse_url(url);
+  return parts.query.empty() ? std::string() : "?" + parts.query;
+}
+
+}  // namespace microtrack

@@ -1,0 +1,90 @@
+#pragma once
+// A collector running on 127.0.0.1:<free port> with an in-memory store and a
+// fixed clock, on its own thread for the lifetime of the object.
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "iso_time.hpp"
+#include "server.hpp"
+#include "store.hpp"
+
+namespace collector_test {
+
+using nlohmann::json;
+namespace mc = microtrack::collector;
+
+// The server's clock in every test: receivedAt of every request.
+inline const std::string kReceivedAt = "2026-11-27T10:00:15.000Z";
+
+class LiveCollector {
+ public:
+  explicit LiveCollector(mc::ServerOptions options = {}) {
+    std::string error;
+    store_ = mc::Store::open(":memory:", error);
+    if (!store_) throw std::runtime_error("store: " + error);
+    if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
+    warnings_ = mc::configure_server(svr_, *store_, std::move(options));
+    port_ = svr_.bind_to_any_port("127.0.0.1");
+    if (port_ <= 0) throw std::runtime_error("cannot bind");
+    thread_ = std::thread([this] { svr_.listen_after_bind(); });
+    // stop() before the accept loop has started would be lost, and join() would hang.
+    while (!svr_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~LiveCollector() {
+    svr_.stop();
+    thread_.join();
+  }
+  LiveCollector(const LiveCollector&) = delete;
+  LiveCollector& operator=(const LiveCollector&) = delete;
+
+  httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  int port() const { return port_; }
+
+  // POSTs JSON the way the SDK does: text/plain, so browsers skip the preflight.
+  httplib::Result post(const std::string& path, const json& body) const {
+    return client().Post(path.c_str(), body.dump(), "text/plain;charset=UTF-8");
+  }
+  httplib::Result get(const std::string& path) const { return client().Get(path.c_str()); }
+
+  // GET /api/events<query>, returning the "events" array.
+  json events(const std::string& query = "") const {
+    const auto res = get("/api/events" + query);
+    if (!res || res->status != 200) throw std::runtime_error("GET /api/events failed");
+    return json::parse(res->body).at("events");
+  }
+
+ private:
+  std::unique_ptr<mc::Store> store_;
+  httplib::Server svr_;
+  std::vector<std::string> warnings_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// A valid track event as the SDK sends it.
+inline json track_event(const std::string& message_id, const std::string& name = "hero_seen") {
+  return {{"type", "track"},
+          {"event", name},
+          {"messageId", message_id},
+          {"anonymousId", "anon-1"},
+          {"userId", "u42"},
+          {"timestamp", "2026-11-27T10:00:00.000Z"},
+          {"properties", {{"variant", "b"}}},
+          {"context",
+           {{"library", {{"name", "microtrack"}, {"version", "0.1.0"}}},
+            {"page", {{"path", "/"}, {"url", "https://shop.example/"}}},
+            {"sessionId", "s-1"}}}};
+}
+
+inline json batch_of(json events, const std::string& sent_at = "2026-11-27T10:00:05.000Z") {
+  return {{"batch", std::move(events)}, {"sentAt", sent_at}, {"writeKey", "wk"}};
+}
+
+}  // namespace collector_test

@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <sqlite3.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include "iso_time.hpp"
+#include "live_collector.hpp"  // track_event()
+#include "store.hpp"
+
+namespace {
+
+using collector_test::track_event;
+using microtrack::collector::EventQuery;
+using microtrack::collector::parse_iso8601_ms;
+using microtrack::collector::Store;
+using nlohmann::json;
+
+const double kNowMs = *parse_iso8601_ms("2026-11-27T10:00:15.000Z");
+
+std::unique_ptr<Store> memory_store() {
+  std::string error;
+  auto store = Store::open(":memory:", error);
+  REQUIRE(store);
+  return store;
+}
+
+json all_rows(Store& store) {
+  std::string error;
+  const auto rows = store.query(EventQuery{}, error);
+  REQUIRE(rows);
+  return *rows;
+}
+
+}  // namespace
+
+TEST_CASE("The store counts duplicates within a batch and across batches") {
+  auto store = memory_store();
+  auto first = store->insert_batch({track_event("m1"), track_event("m2"), track_event("m1")}, std::nullopt, kNowMs);
+  CHECK(first.error.empty());
+  CHECK(first.accepted == 2);
+  CHECK(first.duplicates == 1);
+
+  auto retry = store->insert_batch({track_event("m2"), track_event("m3")}, std::nullopt, kNowMs);
+  CHECK(retry.accepted == 1);
+  CHECK(retry.duplicates == 1);
+  CHECK(all_rows(*store).size() == 3);
+}
+
+TEST_CASE("A batch is one transaction: when one insert fails none of the batch is kept") {
+  auto store = memory_store();
+  json no_id = track_event("ignored");
+  no_id.erase("messageId");  // validation would reject it; here it breaks NOT NULL
+  const auto result = store->insert_batch({track_event("m1"), no_id}, std::nullopt, kNowMs);
+  CHECK_FALSE(result.error.empty());
+  CHECK(result.accepted == 0);
+  CHECK(all_rows(*store).empty());
+
+  // and the store is usable afterwards: the transaction was rolled back, not left open
+  CHECK(store->insert_batch({track_event("m1")}, std::nullopt, kNowMs).accepted == 1);
+}
+
+TEST_CASE("An event's own sentAt wins over the batch's when correcting the timestamp") {
+  auto store = memory_store();
+  json own = track_event("own");
+  own["sentAt"] = "2026-11-27T10:00:14.000Z";  // 1 s behind the server
+  store->insert_batch({own, track_event("batch")}, std::string("2026-11-27T10:00:05.000Z"), kNowMs);
+  const json rows = all_rows(*store);
+  CHECK(rows[0]["sent_at"] == "2026-11-27T10:00:14.000Z");
+  CHECK(rows[0]["corrected_timestamp"] == "2026-11-27T10:00:01.000Z");
+  CHECK(rows[1]["sent_at"] == "2026-11-27T10:00:05.000Z");
+  CHECK(rows[1]["corrected_timestamp"] == "2026-11-27T10:00:10.000Z");
+}
+
+TEST_CASE("A file-backed store runs in WAL mode and keeps its events after reopening") {
+  const auto dir = std::filesystem::temp_directory_path() / ("mt-store-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "events.db").string();
+  {
+    std::string error;
+    auto store = Store::open(path, error);
+    REQUIRE(store);
+    CHECK(store->insert_batch({track_event("m1")}, std::nullopt, kNowMs).accepted == 1);
+  }
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "wal");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+  }
+  {
+    std::string error;
+    auto store = Store::open(path, error);
+    REQUIRE(store);
+    CHECK(all_rows(*store).size() == 1);
+    CHECK(store->insert_batch({track_event("m1")}, std::nullopt, kNowMs).duplicates == 1);
+  }
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,43 @@
+// Shared helpers for the core unit tests. nlohmann-json is the oracle: every
+// JSON text the core writes is parsed back with it before any field is read.
+#pragma once
+
+#include <regex>
+#include <string>
+#include <string_view>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+namespace mt_test {
+
+using nlohmann::json;
+
+// Parses `text` without exceptions; a test that needs valid JSON REQUIREs it.
+inline json parse_or_discarded(std::string_view text) {
+  return json::parse(text.begin(), text.end(), nullptr, false);
+}
+
+inline bool is_uuid_v4(const std::string& s) {
+  static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  return std::regex_match(s, re);
+}
+
+inline bool is_iso8601_ms(const std::string& s) {
+  static const std::regex re(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$)");
+  return std::regex_match(s, re);
+}
+
+inline bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+}  // namespace mt_test
+
+// Parses JSON the core wrote and stops the test when it is not valid JSON.
+// `text` is evaluated once.
+#define MT_PARSE(var, text)                                              \
+  const std::string var##_text = (text);                                 \
+  ::nlohmann::json var = ::mt_test::parse_or_discarded(var##_text); \
+  INFO(#var " JSON text: " << var##_text.substr(0, 2000));                \
+  REQUIRE_FALSE(var.is_discarded())

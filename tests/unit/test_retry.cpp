@@ -1,0 +1,150 @@
+// Retry primitives (CONTRACT §5): what a status means, and how long to wait.
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "helpers.hpp"
+#include "microtrack/retry.hpp"
+
+using microtrack::backoff_ms;
+using microtrack::classify_status;
+using microtrack::kBackoffBaseMs;
+using microtrack::kBackoffCapMs;
+using microtrack::parse_retry_after_ms;
+using microtrack::retry_delay_ms;
+using microtrack::SendOutcome;
+
+namespace {
+
+const char* name(SendOutcome o) {
+  switch (o) {
+    case SendOutcome::Delivered: return "Delivered";
+    case SendOutcome::Retry: return "Retry";
+    case SendOutcome::Split: return "Split";
+    case SendOutcome::Drop: return "Drop";
+  }
+  return "?";
+}
+
+}  // namespace
+
+TEST_CASE("classify_status maps each HTTP status to what happens to the batch", "[retry]") {
+  const std::vector<std::pair<int, SendOutcome>> table{
+      {200, SendOutcome::Delivered}, {201, SendOutcome::Delivered}, {202, SendOutcome::Delivered},
+      {204, SendOutcome::Delivered}, {299, SendOutcome::Delivered}, {301, SendOutcome::Delivered},
+      {304, SendOutcome::Delivered}, {0, SendOutcome::Retry},       {408, SendOutcome::Retry},
+      {429, SendOutcome::Retry},     {500, SendOutcome::Retry},     {502, SendOutcome::Retry},
+      {503, SendOutcome::Retry},     {504, SendOutcome::Retry},     {599, SendOutcome::Retry},
+      {413, SendOutcome::Split},     {400, SendOutcome::Drop},      {401, SendOutcome::Drop},
+      {403, SendOutcome::Drop},      {404, SendOutcome::Drop},      {405, SendOutcome::Drop},
+      {409, SendOutcome::Drop},      {410, SendOutcome::Drop},      {414, SendOutcome::Drop},
+      {422, SendOutcome::Drop},      {499, SendOutcome::Drop},
+  };
+  for (const auto& [status, expected] : table) {
+    INFO("status " << status << ": expected " << name(expected) << ", got "
+                   << name(classify_status(status)));
+    CHECK(classify_status(status) == expected);
+  }
+}
+
+TEST_CASE("The backoff constants are one second and five minutes", "[retry]") {
+  CHECK(kBackoffBaseMs == 1000);
+  CHECK(kBackoffCapMs == 300000);
+}
+
+TEST_CASE("backoff_ms is full jitter over base * 2^attempt, capped, with a 250 ms floor",
+          "[retry]") {
+  struct Row {
+    int attempt;
+    double jitter01;
+    double expected_ms;
+  };
+  const std::vector<Row> table{
+      {0, 0.5, 500},        {0, 0.9, 900},        {1, 0.5, 1000},      {2, 0.5, 2000},
+      {3, 0.75, 6000},      {5, 0.5, 16000},      {8, 0.5, 128000},    {9, 0.5, 150000},
+      {10, 0.5, 150000},    {20, 0.5, 150000},    {0, 0.0, 250},       {0, 0.1, 250},
+      {0, 0.25, 250},       {1, 0.1, 250},        {12, 0.0, 250},      {2, 0.1, 400},
+  };
+  for (const auto& row : table) {
+    INFO("attempt " << row.attempt << ", jitter " << row.jitter01);
+    CHECK(backoff_ms(row.attempt, row.jitter01) == Approx(row.expected_ms));
+  }
+}
+
+TEST_CASE("backoff_ms stays below the cap and below base * 2^attempt", "[retry]") {
+  const double almost_one = std::nextafter(1.0, 0.0);
+  SECTION("the largest jitter") {
+    for (int attempt = 0; attempt <= 12; ++attempt) {
+      INFO("attempt " << attempt);
+      const double limit = std::min(kBackoffCapMs, kBackoffBaseMs * std::pow(2.0, attempt));
+      const double d = backoff_ms(attempt, almost_one);
+      CHECK(d < limit);
+      CHECK(d >= 250);
+    }
+  }
+  SECTION("a huge attempt count neither overflows nor exceeds the cap") {
+    for (int attempt : {31, 32, 63, 64, 1000, std::numeric_limits<int>::max()}) {
+      INFO("attempt " << attempt);
+      const double d = backoff_ms(attempt, almost_one);
+      CHECK(std::isfinite(d));
+      CHECK(d < kBackoffCapMs);
+      CHECK(d > kBackoffCapMs * 0.99);
+    }
+  }
+}
+
+TEST_CASE("backoff_ms grows with the attempt count for a fixed jitter", "[retry]") {
+  double previous = 0;
+  for (int attempt = 0; attempt < 9; ++attempt) {
+    const double d = backoff_ms(attempt, 0.6);
+    INFO("attempt " << attempt << ": " << d);
+    CHECK(d > previous);
+    previous = d;
+  }
+}
+
+TEST_CASE("retry_delay_ms is the larger of the backoff and Retry-After, capped", "[retry]") {
+  SECTION("no Retry-After: the backoff") {
+    CHECK(retry_delay_ms(0, 0.5, -1) == Approx(backoff_ms(0, 0.5)));
+    CHECK(retry_delay_ms(3, 0.5, -1) == Approx(4000));
+  }
+  SECTION("a Retry-After longer than the backoff wins") {
+    CHECK(retry_delay_ms(0, 0.5, 30000) == Approx(30000));
+  }
+  SECTION("a Retry-After shorter than the backoff loses") {
+    CHECK(retry_delay_ms(3, 0.5, 1000) == Approx(4000));
+  }
+  SECTION("a Retry-After of 0 means the backoff") {
+    CHECK(retry_delay_ms(1, 0.5, 0) == Approx(1000));
+  }
+  SECTION("a Retry-After beyond the cap is capped") {
+    CHECK(retry_delay_ms(0, 0.5, 3'600'000) == Approx(kBackoffCapMs));
+  }
+  SECTION("the backoff's own floor still applies") {
+    CHECK(retry_delay_ms(0, 0.0, -1) == Approx(250));
+  }
+}
+
+TEST_CASE("parse_retry_after_ms reads delay-seconds and HTTP-dates", "[retry]") {
+  const double t0 = 1'795'773'600'000;  // Fri, 27 Nov 2026 10:00:00 GMT
+  SECTION("delay-seconds") {
+    CHECK(parse_retry_after_ms("120", t0) == Approx(120'000));
+    CHECK(parse_retry_after_ms("1", t0) == Approx(1'000));
+  }
+  SECTION("zero seconds means at once, not absent") {
+    CHECK(parse_retry_after_ms("0", t0) == 0);
+  }
+  SECTION("an HTTP-date in the future is the time until then") {
+    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10:00:30 GMT", t0) == Approx(30'000));
+    CHECK(parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1'445'412'480'000 - 90'000) ==
+          Approx(90'000));
+  }
+  SECTION("absent or unreadable gives -1") {
+    CHECK(parse_retry_after_ms("", t0) == -1);
+    CHECK(parse_retry_after_ms("soon", t0) == -1);
+    CHECK(parse_retry_after_ms("-5", t0) == -1);
+    CHECK(parse_retry_after_ms("12abc", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 32 Nov 2026 10:00:30 GMT", t0) == -1);
+  }
+}

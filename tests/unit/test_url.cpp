@@ -1,0 +1,187 @@
+// URL helpers: parsing, query decoding, and scrubbing sensitive parameters
+// (CONTRACT §2 scrubQueryParams: "removed from every URL sent").
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "helpers.hpp"
+#include "microtrack/url.hpp"
+
+using microtrack::parse_query;
+using microtrack::parse_url;
+using microtrack::scrub_url;
+using microtrack::search_of;
+using microtrack::UrlParts;
+
+namespace {
+
+const std::vector<std::string> kDefaultScrub{"email", "token", "password", "auth", "key", "code"};
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+}  // namespace
+
+TEST_CASE("An absolute URL is split into its parts", "[url]") {
+  SECTION("with every part present") {
+    const UrlParts u = parse_url("HTTPS://WWW.Example.com:8080/Pricing/Plans?a=1&b=2#top");
+    CHECK(u.scheme == "https");
+    CHECK(u.host == "www.example.com");
+    CHECK(u.port == "8080");
+    CHECK(u.path == "/Pricing/Plans");
+    CHECK(u.query == "a=1&b=2");
+    CHECK(u.fragment == "top");
+  }
+  SECTION("without a path the path is /") {
+    const UrlParts u = parse_url("https://example.com");
+    CHECK(u.scheme == "https");
+    CHECK(u.host == "example.com");
+    CHECK(u.port.empty());
+    CHECK(u.path == "/");
+    CHECK(u.query.empty());
+    CHECK(u.fragment.empty());
+  }
+  SECTION("a query straight after the host") {
+    const UrlParts u = parse_url("http://example.com?q=shoes");
+    CHECK(u.host == "example.com");
+    CHECK(u.path == "/");
+    CHECK(u.query == "q=shoes");
+  }
+  SECTION("a fragment straight after the host") {
+    const UrlParts u = parse_url("http://example.com#faq");
+    CHECK(u.path == "/");
+    CHECK(u.query.empty());
+    CHECK(u.fragment == "faq");
+  }
+  SECTION("an IPv6 literal host with a port") {
+    const UrlParts u = parse_url("http://[::1]:8080/dev?x=1");
+    CHECK(u.host == "[::1]");
+    CHECK(u.port == "8080");
+    CHECK(u.path == "/dev");
+    CHECK(u.query == "x=1");
+  }
+  SECTION("user info is not part of the host") {
+    const UrlParts u = parse_url("https://ann:secret@Example.com:8443/x");
+    CHECK(u.host == "example.com");
+    CHECK(u.port == "8443");
+  }
+  SECTION("a question mark inside the fragment belongs to the fragment") {
+    const UrlParts u = parse_url("https://example.com/app#/route?x=1");
+    CHECK(u.path == "/app");
+    CHECK(u.query.empty());
+    CHECK(u.fragment == "/route?x=1");
+  }
+}
+
+TEST_CASE("A relative URL has no scheme and no host", "[url]") {
+  const UrlParts u = parse_url("/docs/start?lang=en#install");
+  CHECK(u.scheme.empty());
+  CHECK(u.host.empty());
+  CHECK(u.port.empty());
+  CHECK(u.path == "/docs/start");
+  CHECK(u.query == "lang=en");
+  CHECK(u.fragment == "install");
+}
+
+TEST_CASE("parse_query decodes names and values in order", "[url]") {
+  SECTION("plain pairs keep their order") {
+    CHECK(parse_query("b=2&a=1&c=3") == Params{{"b", "2"}, {"a", "1"}, {"c", "3"}});
+  }
+  SECTION("percent escapes and + are decoded") {
+    CHECK(parse_query("q=red+shoes&email=a%40b.com&city=Z%C3%BCrich&f%20n=x") ==
+          Params{{"q", "red shoes"}, {"email", "a@b.com"}, {"city", "Z\xC3\xBCrich"}, {"f n", "x"}});
+  }
+  SECTION("a name without a value or with an empty value gives an empty value") {
+    CHECK(parse_query("flag&empty=") == Params{{"flag", ""}, {"empty", ""}});
+  }
+  SECTION("an empty query has no parameters") {
+    CHECK(parse_query("").empty());
+  }
+  SECTION("an = inside a value is part of the value") {
+    CHECK(parse_query("sig=a=b") == Params{{"sig", "a=b"}});
+  }
+}
+
+TEST_CASE("scrub_url removes the listed query parameters and keeps the rest byte for byte",
+          "[url]") {
+  SECTION("sensitive parameters among others") {
+    CHECK(scrub_url("https://shop.example.com/p?email=a%40b.com&utm_source=news&token=xyz&plan=pro",
+                    kDefaultScrub) == "https://shop.example.com/p?utm_source=news&plan=pro");
+  }
+  SECTION("names match case-insensitively") {
+    CHECK(scrub_url("https://example.com/?EMAIL=x&Token=y&a=1", kDefaultScrub) ==
+          "https://example.com/?a=1");
+  }
+  SECTION("only whole names match, not parts of names") {
+    const std::string url = "https://example.com/?access_token=1&keyword=shoes&zipcode=1234";
+    CHECK(scrub_url(url, kDefaultScrub) == url);
+  }
+  SECTION("a parameter without a value is removed too") {
+    CHECK(scrub_url("https://example.com/?token&a=1", kDefaultScrub) == "https://example.com/?a=1");
+  }
+  SECTION("kept parameters keep their encoding and order") {
+    CHECK(scrub_url("https://example.com/s?q=red+shoes&email=x&p=%2Fa%2Fb&z=%C3%BC", kDefaultScrub) ==
+          "https://example.com/s?q=red+shoes&p=%2Fa%2Fb&z=%C3%BC");
+  }
+  SECTION("a URL without sensitive parameters is unchanged") {
+    const std::string url = "https://Example.com:8443/a/b?x=1&y=2#frag";
+    CHECK(scrub_url(url, kDefaultScrub) == url);
+  }
+  SECTION("a URL without a query is unchanged") {
+    const std::string url = "https://example.com/about";
+    CHECK(scrub_url(url, kDefaultScrub) == url);
+  }
+  SECTION("when every parameter is removed no dangling ? is left") {
+    CHECK(scrub_url("https://example.com/p?email=a&token=b", kDefaultScrub) ==
+          "https://example.com/p");
+  }
+  SECTION("the fragment is kept when the query is emptied") {
+    CHECK(scrub_url("https://example.com/p?token=b#section-2", kDefaultScrub) ==
+          "https://example.com/p#section-2");
+  }
+  SECTION("a relative URL is scrubbed the same way") {
+    CHECK(scrub_url("/p?email=a&x=1", kDefaultScrub) == "/p?x=1");
+  }
+  SECTION("the names come from the caller, not a built-in list") {
+    CHECK(scrub_url("https://example.com/?session=abc&email=x", {"session"}) ==
+          "https://example.com/?email=x");
+  }
+  SECTION("an empty list of names changes nothing") {
+    const std::string url = "https://example.com/?email=x&token=y";
+    CHECK(scrub_url(url, {}) == url);
+  }
+}
+
+TEST_CASE("scrub_url also cleans a fragment that looks like a query", "[url]") {
+  SECTION("an OAuth implicit-flow fragment") {
+    CHECK(scrub_url("https://app.example.com/cb#token=abc&state=xyz", kDefaultScrub) ==
+          "https://app.example.com/cb#state=xyz");
+  }
+  SECTION("both the query and the fragment") {
+    CHECK(scrub_url("https://app.example.com/cb?x=1&code=abc#code=def&state=1", kDefaultScrub) ==
+          "https://app.example.com/cb?x=1#state=1");
+  }
+  SECTION("the query of a hash-router route (#/path?query)") {
+    CHECK(scrub_url("https://app.example.com/#/reset-password?token=abc&step=2", kDefaultScrub) ==
+          "https://app.example.com/#/reset-password?step=2");
+    CHECK(scrub_url("https://app.example.com/#!/verify?email=a%40b.com", kDefaultScrub) ==
+          "https://app.example.com/#!/verify");
+  }
+  SECTION("a plain anchor is left alone") {
+    const std::string url = "https://example.com/docs#code";
+    CHECK(scrub_url(url, kDefaultScrub) == url);
+  }
+}
+
+TEST_CASE("search_of gives the ?query form of a URL or an empty string", "[url]") {
+  SECTION("a query with a fragment after it") {
+    CHECK(search_of("https://example.com/p?a=1&b=2#f") == "?a=1&b=2");
+  }
+  SECTION("no query") {
+    CHECK(search_of("https://example.com/p#f") == "");
+  }
+  SECTION("an empty query") {
+    CHECK(search_of("https://example.com/p?") == "");
+  }
+  SECTION("a relative URL") {
+    CHECK(search_of("/p?x=1") == "?x=1");
+  }
+}
