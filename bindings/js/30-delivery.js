@@ -14,13 +14,16 @@ let sending = null;   // the promise of the request in flight
 let persistQueued = false;
 
 const printCoreMessages = () => {
-  for (const m of JSON.parse(core.takeMessages())) log(m.level, m.message);
+  const text = core.takeMessages();
+  if (text !== '[]') for (const m of JSON.parse(text)) log(m.level, m.message);
 };
 
-// After every core call that may have queued events or changed state.
+// After every core call: `acceptedJson` is what it returned ('[]' when it
+// accepted no event and changed nothing, '' when it changed state only).
 const afterCoreCall = (acceptedJson) => {
   printCoreMessages();
-  if (acceptedJson && acceptedJson !== '[]' && (listeners.length || core.debug()))
+  if (acceptedJson === '[]') return;  // e.g. a scroll sample that reached no threshold
+  if (acceptedJson && (listeners.length || core.debug()))
     for (const event of JSON.parse(acceptedJson)) {
       if (core.debug()) log('info', 'event ' + JSON.stringify(event));
       for (const fn of listeners.slice()) guard(fn)(event);

@@ -67,7 +67,7 @@ std::size_t skip_number(std::string_view s, std::size_t pos) {
 // Returns the position just past the value that starts at `pos` (no leading
 // space), or kInvalid. Validates as it goes.
 std::size_t skip_value(std::string_view s, std::size_t pos, int depth) {
-  if (pos >= s.size() || depth > kMaxDepth) return kInvalid;
+  if (pos >= s.size() || depth >= kMaxDepth) return kInvalid;  // depth counts from 0
   char c = s[pos];
   if (c == '"') return skip_string(s, pos);
   if (c == '{' || c == '[') {
@@ -259,13 +259,17 @@ void append_json_number(std::string& out, double value) {
     out += "null";
     return;
   }
-  double rounded = std::round(value * 1000) / 1000;
-  if (rounded < 0) {
-    out += '-';
-    rounded = -rounded;
+  double magnitude = std::fabs(value);
+  if (magnitude >= 1e15) {  // no fraction left to write: the integer's digits, exact up to 2^53
+    std::string digits;
+    for (; magnitude >= 1; magnitude = std::floor(magnitude / 10))
+      digits += static_cast<char>('0' + static_cast<int>(std::fmod(magnitude, 10)));
+    if (value < 0) out += '-';
+    out.append(digits.rbegin(), digits.rend());
+    return;
   }
-  if (rounded >= 9e15) rounded = 9e15;  // beyond exact integers
-  auto thousandths = static_cast<std::uint64_t>(rounded * 1000 + 0.5);
+  auto thousandths = static_cast<std::uint64_t>(magnitude * 1000 + 0.5);
+  if (value < 0 && thousandths) out += '-';
   char digits[24];
   int n = 0;
   std::uint64_t whole = thousandths / 1000;

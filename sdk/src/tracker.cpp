@@ -100,6 +100,7 @@ Tracker::Tracker(std::string_view config_json, std::string_view environment_json
   if (config_.persist) restore(stored_state, now_ms);
   if (anonymous_id_.empty()) anonymous_id_ = random_.uuid_v4();
   if (unit_hash(anonymous_id_) >= config_.sample_rate) {
+    sampled_out_ = true;  // the id is still kept, so the decision holds on the next page
     if (config_.debug) message("info", "this visitor is sampled out (sampleRate); nothing is tracked.");
     return;
   }
@@ -324,7 +325,7 @@ void Tracker::on_send_result(double batch_id, int status, double retry_after_ms,
 }
 
 std::string Tracker::snapshot() const {
-  if (!active_ || !config_.persist || (config_.require_consent && !consent_granted_)) return "";
+  if (!(active_ || sampled_out_) || !config_.persist || (config_.require_consent && !consent_granted_)) return "";
   std::string s = "{\"v\":";
   append_json_number(s, kSnapshotVersion);
   s += ",\"anonymousId\":";

@@ -80,7 +80,8 @@ UrlParts parse_url(std::string_view url) {
     std::size_t at = authority.rfind('@');  // user:pass@ never leaves the page
     if (at != std::string_view::npos) authority = authority.substr(at + 1);
     std::size_t colon = authority.rfind(':');
-    if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    std::size_t bracket = authority.rfind(']');  // an IPv6 literal holds colons of its own
+    if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
       parts.port = std::string(authority.substr(colon + 1));
       authority = authority.substr(0, colon);
     }
@@ -126,9 +127,17 @@ std::string scrub_url(std::string_view url, const std::vector<std::string>& name
     if (!query.empty()) out += '?' + query;
   }
   if (hash != std::string_view::npos) {
-    bool query_like = fragment.find('=') != std::string_view::npos;
+    // A hash router's route keeps its own query (#/reset?token=…); OAuth puts
+    // parameters straight into the fragment (#access_token=…).
+    std::size_t route_query = fragment.find('?');
     out += '#';
-    out += query_like ? scrub_params(fragment, names) : std::string(fragment);
+    if (route_query != std::string_view::npos) {
+      out += fragment.substr(0, route_query);
+      std::string query = scrub_params(fragment.substr(route_query + 1), names);
+      if (!query.empty()) out += '?' + query;
+    } else {
+      out += fragment.find('=') != std::string_view::npos ? scrub_params(fragment, names) : std::string(fragment);
+    }
     if (out.back() == '#') out.pop_back();
   }
   return out;

@@ -71,8 +71,9 @@ class Tracker {
   double next_wake_ms() const { return delivery_.next_wake_ms(); }
 
   // State to keep in localStorage: ids, session, campaign and the unsent
-  // queue, as JSON. "" when nothing may be stored (persist off, or consent
-  // required and not given).
+  // queue, as JSON. "" when nothing may be stored (persist off, Do Not
+  // Track, or consent required and not given). A sampled-out visitor keeps
+  // only the anonymousId, so that the decision holds on the next page.
   std::string snapshot() const;
 
  private:
@@ -91,6 +92,7 @@ class Tracker {
   Delivery delivery_;
   ScrollDepth scroll_;
   bool active_ = false;
+  bool sampled_out_ = false;
   bool consent_granted_ = false;
   std::vector<std::string> held_;  // events waiting for consent (memory only)
 
