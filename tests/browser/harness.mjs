@@ -126,13 +126,35 @@ export function recordPage(page) {
       rec.batches.push({ ...entry, json: parsed });
     }
   });
-  page.on('response', async (res) => {
+  page.on('response', (res) => {
     const req = res.request();
     if (req.method() !== 'POST' || !COLLECTOR_PATH.test(new URL(req.url()).pathname)) return;
-    const answer = { status: res.status(), json: null };
-    rec.answers.push(answer);
-    try { answer.json = await res.json(); } catch {}
+    // Only the status: Chromium does not hand out bodies of keepalive fetches.
+    rec.answers.push({ status: res.status(), url: req.url() });
   });
+  let markers = 0;
+  /**
+   * Waits until every console message the page logged so far has reached
+   * node: logs a unique marker and waits for it (CDP keeps the order).
+   */
+  rec.syncConsole = async (timeoutMs = 5000) => {
+    const marker = `[harness-sync ${++markers}]`;
+    const seen = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { page.off('console', onMsg); reject(new Error('console marker never arrived')); }, timeoutMs);
+      const onMsg = (msg) => {
+        if (msg.text() !== marker) return;
+        clearTimeout(timer);
+        page.off('console', onMsg);
+        resolve();
+      };
+      page.on('console', onMsg);
+    });
+    await page.evaluate((m) => console.debug(m), marker);
+    await seen;
+    // The marker itself is noise for the tests.
+    const i = rec.console.findIndex((m) => m.text === marker);
+    if (i >= 0) rec.console.splice(i, 1);
+  };
   /** Console messages of the SDK (text starting 'microtrack:'), optionally of one type. */
   rec.sdkMessages = (type) => rec.console.filter((m) => m.text.startsWith('microtrack:') && (!type || m.type === type));
   /** messageIds of every event this page POSTed to a collector. */

@@ -371,7 +371,7 @@ TEST_CASE("The bounds themselves are accepted without a diagnostic", "[config]")
   CHECK(r.config.sample_rate == 0);
 }
 
-TEST_CASE("Scroll thresholds end up ascending and within (0, 100]", "[config]") {
+TEST_CASE("Scroll thresholds end up ascending, each above 0 and at most 100", "[config]") {
   SECTION("given out of order") {
     const ConfigResult r = parse_config(with_collector(R"("scroll":{"thresholds":[75,25,50]})"));
     INFO(describe(r));

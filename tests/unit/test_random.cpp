@@ -89,7 +89,7 @@ TEST_CASE("uuid_v4 uses every hex digit in its random positions", "[random]") {
   CHECK(digits[19] == std::set<char>{'8', '9', 'a', 'b'});
 }
 
-TEST_CASE("next01 stays in [0, 1) and spreads over the interval", "[random]") {
+TEST_CASE("next01 stays at least 0 and below 1 and spreads over the interval", "[random]") {
   Random r(kSeed);
   double sum = 0;
   int low = 0, high = 0;
