@@ -19,7 +19,7 @@ fi
 node -e 'process.exit(parseInt(process.versions.node) < 18 ? 1 : 0)' \
   || { echo "setup: node >= 18 is required (found $(node --version))" >&2; exit 1; }
 
-if [ ! -x node_modules/.bin/google-closure-compiler ] || [ ! -x node_modules/.bin/esbuild ] \
+if [ ! -x node_modules/.bin/google-closure-compiler ] || [ ! -x node_modules/.bin/terser ] \
    || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --omit=optional --include=dev >/dev/null

@@ -1,0 +1,229 @@
+// The JS API (CONTRACT §1) and what reaches the collector (§3, §4), on
+// fixture pages (tests/browser/fixtures) served by a real collector.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useHarness, awaitReady, flush, frames, FIXTURES } from './harness.mjs';
+
+const h = useHarness({ site: FIXTURES });
+const COLLECTOR = { collector: '/v1/batch' };
+
+async function openSnippet(calls, urlSuffix = '') {
+  return h.open('/snippet.html' + urlSuffix, { init: { fn: (c) => { window.__mtCalls = c; }, arg: calls } });
+}
+
+/** Waits until the page's own POSTs have reached SQLite and predicate holds; returns those rows. */
+async function deliveredRows(rec, predicate) {
+  const rows = await h.waitEvents((e) => rec.sentMessageIds().has(e.message_id), predicate);
+  assert.ok(!rows.timedOut, `events did not arrive: ${JSON.stringify(rows.map((e) => [e.type, e.event, e.properties]))}`);
+  return rows;
+}
+
+const label = (e) => (e.type === 'track' ? e.event : e.type);
+
+/** No page error and no microtrack: error or warning. */
+async function assertQuiet(rec) {
+  await rec.syncConsole();
+  assert.deepEqual(rec.errors.map(String), [], 'no page error');
+  assert.deepEqual(rec.sdkMessages().map((m) => `${m.type}: ${m.text}`), [], 'no microtrack: console message');
+}
+
+test('calls queued in the snippet before load are replayed in order, after the page view', async () => {
+  const rec = await openSnippet([
+    ['init', COLLECTOR],
+    ['track', 'hero_seen', { variant: 'b' }],
+    ['track', 'second_queued', { n: 2 }]
+  ]);
+  assert.equal(await awaitReady(rec.page), true);
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 3);
+  assert.deepEqual(rows.map(label), ['page', 'hero_seen', 'second_queued']);
+  assert.deepEqual(rows[1].properties, { variant: 'b' });
+  assert.deepEqual(rows[2].properties, { n: 2 });
+  const t = rows.map((e) => Date.parse(e.timestamp));
+  assert.ok(t[0] <= t[1] && t[1] <= t[2], `timestamps in call order: ${rows.map((e) => e.timestamp)}`);
+  await assertQuiet(rec);
+});
+
+test("both call styles work after load: microtrack('track', …) and microtrack.track(…)", async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  const returned = await rec.page.evaluate(() => {
+    window.microtrack('track', 'style_function', { style: 'function' });
+    window.microtrack.track('style_method', { style: 'method' });
+    return typeof window.microtrack.track;
+  });
+  assert.equal(returned, 'function');
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 3);
+  assert.deepEqual(rows.map(label), ['page', 'style_function', 'style_method']);
+  assert.deepEqual(rows[1].properties, { style: 'function' });
+  assert.deepEqual(rows[2].properties, { style: 'method' });
+  await assertQuiet(rec);
+});
+
+test("identify('u42', {plan:'pro'}) sends traits; later events carry userId", async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  await rec.page.evaluate(() => {
+    window.microtrack.track('before_identify');
+    window.microtrack.identify('u42', { plan: 'pro' });
+    window.microtrack.track('after_identify', { k: 1 });
+    window.microtrack('page', { after: true });
+  });
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 5);
+  assert.deepEqual(rows.map(label), ['page', 'before_identify', 'identify', 'after_identify', 'page']);
+  const [pv, before, ident, after, pv2] = rows;
+  assert.equal(pv.user_id, null, 'no userId before identify');
+  assert.equal(before.user_id, null, 'no userId before identify');
+  assert.equal(ident.type, 'identify');
+  assert.equal(ident.user_id, 'u42');
+  assert.equal(ident.raw.userId, 'u42');
+  assert.deepEqual(ident.raw.traits, { plan: 'pro' }, 'identify carries traits');
+  assert.equal(ident.anonymous_id, pv.anonymous_id, 'identify keeps the anonymousId');
+  assert.equal(after.raw.userId, 'u42', 'a later track carries userId');
+  assert.equal(pv2.raw.userId, 'u42', 'a later page carries userId');
+  await assertQuiet(rec);
+});
+
+test("on('event', fn) sees accepted events; its unsubscribe function stops it", async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  const seen = await rec.page.evaluate(() => {
+    const got = [];
+    const off = window.microtrack.on('event', (e) => got.push(e));
+    const offType = typeof off;
+    window.microtrack.track('heard_1', { n: 1 });
+    window.microtrack('track', 'heard_2', { n: 2 });
+    off();
+    window.microtrack.track('unheard', { n: 3 });
+    return { offType, got };
+  });
+  assert.equal(seen.offType, 'function', 'on() returns an unsubscribe function');
+  assert.deepEqual(seen.got.map((e) => e.event), ['heard_1', 'heard_2']);
+  assert.deepEqual(seen.got.map((e) => e.type), ['track', 'track']);
+  assert.deepEqual(seen.got.map((e) => e.properties), [{ n: 1 }, { n: 2 }]);
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 4);
+  assert.deepEqual(rows.map(label), ['page', 'heard_1', 'heard_2', 'unheard'], 'unsubscribing does not stop tracking');
+  assert.deepEqual(seen.got.map((e) => e.messageId), [rows[1].message_id, rows[2].message_id],
+    'the listener saw the very events that were sent');
+  await assertQuiet(rec);
+});
+
+test('reset() gives a new anonymousId and session and forgets userId', async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  await rec.page.evaluate(() => {
+    window.microtrack.identify('u7');
+    window.microtrack.track('before_reset');
+    window.microtrack.reset();
+    window.microtrack.track('after_reset');
+  });
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.some((e) => e.event === 'after_reset'));
+  const before = rows.find((e) => e.event === 'before_reset');
+  const after = rows.find((e) => e.event === 'after_reset');
+  assert.ok(before && after, JSON.stringify(rows.map(label)));
+  assert.ok(before.anonymous_id && after.anonymous_id, 'both have an anonymousId');
+  assert.notEqual(after.anonymous_id, before.anonymous_id, 'reset() changes anonymousId');
+  assert.equal(before.user_id, 'u7');
+  assert.equal(after.user_id, null, 'reset() forgets userId');
+  assert.ok(after.session_id, 'a session after reset');
+  assert.notEqual(after.session_id, before.session_id, 'reset() starts a new session');
+  await assertQuiet(rec);
+});
+
+test('zero-code form: <script data-collector> sends a page view', async () => {
+  const rec = await h.open('/zero-code.html');
+  assert.equal(await awaitReady(rec.page), true);
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 1);
+  assert.deepEqual(rows.map(label), ['page']);
+  assert.equal(rows[0].context.page.path, '/zero-code.html');
+  assert.equal(rows[0].properties.url, h.base + '/zero-code.html');
+  assert.equal(rows[0].properties.title, 'Zero-code fixture');
+  assert.deepEqual([...new Set(rec.batches.map((b) => b.path))], ['/v1/batch']);
+  await assertQuiet(rec);
+});
+
+test("page({section:'x'}) sends a page event with that property", async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  await rec.page.evaluate(() => window.microtrack.page({ section: 'x' }));
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 2);
+  assert.deepEqual(rows.map(label), ['page', 'page'], 'the automatic page view and the manual one');
+  assert.equal(rows[0].properties.section, undefined);
+  assert.equal(rows[1].properties.section, 'x');
+  assert.equal(rows[1].properties.url, h.base + '/snippet.html', 'the page fields are still there');
+  assert.equal(rows[1].properties.path, '/snippet.html');
+  assert.equal(rows[1].context.page.path, '/snippet.html');
+  await assertQuiet(rec);
+});
+
+test('sensitive query params are scrubbed from every URL; utm_source still sets context.campaign', async () => {
+  const rec = await openSnippet([['init', COLLECTOR], ['track', 'on_landing']],
+    '?email=a@b.c&utm_source=newsletter&token=t');
+  assert.equal(await awaitReady(rec.page), true);
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 2);
+  assert.deepEqual(rows.map(label), ['page', 'on_landing']);
+  const clean = h.base + '/snippet.html?utm_source=newsletter';
+  const [pv, tr] = rows;
+  assert.equal(pv.properties.url, clean, 'properties.url');
+  assert.equal(pv.properties.search, '?utm_source=newsletter', 'properties.search');
+  for (const e of rows) {
+    assert.equal(e.context.page.url, clean, `${label(e)}: context.page.url`);
+    assert.equal(e.context.page.search, '?utm_source=newsletter', `${label(e)}: context.page.search`);
+    assert.equal(e.context.campaign && e.context.campaign.source, 'newsletter', `${label(e)}: context.campaign.source`);
+  }
+  for (const b of rec.batches)
+    for (const secret of ['a@b.c', 'a%40b.c', 'token=', 'email='])
+      assert.ok(!b.body.includes(secret), `a request body contains '${secret}'`);
+  assert.ok(tr);
+  await assertQuiet(rec);
+});
+
+test('a page that fits the viewport fires no scroll_depth', async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  const { page } = rec;
+  assert.equal(await awaitReady(page), true);
+  const dims = await page.evaluate(() => ({ doc: document.documentElement.scrollHeight, view: innerHeight }));
+  assert.ok(dims.doc <= dims.view, `fixture must fit the viewport: ${JSON.stringify(dims)}`);
+  // Try to scroll anyway, and let the frame-based sampling run.
+  await page.mouse.move(640, 360);
+  await page.mouse.wheel(0, 500);
+  await page.evaluate(() => window.dispatchEvent(new Event('scroll')));
+  await frames(page, 3);
+  await page.evaluate(() => window.microtrack.track('marker_after_scroll'));
+  assert.equal(await flush(page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.some((e) => e.event === 'marker_after_scroll'));
+  assert.deepEqual(rows.map(label), ['page', 'marker_after_scroll'], 'no scroll_depth');
+  await assertQuiet(rec);
+});
+
+test("CSP script-src 'self' 'wasm-unsafe-eval' (no unsafe-eval): tracking works without eval", async () => {
+  const rec = await h.open('/csp.html');
+  const { page } = rec;
+  assert.equal(await awaitReady(page), true, 'ready resolves true under the CSP');
+  assert.equal(await flush(page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 2);
+  assert.deepEqual(rows.map(label), ['page', 'csp_ok']);
+  assert.deepEqual(rows[1].properties, { policy: 'wasm-unsafe-eval' });
+  assert.equal(rows[0].context.page.path, '/csp.html');
+
+  const probe = await page.evaluate(() => ({ inlineRan: window.__inlineRan === true, violations: window.__cspViolations }));
+  assert.equal(probe.inlineRan, false, 'the CSP is in force (the inline probe script was blocked)');
+  const evals = probe.violations.filter((v) => v.blocked !== 'inline');
+  assert.deepEqual(evals, [], 'no CSP violation other than the inline probe (an eval would show as blocked "eval")');
+  assert.ok(probe.violations.length >= 1, 'the inline probe was reported');
+
+  await rec.syncConsole();
+  assert.deepEqual(rec.errors.map(String), [], 'no page error');
+  assert.deepEqual(rec.sdkMessages().map((m) => `${m.type}: ${m.text}`), [], 'no microtrack: message');
+  // Chromium logs each refusal; the only one allowed is the inline probe's.
+  const refusals = rec.console.filter((m) => /Content Security Policy|Evaluating a string/.test(m.text) &&
+    !/^Executing inline script/.test(m.text));
+  assert.deepEqual(refusals, [], 'nothing but the inline probe refused by the CSP');
+});
