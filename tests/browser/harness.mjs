@@ -20,7 +20,8 @@ import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = path.join(ROOT, 'dist');
+// MICROTRACK_DIST=folder runs the tests against another build of dist/.
+export const DIST = process.env.MICROTRACK_DIST ? path.resolve(process.env.MICROTRACK_DIST) : path.join(ROOT, 'dist');
 export const FIXTURES = path.join(ROOT, 'tests', 'browser', 'fixtures');
 export const DEMO_SITE = path.join(ROOT, 'web-demo', 'site');
 export const COLLECTOR_BIN = path.join(ROOT, 'build', 'native', 'collector', 'microtrack-collector');
@@ -33,7 +34,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 export function checkBuild() {
   const missing = [];
   for (const f of [path.join(DIST, 'microtrack.js'), path.join(DIST, 'microtrack.wasm'), COLLECTOR_BIN])
-    if (!existsSync(f)) missing.push(path.relative(ROOT, f));
+    if (!existsSync(f)) missing.push(f);
   if (!existsSync(CHROMIUM)) missing.push(CHROMIUM + ' (apt-get install chromium)');
   if (missing.length)
     throw new Error(`missing ${missing.join(', ')}: run the build first ` +

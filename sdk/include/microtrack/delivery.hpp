@@ -66,7 +66,8 @@ class Delivery {
   std::size_t dropped_total() const { return dropped_total_; }
 
   // Every unsent event, in flight or not, in arrival order: what a reload
-  // must still deliver. Events handed to a beacon are delivered.
+  // must still deliver. (A beacon the browser accepted is reported as 202,
+  // so its events are delivered and gone.)
   const std::vector<QueuedEvent>& unsent() const { return events_; }
   // Puts restored events back (before anything queued since).
   void restore(std::vector<std::string> events_json, double now_ms);
