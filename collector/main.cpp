@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,13 @@ constexpr const char* kUsage = R"(usage: microtrack-collector [options]
   --dashboard DIR     dashboard served at /dashboard/ (default web-demo/dashboard)
   --max-body BYTES    largest request body (default 1048576)
   --cors-origins A,B  origins allowed by CORS (default: all)
+  --write-key K1,K2   accept only batches naming one of these writeKeys (default: no check)
+  --flows FILE        webhook rules, JSON (see docs/COLLECTOR.md)
+  --forward URL       relay accepted batches to a Segment-compatible /v1/batch URL
+  --forward-write-key K   writeKey for the upstream (Basic auth and body)
+  --spool-dir DIR     where batches wait for the upstream (default microtrack-spool)
+  --spool-max-bytes N bound of the spool; the oldest batches go first (default 67108864)
+  --threads N         HTTP worker threads (default 16)
   --help              this text
 Once listening, prints "microtrack-collector listening on http://HOST:PORT".
 )";
@@ -32,6 +41,8 @@ struct Args {
   int port = 8080;
   std::string host = "127.0.0.1";
   std::string db = "microtrack.db";
+  std::string flows_file;
+  microtrack::collector::ForwardOptions forward;
   microtrack::collector::ServerOptions server;
 };
 
@@ -53,7 +64,9 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 bool is_known_flag(const std::string& flag) {
-  for (const char* known : {"--port", "--host", "--db", "--site", "--dist", "--dashboard", "--max-body", "--cors-origins"})
+  for (const char* known : {"--port", "--host", "--db", "--site", "--dist", "--dashboard", "--max-body", "--cors-origins",
+                            "--write-key", "--flows", "--forward", "--forward-write-key", "--spool-dir",
+                            "--spool-max-bytes", "--threads"})
     if (flag == known) return true;
   return false;
 }
@@ -63,6 +76,7 @@ std::string parse_args(int argc, char** argv, Args& args, bool& help) {
   args.server.site_dir = "web-demo/site";
   args.server.dist_dir = "dist";
   args.server.dashboard_dir = "web-demo/dashboard";
+  args.forward.spool_dir = "microtrack-spool";
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i], value;
     if (flag == "--help" || flag == "-h") {
@@ -99,6 +113,23 @@ std::string parse_args(int argc, char** argv, Args& args, bool& help) {
       args.server.dashboard_dir = value;
     } else if (flag == "--cors-origins") {
       args.server.cors_origins = split_commas(value);
+    } else if (flag == "--write-key") {
+      args.server.write_keys = split_commas(value);
+    } else if (flag == "--flows") {
+      args.flows_file = value;
+    } else if (flag == "--forward") {
+      if (!microtrack::collector::split_url(value)) return "--forward must be an http:// or https:// URL";
+      args.forward.url = value;
+    } else if (flag == "--forward-write-key") {
+      args.forward.write_key = value;
+    } else if (flag == "--spool-dir") {
+      args.forward.spool_dir = value;
+    } else if (flag == "--spool-max-bytes") {
+      if (!parse_number(value, 1ull << 50, number) || number == 0) return "--spool-max-bytes must be a positive number";
+      args.forward.spool_max_bytes = number;
+    } else if (flag == "--threads") {
+      if (!parse_number(value, 1024, number) || number < 2) return "--threads must be 2..1024";
+      args.server.threads = static_cast<int>(number);
     } else {
       return "unknown option " + flag;
     }
@@ -121,6 +152,19 @@ int main(int argc, char** argv) {
   }
 
   std::string error;
+  if (!args.flows_file.empty()) {
+    std::ifstream in(args.flows_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto rules = in ? microtrack::collector::parse_flows(text.str(), error) : std::nullopt;
+    if (!rules) {
+      std::cerr << "microtrack-collector: --flows " << args.flows_file << ": " << (in ? error : "cannot read") << "\n";
+      return 2;
+    }
+    args.server.flows = std::move(*rules);
+  }
+  if (!args.forward.url.empty()) args.server.forward = args.forward;
+
   auto store = microtrack::collector::Store::open(args.db, error);
   if (!store) {
     std::cerr << "microtrack-collector: cannot open database " << args.db << ": " << error << "\n";
@@ -130,18 +174,18 @@ int main(int argc, char** argv) {
   args.server.log = [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());  // one call per line: no interleaving across threads
   };
-  httplib::Server svr;
-  for (const auto& warning : microtrack::collector::configure_server(svr, *store, args.server))
-    std::cerr << "microtrack-collector: " << warning << "\n";
-
-  // Signals go to one waiting thread instead of a handler: svr.stop() takes
+  // Signals go to one waiting thread instead of a handler: stopping takes
   // locks and is not async-signal-safe. Block them before any thread starts
-  // so that every thread (httplib's pool too) inherits the mask.
+  // (the collector's workers, httplib's pool) so that every thread inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  microtrack::collector::Collector collector(*store, args.server);
+  httplib::Server& svr = collector.http();
+  for (const auto& warning : collector.warnings()) std::cerr << "microtrack-collector: " << warning << "\n";
 
   int port = args.port;
   if (port == 0)
@@ -156,7 +200,9 @@ int main(int argc, char** argv) {
   std::thread signal_waiter([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
-    svr.stop();
+    // Graceful: requests in flight are answered (their batches committed
+    // first), live streams end, then listen_after_bind() returns.
+    collector.stop();
   });
   // Tests and scripts read the port from this line, so it must not wait in a buffer.
   std::cout << "microtrack-collector listening on http://" << args.host << ":" << port << std::endl;
@@ -166,6 +212,7 @@ int main(int argc, char** argv) {
   // goes to sigwait, not to a default handler).
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  collector.finish();  // flow and forward queues stay on disk for the next start
   store.reset();  // closes the database (checkpoints the WAL) before exit
   std::cerr << "microtrack-collector: stopped\n";
   return clean ? 0 : 1;

@@ -2,11 +2,16 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <httplib.h>
 
+#include "flows.hpp"
+#include "forward.hpp"
+#include "live.hpp"
 #include "store.hpp"
 
 namespace microtrack::collector {
@@ -16,29 +21,89 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1024 * 1024;
   // Origins allowed by CORS, e.g. "https://shop.example"; empty = all.
   std::vector<std::string> cors_origins;
+  // Accepted writeKeys; empty = no check. A request names its key as the
+  // body's "writeKey", as the user of HTTP Basic auth (Segment's and
+  // RudderStack's way), or as ?writeKey=. Without an accepted one: 401.
+  std::vector<std::string> write_keys;
   // Static folders; an empty string mounts nothing.
   std::string site_dir;       // at /
   std::string dist_dir;       // at /dist/
-  std::string dashboard_dir;  // at /dashboard/
+  std::string dashboard_dir;  // at /dashboard/ (with a strict Content-Security-Policy)
+  // HTTP worker threads. Each keep-alive connection and each live stream
+  // holds one while open.
+  int threads = 16;
+  // Live streams (GET /api/stream) open at once; more get 503.
+  std::size_t max_streams = 4;
+  // Requests one keep-alive connection may make before it is closed.
+  std::size_t keep_alive_max_count = 1000;
+  // Webhook rules (--flows) and their retry policy.
+  std::vector<FlowRule> flows;
+  FlowOptions flow_options;
+  // --forward: relay accepted batches upstream.
+  std::optional<ForwardOptions> forward;
   // Server clock, Unix epoch ms, for receivedAt. Null = the system clock.
   std::function<double()> now_ms;
-  // One line per request ("POST /v1/batch 200 61B 0.4ms"). Null = silent.
+  // One line per request ("POST /v1/batch 200 61B 0.4ms") and per flow or
+  // forward attempt. Null = silent.
   std::function<void(const std::string& line)> log;
 };
 
-// Registers on `svr`:
-//   POST /v1/batch                       {"batch":[event...], "sentAt"?}
+// The collector service: the routes below on its own httplib::Server, the
+// live event hub, the flow worker and the forwarder.
+//
+//   POST /v1/batch                       {"batch":[event...], "sentAt"?, "writeKey"?}
 //   POST /v1/track | /v1/page | /v1/identify   one event; type from the route
+//   POST /v1/b | /v1/t | /v1/p | /v1/i   the same, as Segment's analytics.js names them
 //        -> 200 {"accepted":N,"duplicates":D,"rejected":[{"index":i,"error":"…"}]}
 //           accepted + duplicates + rejected = events sent;
 //           400 {"error"} for a body that is not JSON or has no batch array,
+//           401 without an accepted writeKey (when keys are configured),
 //           413 {"error"} over max_body_bytes, 500 {"error"} on a database error
-//   GET  /api/events?event=&type=&limit= -> {"events":[row...]} (see Store::query)
-//   GET  /api/health                     -> {"ok":true}
+//   GET  /api/events?event=&type=&limit=&order=desc -> {"events":[row...]} (see Store::query)
+//   GET  /api/totals?from=&to=           -> Store::totals
+//   GET  /api/funnel?step=page;path=/&step=scroll_depth;percent=50[&window_ms=1800000]
+//                   [&from=&to=][&by=source|medium|name|campaign]
+//                                        -> funnel_report (+ "groups": funnel_by_campaign)
+//   GET  /api/stream[?backlog=N]         -> Server-Sent Events, one `event: event` per
+//                                           stored event (Last-Event-ID resumes)
+//   GET  /api/flows                      -> {"flows":[rule...], "deliveries":[log row...]}
+//   GET  /api/health                     -> {"ok":true, "forward"?:{counters}}
 //   OPTIONS *                            -> CORS preflight (204)
 // plus static mounts, CORS headers and JSON error bodies on every response.
-// `store` must outlive the server. Returns one warning per static folder that
-// does not exist (the server runs without it).
-std::vector<std::string> configure_server(httplib::Server& svr, Store& store, ServerOptions options);
+class Collector {
+ public:
+  // `store` must outlive the collector.
+  Collector(Store& store, ServerOptions options);
+  ~Collector();
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  httplib::Server& http() { return svr_; }
+  // One line per problem that the service runs without: a static folder
+  // that does not exist, a spool folder that cannot be made.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // Graceful stop, from any thread (not a handler): live streams end, no new
+  // connections are accepted, and listen() returns once the requests in
+  // flight are answered. A batch is committed before it is answered, so
+  // every batch answered 200 is stored.
+  void stop();
+  // After listen() returned: stops the flow worker and the forwarder (their
+  // queues are on disk and resume on the next start). Also done by the destructor.
+  void finish();
+
+ private:
+  void routes();
+  void ingest(const nlohmann::json& events, const std::optional<std::string>& sent_at, httplib::Response& res,
+              const std::string& route_type);
+
+  Store& store_;
+  ServerOptions opts_;
+  httplib::Server svr_;
+  EventHub hub_;
+  std::unique_ptr<FlowRunner> flows_;
+  std::unique_ptr<Forwarder> forwarder_;
+  std::vector<std::string> warnings_;
+};
 
 }  // namespace microtrack::collector

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "iso_time.hpp"
+#include "validate.hpp"  // timestamp_of
 
 namespace microtrack::collector {
 namespace {
@@ -28,6 +29,25 @@ CREATE TABLE IF NOT EXISTS events (
   raw                 TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_event ON events(event);
+CREATE INDEX IF NOT EXISTS events_by_time ON events(corrected_timestamp);
+-- The flows' delivery log, which is also their durable queue: a row is
+-- written in the transaction that stores its event, and survives restarts.
+CREATE TABLE IF NOT EXISTS flow_deliveries (
+  id              INTEGER PRIMARY KEY,
+  flow            TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'pending',  -- pending, delivered, failed
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_status     INTEGER,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  UNIQUE (flow, message_id)
+);
+CREATE INDEX IF NOT EXISTS flow_deliveries_due ON flow_deliveries(status, next_attempt_ms);
 )sql";
 
 // Dedupe: a retried batch (same messageIds) must neither fail nor double
@@ -48,6 +68,53 @@ SELECT rowid, message_id, type, event, anonymous_id, user_id, session_id,
 FROM events
 WHERE (?1 = '' OR event = ?1) AND (?2 = '' OR type = ?2)
 ORDER BY rowid LIMIT ?3
+)sql";
+constexpr const char* kSelectNewest = R"sql(
+SELECT rowid, message_id, type, event, anonymous_id, user_id, session_id,
+  timestamp, sent_at, received_at, corrected_timestamp, properties, context, raw
+FROM events
+WHERE (?1 = '' OR event = ?1) AND (?2 = '' OR type = ?2)
+ORDER BY rowid DESC LIMIT ?3
+)sql";
+
+// Stored timestamps are all "YYYY-MM-DDTHH:MM:SS.mmmZ", so text order is time order.
+constexpr const char* kRange = "(?1 = '' OR corrected_timestamp >= ?1) AND (?2 = '' OR corrected_timestamp < ?2)";
+
+const std::string kScan = std::string(R"sql(
+SELECT rowid, type, event, anonymous_id, user_id, session_id, corrected_timestamp, properties, context
+FROM events WHERE )sql") + kRange + R"sql(
+ORDER BY coalesce(anonymous_id, ''), coalesce(user_id, ''), corrected_timestamp, rowid
+)sql";
+
+// A page or identify counts under its type: page names are titles, not actions.
+constexpr const char* kName = "CASE type WHEN 'track' THEN event ELSE type END";
+const std::string kTotalsByName = std::string("SELECT ") + kName +
+    " AS name, count(*), count(DISTINCT coalesce(anonymous_id, 'user:' || user_id)) FROM events WHERE " + kRange +
+    " GROUP BY name ORDER BY count(*) DESC, name";
+const std::string kTotalsByDay = std::string("SELECT substr(corrected_timestamp, 1, 10) AS day, ") + kName +
+    " AS name, count(*) FROM events WHERE " + kRange + " GROUP BY day, name ORDER BY day, name";
+const std::string kTotalsAll = std::string(
+    "SELECT count(*), count(DISTINCT coalesce(anonymous_id, 'user:' || user_id)) FROM events WHERE ") + kRange;
+
+constexpr const char* kInsertDelivery = R"sql(
+INSERT INTO flow_deliveries (flow, message_id, url, payload, next_attempt_ms, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+ON CONFLICT(flow, message_id) DO NOTHING
+)sql";
+constexpr const char* kDueDeliveries = R"sql(
+SELECT id, flow, message_id, url, payload, status, attempts, next_attempt_ms
+FROM flow_deliveries WHERE status = 'pending' AND next_attempt_ms <= ?1
+ORDER BY next_attempt_ms, id LIMIT ?2
+)sql";
+constexpr const char* kNextDelivery = "SELECT min(next_attempt_ms) FROM flow_deliveries WHERE status = 'pending'";
+constexpr const char* kRecordAttempt = R"sql(
+UPDATE flow_deliveries SET status = ?2, attempts = ?3, next_attempt_ms = ?4,
+  last_status = nullif(?5, 0), last_error = nullif(?6, ''), updated_at = ?7
+WHERE id = ?1
+)sql";
+constexpr const char* kDeliveryLog = R"sql(
+SELECT id, flow, message_id, url, status, attempts, last_status, last_error, created_at, updated_at
+FROM flow_deliveries ORDER BY id DESC LIMIT ?1
 )sql";
 
 constexpr const char* kTextColumns[] = {"message_id", "type", "event", "anonymous_id", "user_id",
@@ -101,6 +168,8 @@ class Statement {
         sqlite3_bind_null(stmt_, index);
     }
     void bind(int index, int value) { sqlite3_bind_int(stmt_, index, value); }
+    void bind(int index, sqlite3_int64 value) { sqlite3_bind_int64(stmt_, index, value); }
+    void bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
     int step() { return sqlite3_step(stmt_); }
     std::optional<std::string> text(int column) const {
       const auto* p = sqlite3_column_text(stmt_, column);
@@ -108,6 +177,8 @@ class Statement {
       return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
     }
     sqlite3_int64 int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+    double real(int column) const { return sqlite3_column_double(stmt_, column); }
+    bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
    private:
     sqlite3_stmt* stmt_;
@@ -157,12 +228,18 @@ std::optional<std::string> json_text_at(const json& object, const char* key) {
   return dump(*it);
 }
 
+json parse_or_null(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  json value = json::parse(*text, nullptr, false);
+  return value.is_discarded() ? json(nullptr) : value;
+}
+
 }  // namespace
 
 struct Store::Impl {
   Db db;
-  Statement insert;
-  Statement select;
+  Statement insert, select, select_newest, scan, totals_by_name, totals_by_day, totals_all;
+  Statement insert_delivery, due_deliveries, next_delivery, record_attempt, delivery_log;
   std::mutex mutex;
 };
 
@@ -182,8 +259,23 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) 
   // checkpoint instead of per batch.
   if (file_backed && !(exec(db, "PRAGMA journal_mode=WAL", error) && exec(db, "PRAGMA synchronous=NORMAL", error)))
     return nullptr;
-  if (!exec(db, kSchema, error) || !impl->insert.prepare(db, kInsert, error) || !impl->select.prepare(db, kSelect, error))
-    return nullptr;
+  if (!exec(db, kSchema, error)) return nullptr;
+  const std::pair<Statement*, const char*> statements[] = {
+      {&impl->insert, kInsert},
+      {&impl->select, kSelect},
+      {&impl->select_newest, kSelectNewest},
+      {&impl->scan, kScan.c_str()},
+      {&impl->totals_by_name, kTotalsByName.c_str()},
+      {&impl->totals_by_day, kTotalsByDay.c_str()},
+      {&impl->totals_all, kTotalsAll.c_str()},
+      {&impl->insert_delivery, kInsertDelivery},
+      {&impl->due_deliveries, kDueDeliveries},
+      {&impl->next_delivery, kNextDelivery},
+      {&impl->record_attempt, kRecordAttempt},
+      {&impl->delivery_log, kDeliveryLog},
+  };
+  for (const auto& [statement, sql] : statements)
+    if (!statement->prepare(db, sql, error)) return nullptr;
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -193,16 +285,18 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 InsertResult Store::insert_batch(const std::vector<json>& events, const std::optional<std::string>& batch_sent_at,
-                                 double received_at_ms) {
+                                 double received_at_ms,
+                                 const std::function<std::vector<NewDelivery>(const json& event)>& deliveries_for) {
   InsertResult result;
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Transaction tx(impl_->db.get(), result.error);
   if (!tx.is_open()) return result;
 
   const std::string received_at = format_iso8601_ms(received_at_ms);
-  for (const json& event : events) {
+  for (std::size_t index = 0; index < events.size(); ++index) {
+    const json& event = events[index];
     const std::string type = string_at(event, "type").value_or("");
-    const auto timestamp = string_at(event, "timestamp");
+    const auto timestamp = timestamp_of(event);
     auto sent_at = string_at(event, "sentAt");
     if (!sent_at) sent_at = batch_sent_at;
 
@@ -234,19 +328,41 @@ InsertResult Store::insert_batch(const std::vector<json>& events, const std::opt
     insert.bind(11, json_text_at(event, type == "identify" ? "traits" : "properties"));
     insert.bind(12, json_text_at(event, "context"));
     insert.bind(13, dump(event));
-    if (insert.step() != SQLITE_DONE) {
-      result = InsertResult{0, 0, sqlite3_errmsg(impl_->db.get())};
-      return result;  // ~Transaction rolls the whole batch back
+    const auto failed = [&] {
+      InsertResult failure;
+      failure.error = sqlite3_errmsg(impl_->db.get());
+      return failure;  // ~Transaction rolls the whole batch back
+    };
+    if (insert.step() != SQLITE_DONE) return failed();
+    if (sqlite3_changes(impl_->db.get()) != 1) {
+      ++result.duplicates;
+      continue;  // a duplicate already triggered its flows
     }
-    (sqlite3_changes(impl_->db.get()) == 1 ? result.accepted : result.duplicates) += 1;
+    ++result.accepted;
+    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), corrected.value_or("")});
+    if (!deliveries_for) continue;
+    for (const NewDelivery& delivery : deliveries_for(event)) {
+      Statement::Use queue(impl_->insert_delivery);
+      queue.bind(1, delivery.flow);
+      queue.bind(2, string_at(event, "messageId"));
+      queue.bind(3, delivery.url);
+      queue.bind(4, delivery.payload);
+      queue.bind(5, static_cast<sqlite3_int64>(received_at_ms));
+      queue.bind(6, received_at);
+      if (queue.step() != SQLITE_DONE) return failed();
+    }
   }
-  if (!tx.commit(result.error)) return InsertResult{0, 0, result.error};
+  if (!tx.commit(result.error)) {
+    InsertResult failure;
+    failure.error = result.error;
+    return failure;
+  }
   return result;
 }
 
 std::optional<json> Store::query(const EventQuery& query, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  Statement::Use select(impl_->select);
+  Statement::Use select(query.newest_first ? impl_->select_newest : impl_->select);
   select.bind(1, query.event);
   select.bind(2, query.type);
   select.bind(3, query.limit);
@@ -271,6 +387,135 @@ std::optional<json> Store::query(const EventQuery& query, std::string& error) {
     return std::nullopt;
   }
   return rows;
+}
+
+bool Store::scan(const TimeRange& range, const std::function<void(EventRow&&)>& visit, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Statement::Use scan(impl_->scan);
+  scan.bind(1, range.from);
+  scan.bind(2, range.to);
+  int rc;
+  while ((rc = scan.step()) == SQLITE_ROW) {
+    EventRow row;
+    row.id = scan.int64(0);
+    row.type = scan.text(1).value_or("");
+    row.event = scan.text(2).value_or("");
+    row.anonymous_id = scan.text(3).value_or("");
+    row.user_id = scan.text(4).value_or("");
+    row.session_id = scan.text(5).value_or("");
+    row.time_ms = parse_iso8601_ms(scan.text(6).value_or("")).value_or(0);
+    row.properties = parse_or_null(scan.text(7));
+    row.context = parse_or_null(scan.text(8));
+    visit(std::move(row));
+  }
+  if (rc == SQLITE_DONE) return true;
+  error = sqlite3_errmsg(impl_->db.get());
+  return false;
+}
+
+std::optional<json> Store::totals(const TimeRange& range, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  json answer = {{"events", json::array()}, {"days", json::array()}, {"total", 0}, {"visitors", 0}};
+  int rc;
+  {
+    Statement::Use all(impl_->totals_all);
+    all.bind(1, range.from);
+    all.bind(2, range.to);
+    if ((rc = all.step()) == SQLITE_ROW) {
+      answer["total"] = all.int64(0);
+      answer["visitors"] = all.int64(1);
+      rc = SQLITE_DONE;
+    }
+  }
+  if (rc == SQLITE_DONE) {
+    Statement::Use by_name(impl_->totals_by_name);
+    by_name.bind(1, range.from);
+    by_name.bind(2, range.to);
+    while ((rc = by_name.step()) == SQLITE_ROW)
+      answer["events"].push_back(
+          {{"name", by_name.text(0).value_or("")}, {"count", by_name.int64(1)}, {"visitors", by_name.int64(2)}});
+  }
+  if (rc == SQLITE_DONE) {
+    Statement::Use by_day(impl_->totals_by_day);
+    by_day.bind(1, range.from);
+    by_day.bind(2, range.to);
+    while ((rc = by_day.step()) == SQLITE_ROW)
+      answer["days"].push_back(
+          {{"day", by_day.text(0).value_or("")}, {"name", by_day.text(1).value_or("")}, {"count", by_day.int64(2)}});
+  }
+  if (rc == SQLITE_DONE) return answer;
+  error = sqlite3_errmsg(impl_->db.get());
+  return std::nullopt;
+}
+
+std::vector<Delivery> Store::due_deliveries(double now_ms, int limit, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Statement::Use due(impl_->due_deliveries);
+  due.bind(1, now_ms);
+  due.bind(2, limit);
+  std::vector<Delivery> out;
+  int rc;
+  while ((rc = due.step()) == SQLITE_ROW) {
+    Delivery d;
+    d.id = due.int64(0);
+    d.flow = due.text(1).value_or("");
+    d.message_id = due.text(2).value_or("");
+    d.url = due.text(3).value_or("");
+    d.payload = due.text(4).value_or("");
+    d.status = due.text(5).value_or("");
+    d.attempts = static_cast<int>(due.int64(6));
+    d.next_attempt_ms = due.real(7);
+    out.push_back(std::move(d));
+  }
+  if (rc != SQLITE_DONE) error = sqlite3_errmsg(impl_->db.get());
+  return out;
+}
+
+std::optional<double> Store::next_delivery_ms() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Statement::Use next(impl_->next_delivery);
+  if (next.step() != SQLITE_ROW || next.is_null(0)) return std::nullopt;
+  return next.real(0);
+}
+
+bool Store::record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
+                           int http_status, const std::string& error_text, double now_ms, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Statement::Use update(impl_->record_attempt);
+  update.bind(1, static_cast<sqlite3_int64>(id));
+  update.bind(2, status);
+  update.bind(3, attempts);
+  update.bind(4, static_cast<sqlite3_int64>(next_attempt_ms));
+  update.bind(5, http_status);
+  update.bind(6, error_text);
+  update.bind(7, format_iso8601_ms(now_ms));
+  if (update.step() == SQLITE_DONE) return true;
+  error = sqlite3_errmsg(impl_->db.get());
+  return false;
+}
+
+std::optional<json> Store::delivery_log(int limit, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Statement::Use log(impl_->delivery_log);
+  log.bind(1, limit);
+  json rows = json::array();
+  int rc;
+  while ((rc = log.step()) == SQLITE_ROW) {
+    const auto text_or_null = [&](int column) { const auto t = log.text(column); return t ? json(*t) : json(nullptr); };
+    rows.push_back({{"id", log.int64(0)},
+                    {"flow", text_or_null(1)},
+                    {"message_id", text_or_null(2)},
+                    {"url", text_or_null(3)},
+                    {"status", text_or_null(4)},
+                    {"attempts", log.int64(5)},
+                    {"last_status", log.is_null(6) ? json(nullptr) : json(log.int64(6))},
+                    {"last_error", text_or_null(7)},
+                    {"created_at", text_or_null(8)},
+                    {"updated_at", text_or_null(9)}});
+  }
+  if (rc == SQLITE_DONE) return rows;
+  error = sqlite3_errmsg(impl_->db.get());
+  return std::nullopt;
 }
 
 }  // namespace microtrack::collector

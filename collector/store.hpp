@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,19 +11,60 @@
 
 namespace microtrack::collector {
 
+// One event that insert_batch() stored now (not a duplicate).
+struct StoredEvent {
+  std::size_t index = 0;            // position in the events passed in
+  std::int64_t id = 0;              // its rowid
+  std::string corrected_timestamp;  // as stored (UTC, 3 decimals)
+};
+
 // What one insert_batch() did. `error` is empty on success; on failure the
 // whole batch was rolled back and the counts are 0.
 struct InsertResult {
   int accepted = 0;    // events stored now
   int duplicates = 0;  // events whose messageId was already stored (ignored)
+  std::vector<StoredEvent> stored;  // the `accepted` ones, in order
   std::string error;
+};
+
+// A webhook call a flow asks for when an event is stored (see flows.hpp).
+struct NewDelivery {
+  std::string flow;     // the rule's name
+  std::string url;      // POSTed to
+  std::string payload;  // the JSON body
+};
+
+// A row of the delivery log (table flow_deliveries): one webhook call of a
+// flow for one event, pending until delivered or given up.
+struct Delivery {
+  std::int64_t id = 0;
+  std::string flow, message_id, url, payload;
+  std::string status = "pending";  // pending, delivered, failed
+  int attempts = 0;                // HTTP attempts made so far
+  double next_attempt_ms = 0;      // epoch ms; only for pending
 };
 
 // Filters for query(); an empty string matches everything.
 struct EventQuery {
   std::string event;  // the `event` column: a track name or a page name
   std::string type;   // page, track or identify
-  int limit = 1000;   // at most this many rows, oldest first
+  int limit = 1000;   // at most this many rows
+  bool newest_first = false;  // default: oldest first
+};
+
+// A time window over the corrected timestamps, as ISO-8601 strings in the
+// stored form ("2026-11-27T10:00:00.000Z"): from inclusive, to exclusive;
+// empty = unbounded.
+struct TimeRange {
+  std::string from, to;
+};
+
+// What scan() hands out: the columns the analytics need, JSON parsed.
+struct EventRow {
+  std::int64_t id = 0;
+  std::string type, event, anonymous_id, user_id, session_id;  // "" when NULL
+  double time_ms = 0;  // corrected timestamp, epoch ms
+  nlohmann::json properties, context;  // null when absent
 };
 
 // The SQLite event store: table `events`, one row per messageId.
@@ -44,9 +87,14 @@ class Store {
   // `received_at_ms` is the server clock (Unix epoch ms) when the request came;
   // corrected_timestamp = received_at - sent_at + timestamp (CONTRACT §6), or
   // the timestamp itself when there is no valid sentAt.
+  // `deliveries_for`, when set, is asked for each event stored now; the
+  // webhook calls it returns are queued in the same transaction (so an event
+  // is never stored without its flows, nor the reverse).
   InsertResult insert_batch(const std::vector<nlohmann::json>& events,
                             const std::optional<std::string>& batch_sent_at,
-                            double received_at_ms);
+                            double received_at_ms,
+                            const std::function<std::vector<NewDelivery>(const nlohmann::json& event)>&
+                                deliveries_for = nullptr);
 
   // Rows in insertion order, each an object with the column names as keys:
   // id (rowid), message_id, type, event, anonymous_id, user_id, session_id,
@@ -54,6 +102,29 @@ class Store {
   // properties, context, raw (parsed JSON, or null).
   // Returns nothing and sets `error` on a database error.
   std::optional<nlohmann::json> query(const EventQuery& query, std::string& error);
+
+  // Calls `visit` for every event in `range`, ordered by visitor
+  // (anonymous_id, then user_id), then time, then id. False on a database error.
+  bool scan(const TimeRange& range, const std::function<void(EventRow&&)>& visit, std::string& error);
+
+  // Counts in `range` by name (a track's event; "page"; "identify"):
+  // {"events":[{"name","count","visitors"}...] (most frequent first),
+  //  "days":[{"day":"2026-11-27","name","count"}...] (by day, then name),
+  //  "total": N, "visitors": V}. Visitors are distinct anonymousIds (or userIds).
+  std::optional<nlohmann::json> totals(const TimeRange& range, std::string& error);
+
+  // --- the delivery log (flows) -------------------------------------------
+  // Pending deliveries due at `now_ms`, oldest first, at most `limit`.
+  std::vector<Delivery> due_deliveries(double now_ms, int limit, std::string& error);
+  // The earliest next_attempt_ms of a pending delivery, if any.
+  std::optional<double> next_delivery_ms();
+  // Records one attempt's outcome: status "pending" (retry at
+  // next_attempt_ms), "delivered" or "failed"; http_status 0 = no answer.
+  bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
+                      int http_status, const std::string& error_text, double now_ms, std::string& error);
+  // The log, newest first: [{"id","flow","message_id","url","status",
+  // "attempts","last_status","last_error","created_at","updated_at"}...].
+  std::optional<nlohmann::json> delivery_log(int limit, std::string& error);
 
  private:
   struct Impl;

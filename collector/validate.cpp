@@ -45,8 +45,8 @@ std::optional<std::string> validate_event(const json& event) {
   if (!is_non_empty_string(event, "anonymousId") && !is_non_empty_string(event, "userId"))
     return "anonymousId or userId must be a non-empty string";
 
-  const auto ts = event.find("timestamp");
-  if (ts == event.end() || !ts->is_string() || !parse_iso8601_ms(ts->get_ref<const std::string&>()))
+  const auto ts = timestamp_of(event);
+  if (!ts || !parse_iso8601_ms(*ts))
     return "timestamp must be an ISO-8601 string with a zone, like 2026-11-27T10:00:00.123Z";
 
   if (type == "track" && !is_non_empty_string(event, "event"))
@@ -59,6 +59,14 @@ std::optional<std::string> validate_event(const json& event) {
     if (present_and_not(event, key, &json::is_object)) return std::string(key) + " must be an object";
 
   return std::nullopt;
+}
+
+std::optional<std::string> timestamp_of(const json& event) {
+  // A timestamp that is there wins, even when it is broken.
+  auto it = event.find("timestamp");
+  if (it == event.end()) it = event.find("originalTimestamp");
+  if (it == event.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
 }
 
 }  // namespace microtrack::collector

@@ -16,10 +16,15 @@ inline constexpr std::size_t kMaxMessageIdChars = 100;
 //   - type is "page", "track" or "identify"
 //   - messageId is a non-empty string of at most kMaxMessageIdChars
 //   - anonymousId or userId is a non-empty string (both, if present, strings)
-//   - timestamp is an ISO-8601 date-time with a zone
+//   - timestamp (or, as RudderStack sends it, originalTimestamp) is an
+//     ISO-8601 date-time with a zone
 //   - track: event is a non-empty string; page: name, if present, a string
 //   - identify: userId is a non-empty string
 //   - properties, traits and context, if present, are objects
 std::optional<std::string> validate_event(const nlohmann::json& event);
+
+// The event's client timestamp: `timestamp`, or else `originalTimestamp`
+// (RudderStack's name for it), when a string.
+std::optional<std::string> timestamp_of(const nlohmann::json& event);
 
 }  // namespace microtrack::collector

@@ -44,8 +44,14 @@ export function checkBuild() {
 // ---------------------------------------------------------------------------
 // Collector process
 
+// No collector outlives its test process: killed on exit, and on a
+// SIGTERM/SIGHUP (a runner's timeout), which would otherwise leave node
+// running (playwright's own handler only closes the browser).
 const liveChildren = new Set();
-process.on('exit', () => { for (const c of liveChildren) try { c.kill('SIGKILL'); } catch {} });
+const killChildren = () => { for (const c of liveChildren) try { c.kill('SIGKILL'); } catch {} };
+process.on('exit', killChildren);
+for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]])
+  process.on(signal, () => { killChildren(); process.exit(code); });
 
 /**
  * Starts microtrack-collector on a free port with a fresh SQLite file.
@@ -161,8 +167,6 @@ export function recordPage(page) {
   /** messageIds of every event this page POSTed to a collector. */
   rec.sentMessageIds = () => new Set(rec.batches.flatMap((b) => (b.json && Array.isArray(b.json.batch) ? b.json.batch : [])
     .map((e) => e && e.messageId)));
-  /** Collector POSTs only. */
-  rec.collectorRequests = () => rec.requests.filter((r) => r.method === 'POST' || COLLECTOR_PATH.test(r.path));
   return rec;
 }
 

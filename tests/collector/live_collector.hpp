@@ -29,22 +29,24 @@ class LiveCollector {
     store_ = mc::Store::open(":memory:", error);
     if (!store_) throw std::runtime_error("store: " + error);
     if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
-    warnings_ = mc::configure_server(svr_, *store_, std::move(options));
-    port_ = svr_.bind_to_any_port("127.0.0.1");
+    collector_ = std::make_unique<mc::Collector>(*store_, std::move(options));
+    port_ = collector_->http().bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("cannot bind");
-    thread_ = std::thread([this] { svr_.listen_after_bind(); });
+    thread_ = std::thread([this] { collector_->http().listen_after_bind(); });
     // stop() before the accept loop has started would be lost, and join() would hang.
-    while (!svr_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!collector_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~LiveCollector() {
-    svr_.stop();
+    collector_->stop();
     thread_.join();
+    collector_->finish();
   }
   LiveCollector(const LiveCollector&) = delete;
   LiveCollector& operator=(const LiveCollector&) = delete;
 
   httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
-  const std::vector<std::string>& warnings() const { return warnings_; }
+  const std::vector<std::string>& warnings() const { return collector_->warnings(); }
+  mc::Store& store() { return *store_; }
   int port() const { return port_; }
 
   // POSTs JSON the way the SDK does: text/plain, so browsers skip the preflight.
@@ -62,8 +64,7 @@ class LiveCollector {
 
  private:
   std::unique_ptr<mc::Store> store_;
-  httplib::Server svr_;
-  std::vector<std::string> warnings_;
+  std::unique_ptr<mc::Collector> collector_;
   int port_ = 0;
   std::thread thread_;
 };

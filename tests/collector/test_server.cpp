@@ -359,9 +359,8 @@ TEST_CASE("A second collector cannot take a port that one is listening on") {
   LiveCollector first;
   std::string error;
   auto store = mc::Store::open(":memory:", error);
-  httplib::Server second;
-  mc::configure_server(second, *store, {});
-  CHECK_FALSE(second.bind_to_port("127.0.0.1", first.port()));  // httplib's default SO_REUSEPORT would allow it
+  mc::Collector second(*store, {});
+  CHECK_FALSE(second.http().bind_to_port("127.0.0.1", first.port()));  // httplib's default SO_REUSEPORT would allow it
 }
 
 TEST_CASE("The health check answers ok and unknown paths answer a JSON 404") {

@@ -1,0 +1,88 @@
+#pragma once
+// Flows: rules that POST a webhook when a stored event matches, e.g. a
+// `purchase` asks a review service for a review request, a `form_abandon`
+// of the checkout form sends a reminder. Deliveries are queued in the
+// store's delivery log in the transaction that stores the event, then sent
+// by one background worker with retry and backoff.
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "funnel.hpp"  // FunnelStep: a flow's trigger is matched like a funnel step
+#include "store.hpp"
+
+namespace microtrack::collector {
+
+struct FlowRule {
+  std::string name;  // unique; in the payload and the log
+  FunnelStep when;   // event name + property conditions
+  std::string url;   // http:// or https:// webhook
+};
+
+// Reads rules from JSON text:
+//   {"flows": [{"name": "review_request", "event": "purchase",
+//               "where": {"plan": "pro"}, "url": "http://127.0.0.1:9000/hook"}]}
+// (a bare array of rules works too). `where` values are strings, numbers or
+// booleans. Returns nothing and sets `error` naming the rule and field.
+std::optional<std::vector<FlowRule>> parse_flows(const std::string& text, std::string& error);
+
+// The deliveries the rules ask for when `event` is stored. Payload:
+// {"flow": name, "event": <the event as received>, "receivedAt": iso}.
+std::vector<NewDelivery> deliveries_for(const std::vector<FlowRule>& rules, const nlohmann::json& event,
+                                        const std::string& received_at);
+
+// Retry policy, two pure functions (as the SDK's): which answers are worth
+// another attempt (none, i.e. 0, network error; 408, 429, 5xx), and how long
+// to wait before attempt `attempt` + 1: base_ms * 2^(attempt-1), capped at
+// max_ms; a Retry-After (seconds) longer than that wins.
+bool flow_should_retry(int http_status);
+double flow_backoff_ms(int attempt, double base_ms, double max_ms, double retry_after_ms = 0);
+
+struct FlowOptions {
+  double retry_base_ms = 1000;
+  double retry_max_ms = 3600 * 1000.0;
+  int max_attempts = 8;  // then the delivery is marked failed
+  int timeout_ms = 5000;  // per HTTP attempt
+};
+
+// The worker. Starts a thread; wake() after queuing deliveries; stop() waits
+// for the attempt in flight. Pending deliveries stay in the store across
+// restarts and are sent by the next worker.
+class FlowRunner {
+ public:
+  FlowRunner(Store& store, FlowOptions options, std::function<double()> now_ms,
+             std::function<void(const std::string&)> log);
+  ~FlowRunner();
+  FlowRunner(const FlowRunner&) = delete;
+  FlowRunner& operator=(const FlowRunner&) = delete;
+  void wake();
+  void stop();
+
+ private:
+  void run();
+  void attempt(const Delivery& delivery);
+
+  Store& store_;
+  const FlowOptions options_;
+  std::function<double()> now_ms_;
+  std::function<void(const std::string&)> log_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// "http://host:port/path?q" -> {"http://host:port", "/path?q"}; nothing when
+// it is not an http(s) URL.
+std::optional<std::pair<std::string, std::string>> split_url(const std::string& url);
+
+}  // namespace microtrack::collector

@@ -1,0 +1,62 @@
+#include "live.hpp"
+
+#include <chrono>
+
+namespace microtrack::collector {
+
+void EventHub::publish(std::vector<nlohmann::json> data) {
+  if (data.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (nlohmann::json& text : data) {
+      ring_.push_back({++last_seq_, std::move(text)});
+      if (ring_.size() > ring_size_) ring_.pop_front();
+    }
+  }
+  changed_.notify_all();
+}
+
+std::vector<LiveEvent> EventHub::wait_after(std::uint64_t after, int timeout_ms, std::size_t max) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return closed_ || last_seq_ > after; });
+  std::vector<LiveEvent> out;
+  if (closed_) return out;
+  // Sequence numbers in the ring are consecutive: index by arithmetic.
+  std::size_t first = 0;
+  if (!ring_.empty() && after >= ring_.front().seq) first = static_cast<std::size_t>(after - ring_.front().seq + 1);
+  if (ring_.size() - std::min(first, ring_.size()) > max) first = ring_.size() - max;
+  for (std::size_t i = first; i < ring_.size(); ++i) out.push_back(ring_[i]);
+  return out;
+}
+
+std::uint64_t EventHub::last_seq() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_seq_;
+}
+
+void EventHub::close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
+}
+
+bool EventHub::closed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return closed_;
+}
+
+bool EventHub::try_join(std::size_t max_streams) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || streams_ >= max_streams) return false;
+  ++streams_;
+  return true;
+}
+
+void EventHub::leave() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --streams_;
+}
+
+}  // namespace microtrack::collector

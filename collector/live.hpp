@@ -1,0 +1,54 @@
+#pragma once
+// The live event stream behind GET /api/stream (Server-Sent Events): stored
+// events are published here, each with a sequence number, and kept in a ring
+// so a reconnecting dashboard (Last-Event-ID) misses nothing recent.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace microtrack::collector {
+
+struct LiveEvent {
+  std::uint64_t seq = 0;  // 1, 2, 3, ... in publish order
+  nlohmann::json data;    // the event; serialised by each stream (cheaper at ingest)
+};
+
+class EventHub {
+ public:
+  explicit EventHub(std::size_t ring_size = 500) : ring_size_(ring_size) {}
+
+  // Appends events and wakes the waiting streams.
+  void publish(std::vector<nlohmann::json> data);
+
+  // Events with seq > `after`, at most `max` of the newest; waits up to
+  // `timeout_ms` for one when there is none. Empty on timeout or once closed.
+  std::vector<LiveEvent> wait_after(std::uint64_t after, int timeout_ms, std::size_t max = 500);
+
+  // The newest seq so far (0 before any).
+  std::uint64_t last_seq() const;
+
+  // Ends every stream: waiters return at once, now and later.
+  void close();
+  bool closed() const;
+
+  // Streams currently open, to cap them (each holds a server thread).
+  bool try_join(std::size_t max_streams);
+  void leave();
+
+ private:
+  const std::size_t ring_size_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<LiveEvent> ring_;
+  std::uint64_t last_seq_ = 0;
+  bool closed_ = false;
+  std::size_t streams_ = 0;
+};
+
+}  // namespace microtrack::collector
