@@ -65,5 +65,6 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              tracker->on_send_result(batch_id, status, microtrack::parse_retry_after_ms(retry_after, now_ms), now_ms);
            }));
   function("nextWakeMs", optional_override([] { return tracker->next_wake_ms(); }));
-  function("snapshot", optional_override([] { return tracker->snapshot(); }));
+  function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
+  function("adopt", optional_override([](const std::string& state, double now_ms) { tracker->adopt(state, now_ms); }));
 }

@@ -93,21 +93,18 @@ std::string FunnelStep::label() const {
 
 std::optional<FunnelStep> parse_step(const std::string& text, std::string& error) {
   FunnelStep step;
-  std::size_t start = 0;
-  bool first = true;
+  const std::size_t colon = text.find(':');
+  step.event = text.substr(0, colon);
+  if (step.event.empty()) {
+    error = "a step needs an event name, as in step=scroll_depth:percent=50";
+    return std::nullopt;
+  }
+  if (colon == std::string::npos) return step;
+  std::size_t start = colon + 1;
   while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::size_t end = std::min(text.find(',', start), text.size());
     const std::string part = text.substr(start, end - start);
     start = end + 1;
-    if (first) {
-      first = false;
-      if (part.empty()) {
-        error = "a step needs an event name, as in step=scroll_depth;percent=50";
-        return std::nullopt;
-      }
-      step.event = part;
-      continue;
-    }
     if (part.empty()) continue;
     const std::size_t eq = part.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -32,9 +32,10 @@ struct FunnelStep {
   std::string label() const;
 };
 
-// Parses "scroll_depth;percent=50;path=/", the form used in query strings
-// (`step=` parameters). Returns nothing and sets `error` when the name is
-// empty or a condition has no '='.
+// Parses "scroll_depth:percent=50,path=/" (name, then comma-separated
+// conditions), the form of the `step=` query parameters. (Not ';': httplib,
+// like old HTML forms, splits query strings on it.) Returns nothing and sets
+// `error` when the name is empty or a condition has no '='.
 std::optional<FunnelStep> parse_step(const std::string& text, std::string& error);
 
 bool step_matches(const FunnelStep& step, const EventRow& event);

@@ -33,6 +33,7 @@ constexpr const char* kUsage = R"(usage: microtrack-collector [options]
   --spool-dir DIR     where batches wait for the upstream (default microtrack-spool)
   --spool-max-bytes N bound of the spool; the oldest batches go first (default 67108864)
   --threads N         HTTP worker threads (default 16)
+  --quiet             no line per request on stderr (problems are still logged)
   --help              this text
 Once listening, prints "microtrack-collector listening on http://HOST:PORT".
 )";
@@ -42,6 +43,7 @@ struct Args {
   std::string host = "127.0.0.1";
   std::string db = "microtrack.db";
   std::string flows_file;
+  bool quiet = false;
   microtrack::collector::ForwardOptions forward;
   microtrack::collector::ServerOptions server;
 };
@@ -82,6 +84,10 @@ std::string parse_args(int argc, char** argv, Args& args, bool& help) {
     if (flag == "--help" || flag == "-h") {
       help = true;
       return "";
+    }
+    if (flag == "--quiet") {
+      args.quiet = true;
+      continue;
     }
     // Both "--port 8080" and "--port=8080".
     if (const auto eq = flag.find('='); eq != std::string::npos) {
@@ -174,6 +180,7 @@ int main(int argc, char** argv) {
   args.server.log = [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());  // one call per line: no interleaving across threads
   };
+  args.server.log_requests = !args.quiet;
   // Signals go to one waiting thread instead of a handler: stopping takes
   // locks and is not async-signal-safe. Block them before any thread starts
   // (the collector's workers, httplib's pool) so that every thread inherits the mask.

@@ -298,7 +298,7 @@ void Collector::routes() {
   svr.Get("/api/funnel", [this](const Request& req, Response& res) {
     std::vector<FunnelStep> steps;
     const std::size_t count = req.get_param_value_count("step");
-    if (count == 0 || count > 20) return send_error(res, 400, "give 1 to 20 step= parameters, e.g. step=page;path=/");
+    if (count == 0 || count > 20) return send_error(res, 400, "give 1 to 20 step= parameters, e.g. step=page:path=/");
     for (std::size_t i = 0; i < count; ++i) {
       std::string error;
       auto step = parse_step(req.get_param_value("step", i), error);
@@ -432,7 +432,7 @@ void Collector::routes() {
     send_json(res, res.status, {{"error", message}});
     return httplib::Server::HandlerResponse::Handled;
   }));
-  if (opts.log)
+  if (opts.log && opts.log_requests)
     svr.set_logger([this](const Request& req, const Response& res) { opts_.log(log_line(req, res)); });
 
   // --- static files ------------------------------------------------------

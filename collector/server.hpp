@@ -46,6 +46,7 @@ struct ServerOptions {
   // One line per request ("POST /v1/batch 200 61B 0.4ms") and per flow or
   // forward attempt. Null = silent.
   std::function<void(const std::string& line)> log;
+  bool log_requests = true;  // false: only flow and forward lines
 };
 
 // The collector service: the routes below on its own httplib::Server, the
@@ -61,7 +62,7 @@ struct ServerOptions {
 //           413 {"error"} over max_body_bytes, 500 {"error"} on a database error
 //   GET  /api/events?event=&type=&limit=&order=desc -> {"events":[row...]} (see Store::query)
 //   GET  /api/totals?from=&to=           -> Store::totals
-//   GET  /api/funnel?step=page;path=/&step=scroll_depth;percent=50[&window_ms=1800000]
+//   GET  /api/funnel?step=page:path=/&step=scroll_depth:percent=50[&window_ms=1800000]
 //                   [&from=&to=][&by=source|medium|name|campaign]
 //                                        -> funnel_report (+ "groups": funnel_by_campaign)
 //   GET  /api/stream[?backlog=N]         -> Server-Sent Events, one `event: event` per

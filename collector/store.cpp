@@ -324,8 +324,12 @@ InsertResult Store::insert_batch(const std::vector<json>& events, const std::opt
     insert.bind(8, sent_at);
     insert.bind(9, received_at);
     insert.bind(10, corrected);
-    // identify has traits where the others have properties: one column for both.
-    insert.bind(11, json_text_at(event, type == "identify" ? "traits" : "properties"));
+    // identify has traits where the others have properties: one column for
+    // both. RudderStack sends them as context.traits.
+    auto properties = json_text_at(event, type == "identify" ? "traits" : "properties");
+    if (!properties && type == "identify" && context != event.end() && context->is_object())
+      properties = json_text_at(*context, "traits");
+    insert.bind(11, properties);
     insert.bind(12, json_text_at(event, "context"));
     insert.bind(13, dump(event));
     const auto failed = [&] {

@@ -99,7 +99,8 @@ class Store {
   // Rows in insertion order, each an object with the column names as keys:
   // id (rowid), message_id, type, event, anonymous_id, user_id, session_id,
   // timestamp, sent_at, received_at, corrected_timestamp (strings or null),
-  // properties, context, raw (parsed JSON, or null).
+  // properties (an identify's traits, or its context.traits as RudderStack
+  // sends them), context, raw (parsed JSON, or null).
   // Returns nothing and sets `error` on a database error.
   std::optional<nlohmann::json> query(const EventQuery& query, std::string& error);
 

@@ -40,8 +40,13 @@ std::optional<std::string> validate_event(const json& event) {
   if (utf8_length(event["messageId"].get_ref<const std::string&>()) > kMaxMessageIdChars)
     return "messageId must be at most " + std::to_string(kMaxMessageIdChars) + " characters";
 
-  if (present_and_not(event, "anonymousId", &json::is_string)) return "anonymousId must be a string";
-  if (present_and_not(event, "userId", &json::is_string)) return "userId must be a string";
+  // A null id is "not known yet": analytics.js sends userId: null before identify().
+  const auto string_or_null = [&](const char* key) {
+    const auto it = event.find(key);
+    return it == event.end() || it->is_string() || it->is_null();
+  };
+  if (!string_or_null("anonymousId")) return "anonymousId must be a string";
+  if (!string_or_null("userId")) return "userId must be a string";
   if (!is_non_empty_string(event, "anonymousId") && !is_non_empty_string(event, "userId"))
     return "anonymousId or userId must be a non-empty string";
 

@@ -15,7 +15,8 @@ inline constexpr std::size_t kMaxMessageIdChars = 100;
 // names the field, e.g. "messageId must be a non-empty string".
 //   - type is "page", "track" or "identify"
 //   - messageId is a non-empty string of at most kMaxMessageIdChars
-//   - anonymousId or userId is a non-empty string (both, if present, strings)
+//   - anonymousId or userId is a non-empty string (both, if present, strings
+//     or null: analytics.js sends userId null until identify())
 //   - timestamp (or, as RudderStack sends it, originalTimestamp) is an
 //     ISO-8601 date-time with a zone
 //   - track: event is a non-empty string; page: name, if present, a string

@@ -1,23 +1,27 @@
 // localStorage with a fallback to memory: quota errors, private mode or a
-// disabled storage never stop tracking.
+// disabled storage never stop tracking. The ids every tab shares live under
+// STORAGE_KEY; each tab's unsent queue under a key of its own (35-tabs.js).
 const STORAGE_KEY = 'microtrack';
-let storedInMemory = '';
+const TAB_KEY = STORAGE_KEY + '.' + Math.random().toString(36).slice(2);
 let storageWarned = false;
 
-const storageGet = () => {
+const storageGet = (key = STORAGE_KEY) => {
   try {
-    return localStorage.getItem(STORAGE_KEY) || '';
+    return localStorage.getItem(key) || '';
   } catch (e) {
-    return storedInMemory;
+    return '';
   }
 };
 
-const storageSet = (value) => {
-  storedInMemory = value;
+const storageSet = (key, value) => {
   try {
-    if (value) localStorage.setItem(STORAGE_KEY, value);
-    else localStorage.removeItem(STORAGE_KEY);
+    if (value) localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
   } catch (e) {
+    // A stale copy must not outlive the write: its events would be sent again.
+    try {
+      localStorage.removeItem(key);
+    } catch (ignored) {}
     if (!storageWarned) log('warn', 'localStorage is unavailable (' + e.name + '); keeping events in memory.');
     storageWarned = true;
   }

@@ -5,6 +5,8 @@ const REQUEST_TIMEOUT_MS = 10000;
 const BEACON_LIMIT = 64000;
 const TEXT_PLAIN = 'text/plain;charset=UTF-8';  // a simple request: no CORS preflight
 
+let unreachableWarned = false;  // one console line per page, not one per retry
+
 const postBatch = (url, body) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
@@ -17,7 +19,13 @@ const postBatch = (url, body) => {
     signal: controller.signal
   }).then(
     (response) => ({ status: response.status, retryAfter: response.headers.get('Retry-After') || '' }),
-    () => ({ status: 0, retryAfter: '' })
+    () => {
+      if (!unreachableWarned)
+        log('warn', 'the collector ' + (controller.signal.aborted ? 'did not answer within 10 s' : 'could not be reached') +
+          '; the events are kept and sent again later.');
+      unreachableWarned = true;
+      return { status: 0, retryAfter: '' };
+    }
   ).finally(() => clearTimeout(timer));
 };
 

@@ -35,9 +35,13 @@ const afterCoreCall = (acceptedJson) => {
   schedule();
 };
 
+// The ids go to the shared key (only when they changed), the queue to this tab's.
+let storedIds;
 const persistNow = () => {
   persistQueued = false;
-  storageSet(core.snapshot());
+  const ids = core.snapshot(false);
+  if (ids !== storedIds) storageSet(STORAGE_KEY, storedIds = ids);
+  storageSet(TAB_KEY, core.snapshot(true));
 };
 
 const schedule = () => {

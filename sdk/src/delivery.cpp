@@ -10,10 +10,16 @@ namespace microtrack {
 
 Delivery::Delivery(const Config& config) : config_(config) {}
 
-std::size_t Delivery::drop_oldest_waiting() {
+std::size_t Delivery::drop_oldest_waiting(double now_ms) {
+  std::size_t bytes = 0;
+  for (const auto& event : events_) bytes += event.json.size();
   std::size_t dropped = 0;
-  for (auto it = events_.begin(); waiting_ > static_cast<std::size_t>(config_.max_queue_size) && it != events_.end();) {
+  // Events are in arrival order, so the oldest (and the expired) come first.
+  for (auto it = events_.begin(); it != events_.end() &&
+                                  (waiting_ > static_cast<std::size_t>(config_.max_queue_size) ||
+                                   bytes > kMaxQueueBytes || it->queued_at_ms < now_ms - kMaxEventAgeMs);) {
     if (it->batch_id == 0) {
+      bytes -= it->json.size();
       it = events_.erase(it);
       --waiting_;
       ++dropped;
@@ -28,7 +34,7 @@ std::size_t Delivery::drop_oldest_waiting() {
 std::size_t Delivery::enqueue(std::string event_json, double now_ms) {
   events_.push_back({now_ms, std::move(event_json), 0});
   ++waiting_;
-  return drop_oldest_waiting();
+  return drop_oldest_waiting(now_ms);
 }
 
 const QueuedEvent* Delivery::first_waiting() const {
@@ -38,6 +44,7 @@ const QueuedEvent* Delivery::first_waiting() const {
 }
 
 Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
+  drop_oldest_waiting(now_ms);  // the age bound
   const std::size_t limit = split_limit_ ? split_limit_ : static_cast<std::size_t>(config_.batch_size);
   switch (trigger) {
     case SendTrigger::Auto: {
@@ -49,7 +56,7 @@ Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
       if (auto_batch_id_) return {};
       break;
     case SendTrigger::Unload:
-      return take_batch(now_ms, limit, kMaxBeaconBodyBytes);
+      return attempt_ ? Batch{} : take_batch(now_ms, limit, kMaxBeaconBodyBytes);
   }
   Batch batch = take_batch(now_ms, limit, kMaxBodyBytes);
   auto_batch_id_ = batch.id;
@@ -124,7 +131,7 @@ Delivery::ResultAction Delivery::on_send_result(double batch_id, int status, dou
       return ResultAction::Delivered;
     case SendOutcome::Retry:
       retry_at_ms_ = now_ms + retry_delay_ms(attempt_++, jitter01, retry_after_ms);
-      drop_oldest_waiting();
+      drop_oldest_waiting(now_ms);
       return ResultAction::WillRetry;
     case SendOutcome::Split:
       split_limit_ = count / 2;
@@ -147,10 +154,21 @@ double Delivery::next_wake_ms() const {
 void Delivery::restore(std::vector<std::string> events_json, double now_ms) {
   // Restored events are older than anything queued here: they go first.
   std::vector<QueuedEvent> restored;
-  for (auto& json : events_json) restored.push_back({now_ms, std::move(json), 0});
+  // The age bound by the events' timestamps: ISO-8601 UTC text in one
+  // format sorts as time does, so no date parsing is needed.
+  const std::string oldest = iso8601_utc(now_ms - kMaxEventAgeMs);
+  for (auto& json : events_json) {
+    std::string timestamp = JsonView::parse(json).find("timestamp").as_string();
+    if (!timestamp.empty() && timestamp < oldest) {
+      ++dropped_total_;
+      continue;
+    }
+    // Due at once: they have waited at least a page load already.
+    restored.push_back({now_ms - config_.flush_interval_ms, std::move(json), 0});
+  }
   events_.insert(events_.begin(), std::make_move_iterator(restored.begin()), std::make_move_iterator(restored.end()));
-  waiting_ += events_json.size();
-  drop_oldest_waiting();
+  waiting_ += restored.size();
+  drop_oldest_waiting(now_ms);
 }
 
 void Delivery::clear() {

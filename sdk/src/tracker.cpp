@@ -226,6 +226,20 @@ std::string Tracker::accept(std::string event_json, double now_ms) {
   return accepted;
 }
 
+void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
+                   std::string_view payload_key, std::string_view payload_json, double now_ms) {
+  std::string event = accept(build_event(type, name_key, name, payload_key, payload_json, now_ms), now_ms);
+  if (event.empty()) return;
+  if (!out_.empty()) out_ += ',';
+  out_ += event;
+}
+
+std::string Tracker::finish() {
+  std::string events = "[" + out_ + "]";
+  out_.clear();
+  return events;
+}
+
 std::string Tracker::page_view(std::string_view url, std::string_view title, std::string_view referrer,
                                std::string_view properties_json, bool automatic, double now_ms) {
   if (!active_) return "[]";
@@ -239,13 +253,12 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
   rebuild_context();
   scroll_.reset();
   if (automatic && !config_.auto_pageview) return "[]";
-
   // The page fields, then the caller's properties (JSON.parse keeps the
   // last of a repeated key, so the caller's win).
   std::string properties = page_properties_members_;
   if (!extra.empty()) properties += "," + std::string(extra);
-  std::string event = accept(build_event("page", "name", page_title_, "properties", object_of(properties), now_ms), now_ms);
-  return event.empty() ? "[]" : "[" + event + "]";
+  emit("page", "name", page_title_, "properties", object_of(properties), now_ms);
+  return finish();
 }
 
 std::string Tracker::track(std::string_view name, std::string_view properties_json, double now_ms) {
@@ -258,8 +271,8 @@ std::string Tracker::track(std::string_view name, std::string_view properties_js
   if (!properties_members(properties_json, properties))
     message("error", "track('" + std::string(name) + "') properties must be an object; ignoring them.");
   touch_session(now_ms);
-  std::string event = accept(build_event("track", "event", name, "properties", object_of(properties), now_ms), now_ms);
-  return event.empty() ? "[]" : "[" + event + "]";
+  emit("track", "event", name, "properties", object_of(properties), now_ms);
+  return finish();
 }
 
 std::string Tracker::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
@@ -272,8 +285,8 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
   touch_session(now_ms);
   user_id_ = std::string(user_id);
-  std::string event = accept(build_event("identify", "", "", "traits", object_of(traits), now_ms), now_ms);
-  return event.empty() ? "[]" : "[" + event + "]";
+  emit("identify", "", "", "traits", object_of(traits), now_ms);
+  return finish();
 }
 
 std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
@@ -281,17 +294,12 @@ std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double 
   std::vector<double> reached = scroll_.on_sample(scroll_top_px, viewport_px, document_px);
   if (reached.empty()) return "[]";
   touch_session(now_ms);
-  std::string accepted = "[";
   for (double percent : reached) {
     std::string properties = "{\"percent\":";
     append_json_number(properties, percent);
-    properties += '}';
-    std::string event = accept(build_event("track", "event", "scroll_depth", "properties", properties, now_ms), now_ms);
-    if (event.empty()) continue;
-    if (accepted.size() > 1) accepted += ',';
-    accepted += event;
+    emit("track", "event", "scroll_depth", "properties", properties + "}", now_ms);
   }
-  return accepted + "]";
+  return finish();
 }
 
 void Tracker::reset(double now_ms) {
@@ -324,7 +332,7 @@ void Tracker::on_send_result(double batch_id, int status, double retry_after_ms,
     message("error", "the collector refused a batch (HTTP " + decimal(status) + "); its events are dropped.");
 }
 
-std::string Tracker::snapshot() const {
+std::string Tracker::snapshot(bool with_queue) const {
   if (!(active_ || sampled_out_) || !config_.persist || (config_.require_consent && !consent_granted_)) return "";
   std::string s = "{\"v\":";
   append_json_number(s, kSnapshotVersion);
@@ -341,6 +349,7 @@ std::string Tracker::snapshot() const {
   s += ",\"queue\":[";
   bool first = true;
   for (const QueuedEvent& event : delivery_.unsent()) {
+    if (!with_queue) break;
     if (!first) s += ',';
     first = false;
     s += event.json;
@@ -362,11 +371,15 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   last_activity_ms_ = number_or(state.find("lastActivityMs"), -1);
   JsonView campaign = state.find("campaign");
   if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
+  adopt(stored_state, now_ms);
+  rebuild_context();
+}
+
+void Tracker::adopt(std::string_view stored_state, double now_ms) {
   std::vector<std::string> events;
-  for (auto event = queue.children(); event.next();)
+  for (auto event = JsonView::parse(stored_state).find("queue").children(); event.next();)
     if (event.value().is_object()) events.emplace_back(event.value().raw());
   delivery_.restore(std::move(events), now_ms);
-  rebuild_context();
 }
 
 }  // namespace microtrack

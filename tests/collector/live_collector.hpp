@@ -24,13 +24,18 @@ inline const std::string kReceivedAt = "2026-11-27T10:00:15.000Z";
 
 class LiveCollector {
  public:
-  explicit LiveCollector(mc::ServerOptions options = {}) {
+  // port 0: any free port.
+  explicit LiveCollector(mc::ServerOptions options = {}, int port = 0) {
     std::string error;
     store_ = mc::Store::open(":memory:", error);
     if (!store_) throw std::runtime_error("store: " + error);
     if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
     collector_ = std::make_unique<mc::Collector>(*store_, std::move(options));
-    port_ = collector_->http().bind_to_any_port("127.0.0.1");
+    port_ = port;
+    if (port == 0)
+      port_ = collector_->http().bind_to_any_port("127.0.0.1");
+    else if (!collector_->http().bind_to_port("127.0.0.1", port))
+      port_ = -1;
     if (port_ <= 0) throw std::runtime_error("cannot bind");
     thread_ = std::thread([this] { collector_->http().listen_after_bind(); });
     // stop() before the accept loop has started would be lost, and join() would hang.

@@ -42,8 +42,8 @@ int depth_of(const std::vector<mc::VisitorOutcome>& outcomes, const std::string&
 
 }  // namespace
 
-TEST_CASE("A step is parsed from name;key=value;... and labelled") {
-  const FunnelStep s = step("form_start;form_id=newsletter;path=/");
+TEST_CASE("A step is parsed from name:key=value,... and labelled") {
+  const FunnelStep s = step("form_start:form_id=newsletter,path=/");
   CHECK(s.event == "form_start");
   REQUIRE(s.where.size() == 2);
   CHECK(s.where[1].key == "path");
@@ -54,9 +54,9 @@ TEST_CASE("A step is parsed from name;key=value;... and labelled") {
   std::string error;
   CHECK_FALSE(mc::parse_step("", error));
   CHECK_THAT(error, Catch::Contains("event name"));
-  CHECK_FALSE(mc::parse_step("scroll_depth;percent", error));
+  CHECK_FALSE(mc::parse_step("scroll_depth:percent", error));
   CHECK_THAT(error, Catch::Contains("key=value"));
-  CHECK_FALSE(mc::parse_step("scroll_depth;=50", error));
+  CHECK_FALSE(mc::parse_step("scroll_depth:=50", error));
 }
 
 TEST_CASE("A step matches by type or event name, and by property values") {
@@ -66,20 +66,20 @@ TEST_CASE("A step matches by type or event name, and by property values") {
   const EventRow page = row(2, "v", t0, "page", "Home", {{"path", "/"}});
 
   CHECK(mc::step_matches(step("scroll_depth"), scroll));
-  CHECK(mc::step_matches(step("scroll_depth;percent=50"), scroll));
-  CHECK(mc::step_matches(step("scroll_depth;percent=50.0"), scroll));  // as a number
-  CHECK_FALSE(mc::step_matches(step("scroll_depth;percent=75"), scroll));
-  CHECK_FALSE(mc::step_matches(step("scroll_depth;percent=fifty"), scroll));
-  CHECK(mc::step_matches(step("scroll_depth;goal=true"), scroll));
-  CHECK_FALSE(mc::step_matches(step("scroll_depth;goal=1"), scroll));
-  CHECK(mc::step_matches(step("scroll_depth;ratio=0.5"), scroll));
-  CHECK(mc::step_matches(step("scroll_depth;path=/checkout"), scroll));  // from context.page
-  CHECK_FALSE(mc::step_matches(step("scroll_depth;missing=1"), scroll));
+  CHECK(mc::step_matches(step("scroll_depth:percent=50"), scroll));
+  CHECK(mc::step_matches(step("scroll_depth:percent=50.0"), scroll));  // as a number
+  CHECK_FALSE(mc::step_matches(step("scroll_depth:percent=75"), scroll));
+  CHECK_FALSE(mc::step_matches(step("scroll_depth:percent=fifty"), scroll));
+  CHECK(mc::step_matches(step("scroll_depth:goal=true"), scroll));
+  CHECK_FALSE(mc::step_matches(step("scroll_depth:goal=1"), scroll));
+  CHECK(mc::step_matches(step("scroll_depth:ratio=0.5"), scroll));
+  CHECK(mc::step_matches(step("scroll_depth:path=/checkout"), scroll));  // from context.page
+  CHECK_FALSE(mc::step_matches(step("scroll_depth:missing=1"), scroll));
   CHECK_FALSE(mc::step_matches(step("video_start"), scroll));
 
   CHECK(mc::step_matches(step("page"), page));  // any page, whatever its name
-  CHECK(mc::step_matches(step("page;path=/"), page));
-  CHECK_FALSE(mc::step_matches(step("page;path=/pricing"), page));
+  CHECK(mc::step_matches(step("page:path=/"), page));
+  CHECK_FALSE(mc::step_matches(step("page:path=/pricing"), page));
   CHECK_FALSE(mc::step_matches(step("Home"), page));  // a page's name is not a track event
   CHECK_FALSE(mc::step_matches(step("page"), row(3, "v", t0, "track", "page")));
 }
@@ -216,9 +216,21 @@ void seed(const LiveCollector& server) {
   REQUIRE(json::parse(res->body)["accepted"] == events.size());
 }
 
-const std::string kFunnel =
-    "/api/funnel?step=page;path=/&step=scroll_depth;percent=50&step=video_start"
-    "&step=form_start;form_id=newsletter&step=form_submit;form_id=newsletter&step=purchase";
+// Query values must be percent-encoded as a browser's URLSearchParams does:
+// httplib keeps only the text after the last '=' of a parameter.
+std::string funnel_url(const std::vector<std::string>& steps) {
+  std::string url = "/api/funnel?";
+  for (const auto& step : steps) {
+    url += "step=";
+    for (const char c : step) url += c == '=' ? std::string("%3D") : c == '/' ? std::string("%2F") : std::string(1, c);
+    url += "&";
+  }
+  url.pop_back();
+  return url;
+}
+
+const std::string kFunnel = funnel_url({"page:path=/", "scroll_depth:percent=50", "video_start",
+                                        "form_start:form_id=newsletter", "form_submit:form_id=newsletter", "purchase"});
 
 json get_json(const LiveCollector& server, const std::string& path) {
   const auto res = server.get(path);
@@ -318,7 +330,7 @@ SCENARIO("The funnel API counts visitors per step on the seeded data set") {
 
 TEST_CASE("The funnel and totals APIs answer 400 to bad parameters") {
   LiveCollector server;
-  for (const char* path : {"/api/funnel", "/api/funnel?step=", "/api/funnel?step=page;oops",
+  for (const char* path : {"/api/funnel", "/api/funnel?step=", "/api/funnel?step=page:oops",
                            "/api/funnel?step=page&window_ms=0", "/api/funnel?step=page&window_ms=soon",
                            "/api/funnel?step=page&by=browser", "/api/funnel?step=page&from=yesterday",
                            "/api/totals?to=2026-13-01"}) {

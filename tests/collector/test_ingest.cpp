@@ -155,3 +155,30 @@ TEST_CASE("Base64 for Basic auth round-trips and rejects junk") {
   CHECK(mc::base64_decode("d2s6") == std::string("wk:"));
   CHECK_FALSE(mc::base64_decode("d2s6!").has_value());
 }
+
+TEST_CASE("A null userId or anonymousId counts as absent (analytics.js sends userId: null)") {
+  LiveCollector server;
+  json anonymous = track_event("null-user");
+  anonymous["userId"] = nullptr;
+  json both_null = track_event("both-null");
+  both_null["userId"] = nullptr;
+  both_null["anonymousId"] = nullptr;
+  const json answer = body_of(server.post("/v1/batch", batch_of({anonymous, both_null})));
+  CHECK(answer["accepted"] == 1);
+  REQUIRE(answer["rejected"].size() == 1);
+  CHECK(answer["rejected"][0]["error"] == "anonymousId or userId must be a non-empty string");
+  CHECK(server.events()[0]["user_id"].is_null());
+}
+
+TEST_CASE("An identify's traits may come as context.traits (RudderStack)") {
+  LiveCollector server;
+  json identify = {{"type", "identify"}, {"messageId", "i1"}, {"userId", "u1"}, {"originalTimestamp", "2026-11-27T10:00:00Z"},
+                   {"context", {{"traits", {{"plan", "pro"}}}}}};
+  json both = identify;
+  both["messageId"] = "i2";
+  both["traits"] = {{"plan", "team"}};
+  CHECK(body_of(server.post("/v1/batch", batch_of({identify, both})))["accepted"] == 2);
+  const json rows = server.events();
+  CHECK(rows[0]["properties"] == json({{"plan", "pro"}}));
+  CHECK(rows[1]["properties"] == json({{"plan", "team"}}));  // top-level traits win
+}

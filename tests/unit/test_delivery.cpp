@@ -8,6 +8,7 @@
 #include "microtrack/delivery.hpp"
 #include "microtrack/retry.hpp"
 #include "microtrack/time.hpp"
+#include "microtrack/tracker.hpp"
 
 using microtrack::Batch;
 using microtrack::Config;
@@ -404,7 +405,7 @@ TEST_CASE("Beyond maxQueueSize the oldest events are dropped and counted", "[del
 TEST_CASE("A fetch request body stays under 500 KB", "[delivery]") {
   const Config cfg = make_config(500);
   Delivery d(cfg);
-  enqueue_range(d, 1, 100, t0, 10'000);  // 100 events of about 10 KB
+  enqueue_range(d, 1, 60, t0, 10'000);  // 60 events of about 10 KB: 600 KB, within kMaxQueueBytes
   const Batch b = d.next_batch(t0, SendTrigger::Flush);
   REQUIRE(b.id != 0);
   CHECK(b.body.size() < microtrack::kMaxBodyBytes);
@@ -479,15 +480,23 @@ TEST_CASE("Unload sends everything not in flight in beacon-sized batches", "[del
       CHECK(d.unsent().empty());
     }
   }
-  SECTION("the backoff does not hold back an unload") {
+  SECTION("while the collector is failing nothing goes by beacon: the events stay stored") {
+    // A beacon cannot report a 5xx; the next page (or another tab) retries.
     const Config cfg = make_config(2);
     Delivery d(cfg);
     enqueue_range(d, 1, 2, t0);
     const Batch a = d.next_batch(t0, SendTrigger::Auto);
     REQUIRE(d.on_send_result(a.id, 503, kNoRetryAfter, t0 + 100, kJitter) == Action::WillRetry);
-    const Batch u = d.next_batch(t0 + 101, SendTrigger::Unload);
-    REQUIRE(u.id != 0);
-    CHECK(names_in(u) == names({1, 2}));
+    CHECK(empty(d.next_batch(t0 + 101, SendTrigger::Unload)));
+    CHECK(unsent_names(d) == names({1, 2}));
+    SECTION("and once a send succeeds, unload beacons again") {
+      enqueue_range(d, 3, 3, t0 + 102);
+      const Batch f = d.next_batch(t0 + 103, SendTrigger::Flush);
+      REQUIRE(d.on_send_result(f.id, 200, kNoRetryAfter, t0 + 104, kJitter) == Action::Delivered);
+      const Batch u = d.next_batch(t0 + 105, SendTrigger::Unload);
+      REQUIRE(u.id != 0);
+      CHECK(names_in(u) == names({3}));
+    }
   }
   SECTION("nothing queued gives nothing to send") {
     const Config cfg = make_config(3);
@@ -585,4 +594,249 @@ TEST_CASE("Batch ids are distinct and never 0", "[delivery]") {
     REQUIRE(d.on_send_result(b.id, 200, kNoRetryAfter, t0 + n, kJitter) == Action::Delivered);
   }
   CHECK(ids.size() == 20);
+}
+
+// --- Bounds: count, bytes, age (issue 4) ---------------------------------
+
+namespace {
+
+// An event as the tracker writes it, with a timestamp.
+std::string stamped_event(int n, double at_ms, std::size_t pad = 0) {
+  json e = json::parse(event(n, pad));
+  e["timestamp"] = microtrack::iso8601_utc(at_ms);
+  return e.dump();
+}
+
+}  // namespace
+
+TEST_CASE("The queue is bounded by bytes: beyond kMaxQueueBytes the oldest waiting events go", "[delivery]") {
+  const Config cfg = make_config(20, 5000, 100000);
+  Delivery d(cfg);
+  const std::size_t pad = 10'000;
+  const std::size_t per_event = event(1, pad).size();
+  const int fit = static_cast<int>(microtrack::kMaxQueueBytes / per_event);
+  enqueue_range(d, 1, fit, t0, pad);
+  CHECK(d.dropped_total() == 0);
+  CHECK(d.queued() == static_cast<std::size_t>(fit));
+  SECTION("one more drops the oldest") {
+    CHECK(d.enqueue(event(fit + 1, pad), t0 + 1) == 1);
+    CHECK(d.dropped_total() == 1);
+    CHECK(unsent_names(d).front() == "e2");
+    CHECK(unsent_names(d).back() == "e" + std::to_string(fit + 1));
+  }
+  SECTION("events in flight count but are never dropped") {
+    const Batch b = d.next_batch(t0, SendTrigger::Flush);  // e1..e20 in flight
+    REQUIRE(b.event_count == 20);
+    d.enqueue(event(fit + 1, pad), t0 + 1);
+    CHECK(d.in_flight() == 20);
+    CHECK(unsent_names(d)[0] == "e1");
+    CHECK(unsent_names(d)[20] == "e22");  // e21, the oldest waiting one, went
+  }
+  SECTION("a small event after a large one drops only as many as needed") {
+    CHECK(d.enqueue(event(fit + 1), t0 + 1) <= 1);
+    std::size_t total = 0;
+    for (const auto& q : d.unsent()) total += q.json.size();
+    CHECK(total <= microtrack::kMaxQueueBytes);
+  }
+}
+
+TEST_CASE("Events older than kMaxEventAgeMs are dropped, not sent", "[delivery]") {
+  CHECK(microtrack::kMaxEventAgeMs == 7 * 24 * 3600 * 1000.0);
+  const Config cfg = make_config(10);
+  const double week = microtrack::kMaxEventAgeMs;
+  SECTION("restored events, by their timestamps") {
+    Delivery d(cfg);
+    d.restore({stamped_event(1, t0 - week - 1), stamped_event(2, t0 - week - 60'000), stamped_event(3, t0 - week + 1),
+               event(4)},  // no timestamp: kept
+              t0);
+    CHECK(unsent_names(d) == names({3, 4}));
+    CHECK(d.dropped_total() == 2);
+  }
+  SECTION("an event that ages past the cap while queued here (the collector down for a week)") {
+    Delivery d(cfg);
+    d.enqueue(event(1), t0);
+    const Batch a = d.next_batch(t0 + 5000, SendTrigger::Auto);
+    REQUIRE(d.on_send_result(a.id, 503, kNoRetryAfter, t0 + 5001, kJitter) == Action::WillRetry);
+    d.enqueue(event(2), t0 + week);
+    CHECK(empty(d.next_batch(t0 + week + 1, SendTrigger::Flush)) == false);
+    CHECK(d.dropped_total() == 1);  // e1 went, e2 is sent
+  }
+}
+
+TEST_CASE("Restored events are due at once", "[delivery]") {
+  const Config cfg = make_config(20, 5000);
+  Delivery d(cfg);
+  d.restore({stamped_event(1, t0 - 60'000), stamped_event(2, t0 - 59'000)}, t0);
+  CHECK(d.next_wake_ms() <= t0);
+  const Batch b = d.next_batch(t0, SendTrigger::Auto);
+  CHECK(names_in(b) == names({1, 2}));
+  SECTION("while events queued on this page wait flushIntervalMs") {
+    Delivery e(cfg);
+    e.enqueue(event(3), t0);
+    CHECK(e.next_wake_ms() == at_ms(t0 + 5000));
+  }
+}
+
+TEST_CASE("Queue bounds: count, bytes and age together, as a table", "[delivery]") {
+  struct Row {
+    const char* what;
+    int max_queue_size;
+    int events;
+    std::size_t pad;
+    double age_ms;  // how old each event is at restore
+    std::size_t kept;
+  };
+  const std::size_t big = 100'000;
+  const std::vector<Row> table{
+      {"under every bound", 100, 5, 0, 0, 5},
+      {"over the count", 3, 5, 0, 0, 3},
+      {"over the bytes", 1000, 12, big, 0, microtrack::kMaxQueueBytes / (event(1, big).size())},
+      {"over the age", 100, 5, 0, microtrack::kMaxEventAgeMs + 1, 0},
+      {"just under the age", 100, 5, 0, microtrack::kMaxEventAgeMs - 1000, 5},
+      {"count and bytes: the tighter wins", 2, 12, big, 0, 2},
+  };
+  for (const auto& row : table) {
+    INFO(row.what);
+    const Config cfg = make_config(20, 5000, row.max_queue_size);
+    Delivery d(cfg);
+    std::vector<std::string> stored;
+    for (int n = 1; n <= row.events; ++n) stored.push_back(stamped_event(n, t0 - row.age_ms, row.pad));
+    d.restore(stored, t0);
+    CHECK(d.unsent().size() == row.kept);
+    CHECK(d.dropped_total() == static_cast<std::size_t>(row.events) - row.kept);
+    if (row.kept) CHECK(unsent_names(d).back() == "e" + std::to_string(row.events));  // the newest stay
+  }
+}
+
+// --- Snapshots across pages and tabs (the Tracker's side of delivery) ----
+
+namespace {
+
+using microtrack::Tracker;
+
+const std::string kTabConfig = R"({"collector":"https://collect.example.com/v1/batch","autoPageview":false})";
+const std::string kTabEnv = R"({"userAgent":"UA","locale":"en-GB","timezone":"UTC","screenWidth":1,"screenHeight":1})";
+
+// Every event the tracker sends with Flush (each batch answered 200), by name.
+std::vector<std::string> flush_all(Tracker& t, double now_ms) {
+  std::vector<std::string> out;
+  for (int guard = 0; guard < 100; ++guard) {
+    const Batch b = t.next_batch(now_ms, SendTrigger::Flush);
+    if (b.id == 0) break;
+    for (auto& n : names_in(b)) out.push_back(n);
+    t.on_send_result(b.id, 200, -1, now_ms);
+  }
+  return out;
+}
+
+json parsed(const std::string& text) {
+  json j = mt_test::parse_or_discarded(text);
+  INFO(text.substr(0, 500));
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
+}  // namespace
+
+SCENARIO("Two tabs of one site share ids but not queues", "[delivery][tabs]") {
+  GIVEN("tab A with two events queued") {
+    Tracker a(kTabConfig, kTabEnv, "", 1, t0);
+    a.track("a1", "{}", t0);
+    a.track("a2", "{}", t0 + 1);
+    WHEN("it writes its snapshot without the queue (the shared key)") {
+      json ids = parsed(a.snapshot(false));
+      THEN("the ids are there and the queue is empty") {
+        CHECK(ids["queue"] == json::array());
+        CHECK(ids["anonymousId"] == parsed(a.snapshot(true))["anonymousId"]);
+        CHECK(parsed(a.snapshot(true))["queue"].size() == 2);
+      }
+      AND_WHEN("tab B starts from it") {
+        Tracker b(kTabConfig, kTabEnv, a.snapshot(false), 2, t0 + 10);
+        THEN("B has A's anonymousId and nothing to send of A's") {
+          CHECK(parsed(b.snapshot(false))["anonymousId"] == ids["anonymousId"]);
+          CHECK(flush_all(b, t0 + 10).empty());
+        }
+      }
+    }
+    WHEN("tab A closes and tab B adopts its queue") {
+      Tracker b(kTabConfig, kTabEnv, a.snapshot(false), 2, t0 + 10);
+      b.track("b1", "{}", t0 + 11);
+      b.adopt(a.snapshot(true), t0 + 12);
+      THEN("B sends A's events, first, with their messageIds, then its own") {
+        json a_queue = parsed(a.snapshot(true))["queue"];
+        const Batch batch = b.next_batch(t0 + 12, SendTrigger::Flush);
+        CHECK(names_in(batch) == std::vector<std::string>{"a1", "a2", "b1"});
+        json body = parsed(batch.body);
+        CHECK(body["batch"][0]["messageId"] == a_queue[0]["messageId"]);
+        CHECK(body["batch"][1]["messageId"] == a_queue[1]["messageId"]);
+      }
+      THEN("B's own ids are unchanged") {
+        CHECK(parsed(b.snapshot(false))["anonymousId"] == parsed(a.snapshot(false))["anonymousId"]);
+      }
+      THEN("B's snapshot now holds all three, so a reload of B loses none") {
+        Tracker b2(kTabConfig, kTabEnv, "", 3, t0 + 20);
+        b2.adopt(b.snapshot(true), t0 + 20);
+        CHECK(flush_all(b2, t0 + 20) == std::vector<std::string>{"a1", "a2", "b1"});
+      }
+    }
+  }
+}
+
+SCENARIO("A corrupt or foreign snapshot is adopted as nothing", "[delivery][tabs]") {
+  const std::vector<std::string> corrupt{
+      "",
+      "{not json",
+      "[1,2,3]",
+      R"({"v":1,"queue":"nope"})",
+      R"({"v":1,"queue":[1,"two",null,[]]})",
+      R"({"v":1})",
+      std::string(100, '{'),
+  };
+  for (const auto& stored : corrupt) {
+    GIVEN("a tab adopting " + stored.substr(0, 40)) {
+      Tracker t(kTabConfig, kTabEnv, "", 1, t0);
+      t.track("own", "{}", t0);
+      t.adopt(stored, t0 + 1);
+      THEN("only its own event is sent, and nothing breaks") {
+        CHECK(t.take_messages() == "[]");
+        CHECK(flush_all(t, t0 + 2) == std::vector<std::string>{"own"});
+      }
+    }
+  }
+  GIVEN("a queue with valid events among junk") {
+    Tracker a(kTabConfig, kTabEnv, "", 1, t0);
+    a.track("good", "{}", t0);
+    json snap = parsed(a.snapshot(true));
+    snap["queue"].insert(snap["queue"].begin(), 42);
+    snap["queue"].push_back("junk");
+    Tracker t(kTabConfig, kTabEnv, "", 2, t0);
+    t.adopt(snap.dump(), t0 + 1);
+    THEN("the valid events are adopted") { CHECK(flush_all(t, t0 + 2) == std::vector<std::string>{"good"}); }
+  }
+}
+
+SCENARIO("A snapshot taken mid-send restores everything not confirmed", "[delivery][tabs]") {
+  GIVEN("a tracker with a batch in flight and one more event waiting") {
+    Tracker t(kTabConfig, R"({"userAgent":"UA"})", "", 1, t0);
+    for (int i = 1; i <= 3; ++i) t.track("e" + std::to_string(i), "{}", t0 + i);
+    const Batch b = t.next_batch(t0 + 5, SendTrigger::Flush);
+    REQUIRE(b.event_count == 3);
+    t.track("e4", "{}", t0 + 6);
+    WHEN("the page is reloaded before the answer") {
+      Tracker next(kTabConfig, kTabEnv, t.snapshot(false), 2, t0 + 1000);
+      next.adopt(t.snapshot(true), t0 + 1000);
+      THEN("all four are sent, in order, due by their own timestamps") {
+        CHECK(next.next_wake_ms() <= t0 + 1 + 5000);
+        CHECK(flush_all(next, t0 + 1000) == std::vector<std::string>{"e1", "e2", "e3", "e4"});
+      }
+    }
+    WHEN("the answer was 200 before the snapshot") {
+      t.on_send_result(b.id, 200, -1, t0 + 7);
+      Tracker next(kTabConfig, kTabEnv, "", 2, t0 + 1000);
+      next.adopt(t.snapshot(true), t0 + 1000);
+      THEN("only the unsent one comes back") {
+        CHECK(flush_all(next, t0 + 1000) == std::vector<std::string>{"e4"});
+      }
+    }
+  }
 }

@@ -148,3 +148,4 @@ TEST_CASE("parse_retry_after_ms reads delay-seconds and HTTP-dates", "[retry]") 
     CHECK(parse_retry_after_ms("Fri, 32 Nov 2026 10:00:30 GMT", t0) == -1);
   }
 }
+

@@ -16,6 +16,10 @@ namespace microtrack {
 constexpr std::size_t kMaxEventBytes = 32 * 1024;        // larger events are dropped
 constexpr std::size_t kMaxBodyBytes = 500 * 1000;        // a fetch request body stays under
 constexpr std::size_t kMaxBeaconBodyBytes = 64 * 1000;   // a sendBeacon body stays under
+// Bounds of the unsent queue besides maxQueueSize: its serialized size (what
+// localStorage must hold) and the age of an event (from its timestamp).
+constexpr std::size_t kMaxQueueBytes = 1000 * 1000;
+constexpr double kMaxEventAgeMs = 7 * 24 * 3600 * 1000.0;
 
 // A request for the JS transport to send. `id` 0 means "nothing to send".
 struct Batch {
@@ -27,7 +31,9 @@ struct Batch {
 enum class SendTrigger {
   Auto,    // a timer fired or an event was queued: send only if the rules say so
   Flush,   // flush(): send what waits now, ignoring backoff
-  Unload,  // page hidden/unloading: beacon-sized batches of all that is not in flight
+  Unload,  // page hidden/unloading: beacon-sized batches of all that is not in flight;
+           // nothing while the collector is failing (a beacon cannot report a
+           // failure, so the events stay stored for the next page instead)
 };
 
 struct QueuedEvent {
@@ -40,8 +46,9 @@ class Delivery {
  public:
   explicit Delivery(const Config& config);
 
-  // Queues a serialized event. Beyond max_queue_size the oldest queued
-  // events are dropped; returns how many were dropped by this call.
+  // Queues a serialized event. Beyond max_queue_size or kMaxQueueBytes the
+  // oldest waiting events are dropped, as are events older than
+  // kMaxEventAgeMs; returns how many were dropped by this call.
   std::size_t enqueue(std::string event_json, double now_ms);
 
   // The next batch to send at `now_ms` under `trigger`, or an empty Batch.
@@ -69,7 +76,8 @@ class Delivery {
   // must still deliver. (A beacon the browser accepted is reported as 202,
   // so its events are delivered and gone.)
   const std::vector<QueuedEvent>& unsent() const { return events_; }
-  // Puts restored events back (before anything queued since).
+  // Puts restored events back (before anything queued since), due at once;
+  // those whose "timestamp" is older than kMaxEventAgeMs are dropped.
   void restore(std::vector<std::string> events_json, double now_ms);
   // Forgets everything queued and in flight (consent withdrawn).
   void clear();
@@ -77,7 +85,7 @@ class Delivery {
  private:
   Batch take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes);
   const QueuedEvent* first_waiting() const;
-  std::size_t drop_oldest_waiting();
+  std::size_t drop_oldest_waiting(double now_ms);
   // Ends a batch: its events are removed (delivered, dropped) or wait again.
   std::size_t finish_batch(double batch_id, bool remove);
 

@@ -74,10 +74,19 @@ class Tracker {
   // queue, as JSON. "" when nothing may be stored (persist off, Do Not
   // Track, or consent required and not given). A sampled-out visitor keeps
   // only the anonymousId, so that the decision holds on the next page.
-  std::string snapshot() const;
+  // Without the queue (`with_queue` false): what the tabs of a site share.
+  std::string snapshot(bool with_queue = true) const;
+  // Takes over the unsent queue of another snapshot (a closed tab's, or one
+  // left by an earlier page), ahead of what is queued here; ignores its ids.
+  void adopt(std::string_view stored_state, double now_ms);
 
  private:
   std::string accept(std::string event_json, double now_ms);
+  // Builds, accepts and collects an event for the current call's answer.
+  void emit(std::string_view type, std::string_view name_key, std::string_view name, std::string_view payload_key,
+            std::string_view payload_json, double now_ms);
+  // The accepted events of this call as a JSON array text; clears them.
+  std::string finish();
   std::string build_event(std::string_view type, std::string_view name_key, std::string_view name,
                           std::string_view payload_key, std::string_view payload_json,
                           double now_ms);
@@ -101,6 +110,7 @@ class Tracker {
   std::string campaign_json_;  // context.campaign of this session, "" for none
 
   std::string page_url_, page_title_, page_referrer_;
+  std::string out_;  // this call's accepted events, comma separated
   std::string page_properties_members_;  // "url":…,"path":…, … of the current page
   std::string context_json_;  // the §4 context, rebuilt when page/session change
   std::string messages_;      // JSON array items, comma separated

@@ -1,0 +1,37 @@
+// Several tabs of one site: each keeps its queue under its own key and holds
+// a Web Lock of that name while it lives. A queue whose lock is free belongs
+// to no living page (a closed tab, the page before a reload): the first tab
+// to get the lock adopts it, so no event is sent twice or stranded. A tab
+// waits on the locks of the others' keys and adopts a queue as soon as its
+// tab closes. Without Web Locks (insecure origins) the queues found at
+// start are adopted; a collector's messageId dedupe covers a tab still open.
+const locks = navigator.locks;
+
+const adoptQueue = (key) => {
+  const state = storageGet(key);
+  // Only when this page may store what it adopts (not before consent).
+  if (state && core.snapshot(true)) {
+    core.adopt(state, now());
+    persistNow();  // stored here before it is removed there
+    storageSet(key, '');
+    afterCoreCall('');
+  }
+};
+
+const watchedKeys = {};
+const watchQueue = (key) => {
+  if (!key || key.indexOf(STORAGE_KEY + '.') || key === TAB_KEY || watchedKeys[key]) return;
+  watchedKeys[key] = 1;
+  if (!locks) return adoptQueue(key);
+  locks.request(key, guard(() => adoptQueue(key))).catch(() => {});
+};
+
+const enableTabs = () => {
+  if (locks) {
+    locks.request(TAB_KEY, () => new Promise(() => {})).catch(() => {});
+    addEventListener('storage', guard((e) => watchQueue(e.key)));
+  }
+  try {
+    for (const key of Object.keys(localStorage)) watchQueue(key);
+  } catch (e) {}
+};

@@ -1,0 +1,29 @@
+// Link clicks (CONTRACT §3 outbound_click, file_download, contact_click):
+// what a click on a link to `href` is, from the URL alone.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace microtrack {
+
+struct LinkClick {
+  enum class Kind { Internal, Outbound, Download, Contact } kind = Kind::Internal;
+  std::string domain;     // Outbound: the link's host without "www."
+  std::string category;   // Outbound: "review", "social" or "other"
+  std::string extension;  // Download: lower case, "" when only the download attribute says so
+  std::string method;     // Contact: "email" or "phone"
+};
+
+// `href` is the link's absolute URL, `page_host` the current page's host.
+// Subdomains of the page's site and `internal_domains` (and their
+// subdomains) are internal. A download wins over outbound.
+LinkClick classify_link(std::string_view href, bool download_attribute, std::string_view page_host,
+                        const std::vector<std::string>& internal_domains,
+                        const std::vector<std::string>& download_extensions);
+
+// True when `host` is `domain` or one of its subdomains.
+bool host_within(std::string_view host, std::string_view domain);
+
+}  // namespace microtrack

@@ -1,0 +1,55 @@
+// Media playback (CONTRACT §3 video_*): which catalogue events a <video> or
+// <audio> signal causes, once per page view per element and milestone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "microtrack/fixed_list.hpp"
+
+namespace microtrack {
+
+// The DOM media events the adapter forwards (numbers cross the boundary).
+enum class MediaSignal { Play = 0, Pause = 1, TimeUpdate = 2, Ended = 3, Seeking = 4, Seeked = 5 };
+
+struct MediaMoment {
+  const char* event;   // "video_start", "video_progress", "video_pause", "video_complete"
+  double percent = 0;  // the milestone, for video_progress
+};
+
+// At most one start, every milestone, and a pause or a completion.
+using MediaMoments = FixedList<MediaMoment, 35>;
+
+class MediaTracker {
+ public:
+  // `milestones_percent` ascending; at most 32 are used.
+  explicit MediaTracker(std::vector<double> milestones_percent);
+
+  // One signal of element `media_id` at playback position `current_s` of
+  // `duration_s` (infinite or NaN for a live stream: no progress). `ended`
+  // is the element's own flag: the pause browsers send at the end is not a
+  // video_pause. Milestones fire when playback passes them, not a seek.
+  // Elements beyond the 32 first of a page view are not tracked.
+  MediaMoments on_signal(int media_id, MediaSignal signal, double current_s, double duration_s, bool ended);
+
+  void reset();  // a new page view
+
+ private:
+  struct State {
+    int id = 0;
+    bool started = false, seeking = false, completed = false;
+    double last_percent = 0;
+    std::uint32_t fired = 0;  // bit i: milestone i fired
+  };
+  std::vector<double> milestones_;
+  FixedList<State, 32> media_;
+};
+
+// The title to report: the first non-empty of data-mt-title, title and
+// aria-label, else the file name of `src` ("hero.webm").
+std::string media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
+                        std::string_view src);
+
+}  // namespace microtrack

@@ -1,0 +1,59 @@
+#include "microtrack/forms.hpp"
+
+namespace microtrack {
+namespace {
+
+// FNV-1a: fields are counted, never stored, so a hash is all that is kept.
+std::uint32_t field_hash(std::string_view field) {
+  std::uint32_t hash = 2166136261u;
+  for (char c : field) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  return hash;
+}
+
+}  // namespace
+
+FormState* FormTracker::form(int key, std::string_view id, std::string_view name) {
+  for (FormState& f : forms_)
+    if (f.key == key) return &f;
+  FormState added;
+  added.key = key;
+  added.id = std::string(id);
+  added.name = std::string(name);
+  return forms_.push_back(added) ? &forms_.back() : nullptr;
+}
+
+const FormState* FormTracker::on_edit(int key, std::string_view id, std::string_view name, std::string_view field,
+                                      double now_ms) {
+  FormState* f = form(key, id, name);
+  if (!f) return nullptr;
+  f->last_field = std::string(field);
+  std::uint32_t hash = field_hash(field);
+  bool known = false;
+  for (std::uint32_t h : f->fields) known = known || h == hash;
+  if (!known) f->fields.push_back(hash);
+  if (f->started_ms >= 0) return nullptr;
+  f->started_ms = now_ms;
+  return f;
+}
+
+const FormState* FormTracker::on_submit(int key, std::string_view id, std::string_view name, double now_ms) {
+  FormState* f = form(key, id, name);
+  if (!f) return nullptr;
+  if (f->started_ms < 0) f->started_ms = now_ms;
+  f->submitted = true;
+  return f;
+}
+
+AbandonedForms FormTracker::abandon() {
+  AbandonedForms abandoned;
+  for (FormState& f : forms_)
+    if (f.started_ms >= 0 && !f.submitted && !f.abandoned) {
+      f.abandoned = true;
+      abandoned.push_back(&f);
+    }
+  return abandoned;
+}
+
+void FormTracker::reset() { forms_.clear(); }
+
+}  // namespace microtrack

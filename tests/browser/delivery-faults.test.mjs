@@ -1,0 +1,273 @@
+// Delivery under faults (issue 4, CONTRACT §5): each scenario runs in
+// headless Chromium against the real collector behind a fault-injecting
+// proxy (fault-proxy.mjs) and reports expected / delivered / duplicated
+// events at the collector (after its messageId dedupe) and the duplicate
+// sends of the SDK (a POST of an event the collector had already accepted).
+// It passes only at delivered = expected, duplicated = 0 and, outside the
+// scenarios where the page cannot know a request's outcome, 0 duplicate sends.
+//
+//   MICROTRACK_DIST=build/h-wasm/dist node --test tests/browser/delivery-faults.test.mjs
+// MT_DELIVERY_RESULTS=file.json also writes the figures as JSON (bench/delivery.mjs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { startCollector, launchBrowser, recordPage, fetchEvents, checkBuild, FIXTURES } from './harness.mjs';
+import { startProxy, sendStats } from './fault-proxy.mjs';
+
+let collector;
+let browser;
+const proxies = [];
+const results = {};
+
+before(async () => {
+  checkBuild();
+  collector = await startCollector({ site: FIXTURES });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await Promise.allSettled(proxies.map((p) => p.close()));
+  try { await browser.close(); } catch {}
+  await collector.stop();
+  if (process.env.MT_DELIVERY_RESULTS) writeFileSync(process.env.MT_DELIVERY_RESULTS, JSON.stringify(results, null, 2));
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function newProxy(mode = 'ok', options) {
+  const p = await startProxy(collector.url, options);
+  p.mode = mode;
+  proxies.push(p);
+  return p;
+}
+
+const pageUrl = (proxy, config = {}, host = '127.0.0.1') =>
+  `http://${host}:${proxy.port}/mt/page.html?c=` +
+  encodeURIComponent(JSON.stringify({ collector: '/v1/batch', autoPageview: false, ...config }));
+
+async function openPage(context, proxy, config) {
+  const page = await context.newPage();
+  const rec = recordPage(page);
+  await page.goto(pageUrl(proxy, config), { waitUntil: 'load' });
+  assert.equal(await page.evaluate(() => window.microtrack.ready), true, 'the core runs');
+  return rec;
+}
+
+const names = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}_${i + 1}`);
+
+function trackAll(page, list, props) {
+  return page.evaluate(([l, p]) => { for (const name of l) window.microtrack.track(name, p); }, [list, props || null]);
+}
+
+/** Polls the collector until every expected name is stored (or the deadline), then counts. */
+async function outcome(label, proxy, expected, timeoutMs = 30000) {
+  const want = new Set(expected);
+  const deadline = Date.now() + timeoutMs;
+  let rows;
+  for (;;) {
+    rows = (await fetchEvents(collector.url)).filter((e) => want.has(e.event));
+    if (new Set(rows.map((e) => e.event)).size === want.size || Date.now() > deadline) break;
+    await sleep(100);
+  }
+  const delivered = new Set(rows.map((e) => e.event)).size;
+  const r = { expected: want.size, delivered, duplicated: rows.length - delivered,
+    ...sendStats(proxy, rows.map((e) => e.message_id)) };
+  results[label] = r;
+  return r;
+}
+
+function report(t, label, r) {
+  t.diagnostic(`${label}: expected ${r.expected}, delivered ${r.delivered}, duplicated ${r.duplicated}, ` +
+    `duplicate sends ${r.duplicateSends}, retry sends ${r.retrySends}, requests ${r.requests}`);
+}
+
+function assertExact(r, { allowDuplicateSends = false } = {}) {
+  assert.equal(r.delivered, r.expected, 'every event delivered');
+  assert.equal(r.duplicated, 0, 'no event stored twice');
+  if (!allowDuplicateSends) assert.equal(r.duplicateSends, 0, 'no event sent again after the collector took it');
+}
+
+const sdkMessages = (rec) => rec.console.filter((m) => m.text.startsWith('microtrack:')).map((m) => `${m.type}: ${m.text}`);
+
+test('(a) the collector answers 500 for the first 8 s: everything arrives once, after backoff', async (t) => {
+  const t0 = Date.now();
+  const proxy = await newProxy(() => (Date.now() - t0 < 8000 ? 500 : 'ok'));
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('a', 20);
+  await trackAll(rec.page, expected);
+  const r = await outcome('a', proxy, expected, 45000);
+  report(t, '(a) 500 for 8 s', r);
+  assertExact(r);
+  const fails = proxy.sends.filter((s) => s.status === 500).length;
+  assert.ok(fails >= 2 && fails <= 8, `backed off: ${fails} failed attempts in 8 s`);
+  await context.close();
+});
+
+test('(b) the collector is down (connection reset), then up: everything arrives once', async (t) => {
+  const t0 = Date.now();
+  const proxy = await newProxy(() => (Date.now() - t0 < 6000 ? 'down' : 'ok'));
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('b', 20);
+  await trackAll(rec.page, expected);
+  const r = await outcome('b', proxy, expected, 45000);
+  report(t, '(b) down 6 s, then up', r);
+  assertExact(r);
+  await context.close();
+});
+
+test('(c) offline, the page reloaded while offline, then online: sent at once', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  await context.setOffline(true);
+  const expected = names('c', 10);
+  await trackAll(rec.page, expected);
+  await rec.page.evaluate(() => window.microtrack.flush());
+  // Reload while offline: the browser shows its error page; the queue must
+  // be in localStorage by now.
+  await rec.page.reload().catch(() => {});
+  await context.setOffline(false);
+  // Back online: the next visit restores and sends the queue.
+  await rec.page.goto(pageUrl(proxy), { waitUntil: 'load' });
+  // Offline again with the restored queue failing, then online: no waiting for the backoff.
+  const r = await outcome('c', proxy, expected, 20000);
+  report(t, '(c) offline reload, online', r);
+  assertExact(r);
+  await context.close();
+});
+
+test('(c2) the online event retries at once instead of waiting for the backoff', async (t) => {
+  // 503 with Retry-After: 120 s: without the online event nothing would go for two minutes.
+  const proxy = await newProxy({ status: 503, retryAfter: 120 });
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('c2', 10);
+  await trackAll(rec.page, expected);
+  await rec.page.evaluate(() => window.microtrack.flush());
+  await sleep(300);
+  await context.setOffline(true);
+  proxy.mode = 'ok';
+  await sleep(300);
+  const onlineAt = Date.now();
+  await context.setOffline(false);
+  const r = await outcome('c2', proxy, expected, 20000);
+  const tookMs = Date.now() - onlineAt;
+  report(t, `(c2) Retry-After 120 s, then online: sent ${tookMs} ms later`, r);
+  assertExact(r);
+  assert.ok(tookMs < 2000, `sent within 2 s of 'online' (took ${tookMs} ms)`);
+  await context.close();
+});
+
+test('(d) 20 events tracked, then the page is closed at once', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('d', 20);
+  await trackAll(rec.page, expected);
+  await rec.page.close({ runBeforeUnload: true });
+  const r = await outcome('d', proxy, expected, 10000);
+  report(t, '(d) close at once', r);
+  assertExact(r);
+  await context.close();
+});
+
+test('(e) 20 events tracked, then an outbound link navigates away', async (t) => {
+  const proxy = await newProxy('ok', { routes: { '/outside': (req, res) => res.end('<p>another site</p>') } });
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('e', 20);
+  await rec.page.evaluate((href) => { document.getElementById('out').href = href; },
+    `http://localhost:${proxy.port}/outside`);
+  await trackAll(rec.page, expected);
+  await Promise.all([rec.page.waitForURL(/localhost.*outside/), rec.page.click('#out')]);
+  const r = await outcome('e', proxy, expected, 10000);
+  report(t, '(e) outbound navigation', r);
+  assertExact(r);
+  await context.close();
+});
+
+test('(f) two tabs track at once; one closes while the collector is down: no event twice, none stranded', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  const a = await openPage(context, proxy);
+  const b = await openPage(context, proxy);
+  const first = names('f_a', 20).concat(names('f_b', 20));
+  await Promise.all([trackAll(a.page, names('f_a', 20)), trackAll(b.page, names('f_b', 20))]);
+  await Promise.all([a.page.evaluate(() => window.microtrack.flush()), b.page.evaluate(() => window.microtrack.flush())]);
+  // The collector goes down; both tabs queue more; tab A is closed.
+  proxy.mode = 'down';
+  const second = names('f2_a', 10).concat(names('f2_b', 10));
+  await Promise.all([trackAll(a.page, names('f2_a', 10)), trackAll(b.page, names('f2_b', 10))]);
+  await Promise.all([a.page.evaluate(() => window.microtrack.flush()), b.page.evaluate(() => window.microtrack.flush())]);
+  await a.page.close();
+  await sleep(500);
+  proxy.mode = 'ok';
+  await b.page.evaluate(() => window.microtrack.flush());
+  const r = await outcome('f', proxy, first.concat(second), 30000);
+  report(t, '(f) two tabs, one closed while down', r);
+  assertExact(r);
+  // Which tab sent each event: never both, and B took over A's unsent queue.
+  const rows = (await fetchEvents(collector.url)).filter((e) => /^f2?_/.test(e.event));
+  const idOf = Object.fromEntries(rows.map((e) => [e.event, e.message_id]));
+  const sentBy = (rec) => rec.sentMessageIds();
+  // (A's own failed attempts at f2_a before it closed are genuine retries.)
+  const both = first.filter((name) => sentBy(a).has(idOf[name]) && sentBy(b).has(idOf[name]));
+  assert.deepEqual(both, [], 'no event of the healthy phase sent by both tabs');
+  for (const name of names('f2_a', 10)) assert.ok(sentBy(b).has(idOf[name]), `${name}, queued in A, was sent by B`);
+  await context.close();
+});
+
+test('(g) localStorage is full: events are kept in memory and delivered, with one warning', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    if (sessionStorage.getItem('filled')) return;
+    sessionStorage.setItem('filled', '1');
+    const chunk = 'x'.repeat(512 * 1024);
+    try { for (let i = 0; i < 100; i++) localStorage.setItem('junk' + i, chunk); } catch (e) {}
+    try { for (let i = 0; i < 1000; i++) localStorage.setItem('small' + i, 'x'.repeat(1024)); } catch (e) {}
+  });
+  const rec = await openPage(context, proxy);
+  const expected = names('g', 20);
+  await trackAll(rec.page, expected, { pad: 'y'.repeat(200) });
+  await rec.page.evaluate(() => window.microtrack.flush());
+  const r = await outcome('g', proxy, expected, 15000);
+  report(t, '(g) localStorage full', r);
+  assertExact(r);
+  const messages = sdkMessages(rec);
+  assert.equal(messages.length, 1, `one message: ${JSON.stringify(messages)}`);
+  assert.match(messages[0], /^warning: microtrack: localStorage/);
+  assert.deepEqual(rec.errors.map(String), [], 'no page error');
+  await context.close();
+});
+
+test('(h) the collector answers 413 to large batches: they are split until they fit', async (t) => {
+  const proxy = await newProxy((req, body) => (body.length > 6000 ? 413 : 'ok'));
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('h', 20);
+  await trackAll(rec.page, expected, { blob: 'z'.repeat(600) });
+  await rec.page.evaluate(() => window.microtrack.flush());
+  const r = await outcome('h', proxy, expected, 20000);
+  report(t, '(h) 413 over 6 KB', r);
+  assertExact(r);
+  await context.close();
+});
+
+test('(i) the collector hangs beyond the request timeout: retried, one console message', async (t) => {
+  const t0 = Date.now();
+  const proxy = await newProxy(() => (Date.now() - t0 < 11000 ? 'hang' : 'ok'));
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('i', 20);
+  await trackAll(rec.page, expected);
+  const r = await outcome('i', proxy, expected, 45000);
+  report(t, '(i) hang 11 s', r);
+  assertExact(r);
+  const messages = sdkMessages(rec);
+  assert.equal(messages.length, 1, `one message: ${JSON.stringify(messages)}`);
+  for (const res of proxy.hung) res.destroy();
+  await context.close();
+});
