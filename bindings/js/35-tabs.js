@@ -6,6 +6,7 @@
 // tab closes. Without Web Locks (insecure origins) the queues found at
 // start are adopted; a collector's messageId dedupe covers a tab still open.
 const locks = navigator.locks;
+const watchedKeys = {};
 
 const adoptQueue = (key) => {
   const state = storageGet(key);
@@ -14,24 +15,23 @@ const adoptQueue = (key) => {
     core.adopt(state, now());
     persistNow();  // stored here before it is removed there
     storageSet(key, '');
-    afterCoreCall('');
+    schedule();
   }
 };
 
-const watchedKeys = {};
 const watchQueue = (key) => {
   if (!key || key.indexOf(STORAGE_KEY + '.') || key === TAB_KEY || watchedKeys[key]) return;
   watchedKeys[key] = 1;
-  if (!locks) return adoptQueue(key);
-  locks.request(key, guard(() => adoptQueue(key))).catch(() => {});
+  // (A throw inside the lock's callback ends as the rejection caught here.)
+  locks ? locks.request(key, () => adoptQueue(key)).catch(() => {}) : adoptQueue(key);
 };
 
 const enableTabs = () => {
   if (locks) {
     locks.request(TAB_KEY, () => new Promise(() => {})).catch(() => {});
-    addEventListener('storage', guard((e) => watchQueue(e.key)));
+    addEventListener('storage', (e) => watchQueue(e.key));
   }
   try {
-    for (const key of Object.keys(localStorage)) watchQueue(key);
+    Object.keys(localStorage).map(watchQueue);
   } catch (e) {}
 };
