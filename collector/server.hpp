@@ -95,7 +95,7 @@ class Collector {
 
  private:
   void routes();
-  void ingest(const nlohmann::json& events, const std::optional<std::string>& sent_at, httplib::Response& res,
+  void ingest(nlohmann::json&& events, const std::optional<std::string>& sent_at, httplib::Response& res,
               const std::string& route_type);
 
   Store& store_;

@@ -1,0 +1,151 @@
+// Microbenchmarks of the core's hot paths, per operation, through the same
+// Tracker calls the JS makes (bindings/embind.cpp): a regression here shows up
+// before it reaches a browser. Time is an argument everywhere in the core, so
+// each benchmark advances a fake clock by 1 ms per operation.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "microtrack/tracker.hpp"
+
+namespace {
+
+using microtrack::SendTrigger;
+using microtrack::Tracker;
+
+// The demo's config (web-demo/site/mt-init.js): every detector on.
+const char* kConfig = R"({"collector":"http://127.0.0.1:9/v1/batch",
+  "visibility":[{"name":"pricing_teaser","selector":"#pricing-teaser"}],
+  "goals":[{"name":"visited_pricing","path":"/pricing.html"},
+           {"name":"article_read","all":[{"event":"scroll_depth","where":{"percent":75}},{"engagedMs":20000}],"path":"/blog/*"}]})";
+const char* kEnvironment = R"({"userAgent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+  "locale":"en-GB","timezone":"Europe/Oslo","screenWidth":1280,"screenHeight":720,"doNotTrack":false})";
+const char* kUrl = "http://127.0.0.1:8080/?utm_source=newsletter&utm_medium=email&utm_campaign=nov";
+const char* kProps = R"({"i":"mtb1x123","plan":"annual","price":129.5,"tags":["a","b"]})";
+
+Tracker make_tracker(double now) {
+  Tracker t(kConfig, kEnvironment, "", 42, now);
+  t.page_view(kUrl, "Fjordbrew — the smart grinder", "", "{}", true, now);
+  t.take_messages();
+  return t;
+}
+
+// Sends and acknowledges everything queued (what a fast collector does).
+void drain(Tracker& t, double now) {
+  for (;;) {
+    auto batch = t.next_batch(now, SendTrigger::Flush);
+    if (batch.id == 0) break;
+    t.on_send_result(batch.id, 200, -1, now);
+  }
+  t.take_messages();
+}
+
+// init: config + environment parsed, ids drawn, the first page view built.
+void BM_Start(benchmark::State& state) {
+  double now = 1.7e12;
+  for (auto _ : state) {
+    Tracker t = make_tracker(now);
+    benchmark::DoNotOptimize(t.active());
+    now += 1;
+  }
+}
+BENCHMARK(BM_Start);
+
+// track(name, props) -> the event built, serialized and queued. The queue is
+// drained (untimed) every 20 events, as the default batchSize would.
+void BM_TrackToQueued(benchmark::State& state) {
+  double now = 1.7e12;
+  Tracker t = make_tracker(now);
+  drain(t, now);
+  int n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(t.track("bench_click", kProps, now));
+    now += 1;
+    if (++n == 20) {
+      state.PauseTiming();
+      drain(t, now);
+      n = 0;
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TrackToQueued);
+
+// A scroll sample that reaches no new threshold (the common case: one per
+// animation frame while scrolling).
+void BM_ScrollSampleNoThreshold(benchmark::State& state) {
+  double now = 1.7e12;
+  Tracker t = make_tracker(now);
+  drain(t, now);
+  double top = 0;
+  for (auto _ : state) {
+    // stays below 25 % of a 20,000 px document (viewport 720)
+    benchmark::DoNotOptimize(t.on_scroll(top, 720, 20000, now));
+    top = top >= 4000 ? 0 : top + 7;
+    now += 1;
+  }
+}
+BENCHMARK(BM_ScrollSampleNoThreshold);
+
+// A page view followed by one scroll sample at the bottom, which fires all
+// five scroll_depth events (25, 50, 75, 90, 100).
+void BM_PageViewThenScrollToBottom(benchmark::State& state) {
+  double now = 1.7e12;
+  Tracker t = make_tracker(now);
+  drain(t, now);
+  int n = 0;
+  for (auto _ : state) {
+    t.page_view(kUrl, "Fjordbrew", "", "{}", true, now);
+    benchmark::DoNotOptimize(t.on_scroll(20000 - 720, 720, 20000, now));
+    now += 1;
+    if (++n == 3) {
+      state.PauseTiming();
+      drain(t, now);
+      n = 0;
+      state.ResumeTiming();
+    }
+  }
+}
+BENCHMARK(BM_PageViewThenScrollToBottom);
+
+// nextBatch + onSendResult(200) for a batch of N queued track events: the
+// §4 body is built and the events leave the queue. N = 20 is the default
+// batchSize, 500 the largest.
+void BM_BatchSerialize(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  double now = 1.7e12;
+  Tracker t = make_tracker(now);
+  drain(t, now);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (int i = 0; i < n; ++i) t.track("bench_click", kProps, now);
+    t.take_messages();
+    now += 1;
+    state.ResumeTiming();
+    auto batch = t.next_batch(now, SendTrigger::Flush);
+    bytes += batch.body.size();
+    t.on_send_result(batch.id, 200, -1, now);
+    benchmark::DoNotOptimize(batch);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["body_bytes"] = benchmark::Counter(static_cast<double>(bytes) / state.iterations());
+}
+BENCHMARK(BM_BatchSerialize)->Arg(20)->Arg(500);
+
+// snapshot(): the JS persists the unsent queue to localStorage once per task
+// that queued events; its cost grows with the queue.
+void BM_SnapshotQueue(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  double now = 1.7e12;
+  Tracker t = make_tracker(now);
+  drain(t, now);
+  for (int i = 0; i < n; ++i) t.track("bench_click", kProps, now);
+  for (auto _ : state) benchmark::DoNotOptimize(t.snapshot(true));
+}
+BENCHMARK(BM_SnapshotQueue)->Arg(20)->Arg(1000);
+
+}  // namespace
+
+BENCHMARK_MAIN();
