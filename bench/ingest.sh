@@ -31,12 +31,20 @@ url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/out")
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/ingest.lua $url  (collector --threads $SERVER_THREADS)"
+cpu_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua "$url" | tee "$tmp/wrk"
+cpu_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 result=$(grep '^RESULT' "$tmp/wrk")
 requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$result")
 failed=$(sed -n 's/.* failed=\([0-9]*\).*/\1/p' <<<"$result")
 stored=$(curl -s "$url/api/totals" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 echo "stored: $stored events for $requests requests ($failed failed)"
+# On a shared machine wall-clock rates depend on the neighbours; the
+# collector's own CPU time per event does much less.
+ticks=$(getconf CLK_TCK)
+awk -v c=$((cpu_after - cpu_before)) -v t="$ticks" -v e="$stored" 'BEGIN {
+  printf "collector CPU: %.2f s for %d events = %.1f us/event (%.0f events per CPU-second); load after: ", c / t, e, c / t * 1e6 / e, e / (c / t) }'
+cut -d' ' -f1-3 /proc/loadavg
 # wrk counts a request cut off at the deadline as neither; allow those few.
 if [ "$failed" != 0 ] || [ "$stored" -lt $(( (requests - CONNECTIONS) * 20 )) ]; then
   echo "ingest: events lost or requests failed" >&2

@@ -9,6 +9,9 @@
 
 #include "microtrack/retry.hpp"
 #include "microtrack/tracker.hpp"
+#ifdef MICROTRACK_DETECTORS
+#include "microtrack/signals.hpp"
+#endif
 
 using microtrack::Batch;
 using microtrack::SendTrigger;
@@ -18,11 +21,22 @@ namespace {
 
 std::unique_ptr<Tracker> tracker;
 
+#ifdef MICROTRACK_DETECTORS
+// The full build: events pass through the detectors' layer (signals.hpp).
+std::unique_ptr<microtrack::Signals> signals;
+#define EVENTS signals
+#else
+#define EVENTS tracker
+#endif
+
 // Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
 void start(const std::string& config_json, const std::string& environment_json, const std::string& stored_state,
            double seed_high, double seed_low, double now_ms) {
   auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
   tracker = std::make_unique<Tracker>(config_json, environment_json, stored_state, seed, now_ms);
+#ifdef MICROTRACK_DETECTORS
+  signals = std::make_unique<microtrack::Signals>(*tracker, now_ms);
+#endif
 }
 
 }  // namespace
@@ -44,16 +58,16 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("pageView", optional_override([](const std::string& url, const std::string& title,
                                              const std::string& referrer, const std::string& properties,
                                              bool automatic, double now_ms) {
-             return tracker->page_view(url, title, referrer, properties, automatic, now_ms);
+             return EVENTS->page_view(url, title, referrer, properties, automatic, now_ms);
            }));
   function("track", optional_override([](const std::string& name, const std::string& properties, double now_ms) {
-             return tracker->track(name, properties, now_ms);
+             return EVENTS->track(name, properties, now_ms);
            }));
   function("identify", optional_override([](const std::string& user_id, const std::string& traits, double now_ms) {
              return tracker->identify(user_id, traits, now_ms);
            }));
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
-             return tracker->on_scroll(top_px, viewport_px, document_px, now_ms);
+             return EVENTS->on_scroll(top_px, viewport_px, document_px, now_ms);
            }));
   function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
   function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
@@ -64,7 +78,41 @@ EMSCRIPTEN_BINDINGS(microtrack) {
                                                  double now_ms) {
              tracker->on_send_result(batch_id, status, microtrack::parse_retry_after_ms(retry_after, now_ms), now_ms);
            }));
-  function("nextWakeMs", optional_override([] { return tracker->next_wake_ms(); }));
+  function("nextWakeMs", optional_override([] { return EVENTS->next_wake_ms(); }));
+#ifdef MICROTRACK_DETECTORS
+  function("navigate", optional_override([](const std::string& url, const std::string& title, int navigation,
+                                             double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
+  function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
+                                                bool ended, bool audio, const std::string& src,
+                                                const std::string& data_title, const std::string& title,
+                                                const std::string& aria_label, double now_ms) {
+             return signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src, data_title,
+                                          title, aria_label, now_ms);
+           }));
+  function("formEdit", optional_override([](int form_key, const std::string& form_id, const std::string& form_name,
+                                             const std::string& field_name, const std::string& field_type,
+                                             bool trusted, double now_ms) {
+             return signals->form_edit(form_key, form_id, form_name, field_name, field_type, trusted, now_ms);
+           }));
+  function("formSubmit", optional_override([](int form_key, const std::string& form_id, const std::string& form_name,
+                                               const std::string& goal, double now_ms) {
+             return signals->form_submit(form_key, form_id, form_name, goal, now_ms);
+           }));
+  function("click", optional_override([](const std::string& href, const std::string& text, bool download_attribute,
+                                          const std::string& goal, const std::string& selector_goals, double now_ms) {
+             return signals->click(href, text, download_attribute, goal, selector_goals, now_ms);
+           }));
+  function("visibilityChange", optional_override([](int rule, int element, bool visible, double now_ms) {
+             return signals->visibility_change(rule, element, visible, now_ms);
+           }));
+  function("activity", optional_override([](double now_ms) { return signals->activity(now_ms); }));
+  function("pageState", optional_override([](bool visible, bool focused, double now_ms) {
+             return signals->page_state(visible, focused, now_ms);
+           }));
+  function("tick", optional_override([](double now_ms) { return signals->tick(now_ms); }));
+  function("visibilityRules", optional_override([] { return signals->visibility_rules_json(); }));
+  function("goalSelectors", optional_override([] { return signals->goal_selectors_json(); }));
+#endif
   function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
   function("adopt", optional_override([](const std::string& state, double now_ms) { tracker->adopt(state, now_ms); }));
 }

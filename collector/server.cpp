@@ -321,8 +321,18 @@ void Collector::routes() {
 
     std::vector<EventRow> rows;
     std::string error;
-    // Only events that can match some step are worth keeping in memory.
-    const bool ok = store_.scan(range, [&](EventRow&& row) {
+    // Only events that can match some step are read (by kind in SQL, by
+    // conditions here) and kept in memory.
+    ScanFilter filter;
+    for (const FunnelStep& step : steps) {
+      if (step.event == "page")
+        filter.pages = true;
+      else if (step.event == "identify")
+        filter.identifies = true;
+      else
+        filter.track_events.push_back(step.event);
+    }
+    const bool ok = store_.scan(range, filter, [&](EventRow&& row) {
       for (const FunnelStep& step : steps)
         if (step_matches(step, row)) return rows.push_back(std::move(row));
     }, error);

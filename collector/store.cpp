@@ -80,10 +80,15 @@ ORDER BY rowid DESC LIMIT ?3
 // Stored timestamps are all "YYYY-MM-DDTHH:MM:SS.mmmZ", so text order is time order.
 constexpr const char* kRange = "(?1 = '' OR corrected_timestamp >= ?1) AND (?2 = '' OR corrected_timestamp < ?2)";
 
+// Only the kinds of event asked for: track events by name (a JSON array in
+// ?3, so one prepared statement serves any list), pages (?4), identifies (?5).
+// No ORDER BY: the funnel groups by visitor itself, and a sort of every row
+// would cost more than the funnel.
 const std::string kScan = std::string(R"sql(
 SELECT rowid, type, event, anonymous_id, user_id, session_id, corrected_timestamp, properties, context
 FROM events WHERE )sql") + kRange + R"sql(
-ORDER BY coalesce(anonymous_id, ''), coalesce(user_id, ''), corrected_timestamp, rowid
+  AND ((type = 'track' AND event IN (SELECT value FROM json_each(?3)))
+       OR (type = 'page' AND ?4) OR (type = 'identify' AND ?5))
 )sql";
 
 // A page or identify counts under its type: page names are titles, not actions.
@@ -167,6 +172,13 @@ class Statement {
       else
         sqlite3_bind_null(stmt_, index);
     }
+    // Without a copy: `text` must outlive this Use (it resets the bindings).
+    void bind_static(int index, const std::optional<std::string>& text) {
+      if (text)
+        sqlite3_bind_text(stmt_, index, text->data(), static_cast<int>(text->size()), SQLITE_STATIC);
+      else
+        sqlite3_bind_null(stmt_, index);
+    }
     void bind(int index, int value) { sqlite3_bind_int(stmt_, index, value); }
     void bind(int index, sqlite3_int64 value) { sqlite3_bind_int64(stmt_, index, value); }
     void bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
@@ -222,23 +234,21 @@ std::optional<std::string> string_at(const json& object, const char* key) {
 // dump() unable to throw whatever the caller built.
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// dump(object) for an object, with the values of `key_a` and "context"
-// taken from texts already made by dump() (when given), so the same bytes
-// result with one serialisation pass instead of two.
-std::string dump_reusing(const json& object, const char* key_a, const std::optional<std::string>& text_a,
-                         const std::optional<std::string>& context_text) {
+// dump(object) without the top-level keys named in `skip`: what the raw
+// column keeps of an event whose properties and context have columns of
+// their own (query() puts them back), so an event's largest parts are
+// neither serialised nor written twice.
+std::string dump_without(const json& object, std::initializer_list<const char*> skip) {
   if (!object.is_object()) return dump(object);
   std::string out = "{";
   for (auto it = object.begin(); it != object.end(); ++it) {
+    bool skipped = false;
+    for (const char* key : skip) skipped = skipped || (key && it.key() == key);
+    if (skipped) continue;
     if (out.size() > 1) out += ',';
     out += dump(json(it.key()));
     out += ':';
-    if (text_a && it.key() == key_a && !it->is_null())
-      out += *text_a;
-    else if (context_text && it.key() == "context" && !it->is_null())
-      out += *context_text;
-    else
-      out += dump(*it);
+    out += dump(*it);
   }
   out += '}';
   return out;
@@ -310,75 +320,94 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 // first and sqlite3_close() then succeeds.
 Store::~Store() = default;
 
+namespace {
+
+// One events row, made before the database lock is taken: the JSON work
+// (most of the cost of a batch) then runs on several threads at once, and
+// only the inserts are serialised.
+struct Row {
+  std::optional<std::string> columns[13];
+};
+
+Row make_row(const json& event, const std::optional<std::string>& batch_sent_at, double received_at_ms,
+             const std::string& received_at) {
+  Row row;
+  auto& c = row.columns;
+  const std::string type = string_at(event, "type").value_or("");
+  const auto timestamp = timestamp_of(event);
+  auto sent_at = string_at(event, "sentAt");
+  if (!sent_at) sent_at = batch_sent_at;
+
+  // Clock-skew correction: the client's clock error is sentAt - receivedAt,
+  // assuming the request took no time in flight (as Snowplow and Segment do).
+  const auto timestamp_ms = timestamp ? parse_iso8601_ms(*timestamp) : std::nullopt;
+  const auto sent_ms = sent_at ? parse_iso8601_ms(*sent_at) : std::nullopt;
+  if (timestamp_ms) c[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
+
+  if (type == "track") c[2] = string_at(event, "event");
+  if (type == "page") c[2] = string_at(event, "name");
+  const auto context = event.find("context");
+  if (context != event.end() && context->is_object()) c[5] = string_at(*context, "sessionId");
+
+  c[0] = string_at(event, "messageId");
+  c[1] = type;
+  c[3] = string_at(event, "anonymousId");
+  c[4] = string_at(event, "userId");
+  c[6] = timestamp;
+  c[7] = sent_at;
+  c[8] = received_at;
+  // identify has traits where the others have properties: one column for
+  // both. RudderStack sends them as context.traits.
+  const char* properties_key = type == "identify" ? "traits" : "properties";
+  c[10] = json_text_at(event, properties_key);
+  if (!c[10] && type == "identify" && context != event.end() && context->is_object())
+    c[10] = json_text_at(*context, "traits");
+  c[11] = json_text_at(event, "context");
+  // raw: the rest of the event. A track's or page's properties and any
+  // context live in their columns only (a null one stays in raw); query()
+  // joins them again. An identify keeps its traits in raw, because its
+  // properties column may hold context.traits instead.
+  c[12] = dump_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
+  return row;
+}
+
+}  // namespace
+
 InsertResult Store::insert_batch(const std::vector<json>& events, const std::optional<std::string>& batch_sent_at,
                                  double received_at_ms,
                                  const std::function<std::vector<NewDelivery>(const json& event)>& deliveries_for) {
+  const std::string received_at = format_iso8601_ms(received_at_ms);
+  std::vector<Row> rows;
+  rows.reserve(events.size());
+  for (const json& event : events) rows.push_back(make_row(event, batch_sent_at, received_at_ms, received_at));
+
   InsertResult result;
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Transaction tx(impl_->db.get(), result.error);
   if (!tx.is_open()) return result;
-
-  const std::string received_at = format_iso8601_ms(received_at_ms);
+  const auto failed = [&] {
+    InsertResult failure;
+    failure.error = sqlite3_errmsg(impl_->db.get());
+    return failure;  // ~Transaction rolls the whole batch back
+  };
   for (std::size_t index = 0; index < events.size(); ++index) {
-    const json& event = events[index];
-    const std::string type = string_at(event, "type").value_or("");
-    const auto timestamp = timestamp_of(event);
-    auto sent_at = string_at(event, "sentAt");
-    if (!sent_at) sent_at = batch_sent_at;
-
-    // Clock-skew correction: the client's clock error is sentAt - receivedAt,
-    // assuming the request took no time in flight (as Snowplow and Segment do).
-    std::optional<std::string> corrected;
-    const auto timestamp_ms = timestamp ? parse_iso8601_ms(*timestamp) : std::nullopt;
-    const auto sent_ms = sent_at ? parse_iso8601_ms(*sent_at) : std::nullopt;
-    if (timestamp_ms) corrected = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
-
-    std::optional<std::string> name;
-    if (type == "track") name = string_at(event, "event");
-    if (type == "page") name = string_at(event, "name");
-    const auto context = event.find("context");
-    const auto session_id = context != event.end() && context->is_object() ? string_at(*context, "sessionId") : std::nullopt;
-
-    Statement::Use insert(impl_->insert);
-    insert.bind(1, string_at(event, "messageId"));
-    insert.bind(2, type);
-    insert.bind(3, name);
-    insert.bind(4, string_at(event, "anonymousId"));
-    insert.bind(5, string_at(event, "userId"));
-    insert.bind(6, session_id);
-    insert.bind(7, timestamp);
-    insert.bind(8, sent_at);
-    insert.bind(9, received_at);
-    insert.bind(10, corrected);
-    // identify has traits where the others have properties: one column for
-    // both. RudderStack sends them as context.traits.
-    const char* properties_key = type == "identify" ? "traits" : "properties";
-    auto properties = json_text_at(event, properties_key);
-    if (!properties && type == "identify" && context != event.end() && context->is_object())
-      properties = json_text_at(*context, "traits");
-    const auto context_text = json_text_at(event, "context");
-    insert.bind(11, properties);
-    insert.bind(12, context_text);
-    // raw reuses the two texts just made rather than serialising them again
-    // (the context is most of an event): half the JSON writing at ingest.
-    insert.bind(13, dump_reusing(event, properties_key, properties, context_text));
-    const auto failed = [&] {
-      InsertResult failure;
-      failure.error = sqlite3_errmsg(impl_->db.get());
-      return failure;  // ~Transaction rolls the whole batch back
-    };
-    if (insert.step() != SQLITE_DONE) return failed();
+    const Row& row = rows[index];
+    {
+      Statement::Use insert(impl_->insert);
+      for (int column = 0; column < 13; ++column) insert.bind_static(column + 1, row.columns[column]);
+      if (insert.step() != SQLITE_DONE) return failed();
+    }
     if (sqlite3_changes(impl_->db.get()) != 1) {
       ++result.duplicates;
       continue;  // a duplicate already triggered its flows
     }
     ++result.accepted;
-    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), corrected.value_or("")});
+    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), row.columns[9].value_or("")});
     if (!deliveries_for) continue;
-    for (const NewDelivery& delivery : deliveries_for(event)) {
+    for (const NewDelivery& delivery : deliveries_for(events[index])) {
       Statement::Use queue(impl_->insert_delivery);
       queue.bind(1, delivery.flow);
-      queue.bind(2, string_at(event, "messageId"));
+      queue.bind(2, row.columns[0]);
       queue.bind(3, delivery.url);
       queue.bind(4, delivery.payload);
       queue.bind(5, static_cast<sqlite3_int64>(received_at_ms));
@@ -414,6 +443,13 @@ std::optional<json> Store::query(const EventQuery& query, std::string& error) {
       row[name] = text ? json::parse(*text, nullptr, false) : json(nullptr);
       if (row[name].is_discarded()) row[name] = nullptr;
     }
+    // The event as received: raw plus the parts kept in their own columns
+    // (see make_row; rows stored whole by older versions get the same values).
+    json& raw = row["raw"];
+    if (raw.is_object()) {
+      if (row["type"] != "identify" && !row["properties"].is_null()) raw["properties"] = row["properties"];
+      if (!row["context"].is_null()) raw["context"] = row["context"];
+    }
     rows.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) {
@@ -423,11 +459,15 @@ std::optional<json> Store::query(const EventQuery& query, std::string& error) {
   return rows;
 }
 
-bool Store::scan(const TimeRange& range, const std::function<void(EventRow&&)>& visit, std::string& error) {
+bool Store::scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
+                 std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use scan(impl_->scan);
   scan.bind(1, range.from);
   scan.bind(2, range.to);
+  scan.bind(3, dump(json(filter.track_events)));
+  scan.bind(4, filter.pages ? 1 : 0);
+  scan.bind(5, filter.identifies ? 1 : 0);
   int rc;
   while ((rc = scan.step()) == SQLITE_ROW) {
     EventRow row;

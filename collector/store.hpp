@@ -59,6 +59,14 @@ struct TimeRange {
   std::string from, to;
 };
 
+// Which events scan() reads: track events with these names, and pages
+// and/or identifies.
+struct ScanFilter {
+  std::vector<std::string> track_events;
+  bool pages = false;
+  bool identifies = false;
+};
+
 // What scan() hands out: the columns the analytics need, JSON parsed.
 struct EventRow {
   std::int64_t id = 0;
@@ -100,13 +108,16 @@ class Store {
   // id (rowid), message_id, type, event, anonymous_id, user_id, session_id,
   // timestamp, sent_at, received_at, corrected_timestamp (strings or null),
   // properties (an identify's traits, or its context.traits as RudderStack
-  // sends them), context, raw (parsed JSON, or null).
+  // sends them), context, raw (the event as received, parsed; the column
+  // itself holds it without a track's or page's properties and without the
+  // context, which have their own columns).
   // Returns nothing and sets `error` on a database error.
   std::optional<nlohmann::json> query(const EventQuery& query, std::string& error);
 
-  // Calls `visit` for every event in `range`, ordered by visitor
-  // (anonymous_id, then user_id), then time, then id. False on a database error.
-  bool scan(const TimeRange& range, const std::function<void(EventRow&&)>& visit, std::string& error);
+  // Calls `visit` for every event in `range` that `filter` lets through, in
+  // no particular order. False on a database error.
+  bool scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
+            std::string& error);
 
   // Counts in `range` by name (a track's event; "page"; "identify"):
   // {"events":[{"name","count","visitors"}...] (most frequent first),

@@ -82,13 +82,14 @@ __benchLoad(['${S}/static/array.js'], function () {
   posthog.init('phc_bench', {
     api_host: '${S}',
     advanced_disable_flags: true, disable_session_recording: true,
+    opt_out_useragent_filter: true,  // headless Chromium under automation counts as a bot and would be dropped
     rate_limiting: { events_per_second: 1000, events_burst_limit: 10000 },
     loaded: function () { __benchReady(); }
   });
   window.__benchTrack = function (tok) { posthog.capture('bench_click', { i: tok }); };
 });
 </script>`,
-      defaults: 'request queue flush 3000 ms, all queued events in one request; flags (/decide) and session recording off; client rate limit raised from 10/s (burst 100) to 1000/s (burst 10000) so the 1,000 events are not dropped',
+      defaults: 'request queue flush 3000 ms, all queued events in one request; flags (/decide) and session recording off; client rate limit raised from 10/s (burst 100) to 1000/s (burst 10000) so the 1,000 events are not dropped; opt_out_useragent_filter on (headless Chromium under automation is dropped as a bot otherwise)',
     },
     {
       name: 'segment',

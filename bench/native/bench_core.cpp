@@ -13,18 +13,20 @@ namespace {
 using microtrack::SendTrigger;
 using microtrack::Tracker;
 
-// The demo's config (web-demo/site/mt-init.js): every detector on.
-const char* kConfig = R"({"collector":"http://127.0.0.1:9/v1/batch",
+// The demo's config (web-demo/site/mt-init.js): every detector on; batchSize
+// is the default 20 unless a benchmark says otherwise.
+const std::string kConfigTail = R"(,"collector":"http://127.0.0.1:9/v1/batch",
   "visibility":[{"name":"pricing_teaser","selector":"#pricing-teaser"}],
   "goals":[{"name":"visited_pricing","path":"/pricing.html"},
            {"name":"article_read","all":[{"event":"scroll_depth","where":{"percent":75}},{"engagedMs":20000}],"path":"/blog/*"}]})";
+std::string config(int batch_size = 20) { return "{\"batchSize\":" + std::to_string(batch_size) + kConfigTail; }
 const char* kEnvironment = R"({"userAgent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
   "locale":"en-GB","timezone":"Europe/Oslo","screenWidth":1280,"screenHeight":720,"doNotTrack":false})";
 const char* kUrl = "http://127.0.0.1:8080/?utm_source=newsletter&utm_medium=email&utm_campaign=nov";
 const char* kProps = R"({"i":"mtb1x123","plan":"annual","price":129.5,"tags":["a","b"]})";
 
-Tracker make_tracker(double now) {
-  Tracker t(kConfig, kEnvironment, "", 42, now);
+Tracker make_tracker(double now, int batch_size = 20) {
+  Tracker t(config(batch_size), kEnvironment, "", 42, now);
   t.page_view(kUrl, "Fjordbrew — the smart grinder", "", "{}", true, now);
   t.take_messages();
   return t;
@@ -115,7 +117,7 @@ BENCHMARK(BM_PageViewThenScrollToBottom);
 void BM_BatchSerialize(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   double now = 1.7e12;
-  Tracker t = make_tracker(now);
+  Tracker t = make_tracker(now, n);
   drain(t, now);
   std::size_t bytes = 0;
   for (auto _ : state) {
@@ -129,10 +131,32 @@ void BM_BatchSerialize(benchmark::State& state) {
     t.on_send_result(batch.id, 200, -1, now);
     benchmark::DoNotOptimize(batch);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(bytes));
   state.counters["body_bytes"] = benchmark::Counter(static_cast<double>(bytes) / state.iterations());
 }
 BENCHMARK(BM_BatchSerialize)->Arg(20)->Arg(500);
+
+// The core's whole share of the browser run (node bench/run.mjs): 1,000
+// track calls in one go, then the default batches (20 events) built and
+// acknowledged one after another until the queue is empty.
+void BM_Track1000ThenDeliver(benchmark::State& state) {
+  double now = 1.7e12;
+  Tracker t = make_tracker(now);
+  drain(t, now);
+  int requests = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < 1000; ++i) t.track("bench_click", kProps, now);
+    for (;;) {
+      auto batch = t.next_batch(now, SendTrigger::Flush);
+      if (batch.id == 0) break;
+      t.on_send_result(batch.id, 200, -1, now);
+      ++requests;
+    }
+    t.take_messages();
+    now += 1000;
+  }
+  state.counters["requests"] = benchmark::Counter(static_cast<double>(requests) / state.iterations());
+}
+BENCHMARK(BM_Track1000ThenDeliver)->Unit(benchmark::kMillisecond);
 
 // snapshot(): the JS persists the unsent queue to localStorage once per task
 // that queued events; its cost grows with the queue.

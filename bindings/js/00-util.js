@@ -30,3 +30,8 @@ const toJson = (value, what) => {
     return null;
   }
 };
+
+// Extension points for the detector adapters of the full build
+// (js/detectors/): each pushes what it needs; the core build leaves them empty.
+const adapters = [];   // called once the core runs and tracks
+const hideHooks = [];  // called when the page is hidden, before the unload drain

@@ -52,6 +52,7 @@ const schedule = () => {
   if (at >= 0)
     wakeTimer = setTimeout(guard(() => {
       wakeAt = -1;
+      if (core.tick) afterCoreCall(core.tick(now()));  // the detectors' timers (full build)
       send(TRIGGER_AUTO);
     }), Math.max(0, at - now()));
 };

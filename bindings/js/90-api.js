@@ -31,6 +31,7 @@ const startCore = (config) => {
       enablePageViews();
       if (core.wants('scroll')) enableScroll();
       enableLifecycle();
+      for (const enable of adapters) enable();
     }
     resolveReady(true);
     for (const [method, args] of pending.splice(0)) run(method, args);

@@ -67,8 +67,8 @@ std::string Goals::selectors_json() const {
 bool Goals::waits_for_engagement() const {
   for (const GoalRule& rule : rules_)
     if (!rule.reached)
-      for (const GoalCondition& c : rule.all)
-        if (c.engaged_ms >= 0) return true;
+      for (std::size_t c = 0; c < rule.all.size(); ++c)
+        if (rule.all[c].engaged_ms >= 0 && !(rule.met >> c & 1)) return true;
   return false;
 }
 
@@ -113,7 +113,7 @@ ReachedGoals Goals::on_declared(std::string_view name, bool submit) {
   ReachedGoals out;
   for (const std::string& reached : declared_reached_)
     if (reached == name) return out;
-  declared_reached_.push_back(std::string(name));
+  if (!declared_reached_.push_back(std::string(name))) return out;  // full: "at most once" wins over "reached"
   ReachedGoal goal;
   goal.name = std::string(name);
   goal.trigger = submit ? "submit" : "click";

@@ -26,8 +26,11 @@ bool listed(std::string_view host, std::string_view list) {
   return false;
 }
 
+// Second levels that are public suffixes under a country code ("co.uk").
+constexpr std::string_view kPublicSecondLevels = " co com net org gov edu ac ltd plc ne or go gob mil ";
+
 // The site a host belongs to: its last two labels, or three under a
-// two-letter country code with a short second level ("shop.example.co.uk").
+// country code with a public second level ("shop.example.co.uk").
 std::string_view site_of(std::string_view host) {
   std::size_t last = host.rfind('.');
   bool address = host.find(':') != std::string_view::npos ||
@@ -35,7 +38,9 @@ std::string_view site_of(std::string_view host) {
   if (address || last == std::string_view::npos || last == 0) return host;  // an IP, localhost
   std::size_t second = host.rfind('.', last - 1);
   if (second == std::string_view::npos) return host;
-  bool country_code = host.size() - last - 1 == 2 && last - second - 1 <= 3;
+  std::string_view second_level = host.substr(second + 1, last - second - 1);
+  bool country_code = host.size() - last - 1 == 2 && kPublicSecondLevels.find(" " + std::string(second_level) + " ") !=
+                                                          std::string_view::npos;
   if (country_code) {
     std::size_t third = host.rfind('.', second - 1);
     return third == std::string_view::npos || second == 0 ? host : host.substr(third + 1);

@@ -25,7 +25,10 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
 
   switch (signal) {
     case MediaSignal::Play:
-      if (!state->started) moments.push_back({"video_start"});
+      if (!state->started) {
+        moments.push_back({"video_start"});
+        state->last_percent = percent;  // playback starts here (a resumed position, #t=…)
+      }
       state->started = true;
       break;
     case MediaSignal::Pause:

@@ -121,14 +121,36 @@ test('(c) offline, the page reloaded while offline, then online: sent at once', 
   const proxy = await newProxy('ok');
   const context = await browser.newContext();
   const rec = await openPage(context, proxy);
+  // Offline at the network too, not only in the browser's emulation: while
+  // the failed reload below commits its error page (in another renderer),
+  // Chromium drops the DevTools offline emulation of the outgoing page, which
+  // then gets an 'online' event and sends its queue in a keepalive fetch
+  // that really leaves (Playwright does not even see it). That page sees the
+  // fetch fail as it unloads and keeps the events, so the next visit sends
+  // them again: a genuine retry (the page cannot know the outcome), but had
+  // the proxy answered 200 it would count as a duplicate send. A truly
+  // offline network fails that request, so does the proxy ('down'); any
+  // duplicate send once online is still the SDK's and fails the test.
+  proxy.mode = 'down';
   await context.setOffline(true);
   const expected = names('c', 10);
   await trackAll(rec.page, expected);
   await rec.page.evaluate(() => window.microtrack.flush());
   // Reload while offline: the browser shows its error page; the queue must
-  // be in localStorage by now.
+  // be in localStorage by now. reload() rejects when the request fails,
+  // before the error page commits: wait for it, or the next navigation is
+  // interrupted by it.
+  const errorPage = rec.page.waitForEvent('framenavigated',
+    { predicate: (f) => f === rec.page.mainFrame() && f.url().startsWith('chrome-error:') });
   await rec.page.reload().catch(() => {});
+  await errorPage;
+  // Leave the error page before going online: Chromium reloads an error page
+  // by itself when the network returns, which would add a visit (whose
+  // in-flight request the next page must resend: a genuine retry) that
+  // this scenario is not about.
+  await rec.page.goto('about:blank');
   await context.setOffline(false);
+  proxy.mode = 'ok';
   // Back online: the next visit restores and sends the queue.
   await rec.page.goto(pageUrl(proxy), { waitUntil: 'load' });
   // Offline again with the restored queue failing, then online: no waiting for the backoff.

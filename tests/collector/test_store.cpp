@@ -105,3 +105,41 @@ TEST_CASE("A file-backed store runs in WAL mode and keeps its events after reope
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("The raw column does not repeat properties and context, yet query() gives the whole event back") {
+  const auto dir = std::filesystem::temp_directory_path() / ("mt-raw-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "events.db").string();
+  json track = track_event("t1");
+  json no_context = track_event("t2");
+  no_context.erase("context");
+  no_context["properties"] = nullptr;  // a null stays in raw
+  json identify = {{"type", "identify"}, {"messageId", "i1"}, {"userId", "u"}, {"timestamp", "2026-11-27T10:00:00Z"},
+                   {"traits", {{"plan", "pro"}}}, {"context", {{"locale", "nb-NO"}}}};
+  {
+    std::string error;
+    auto store = Store::open(path, error);
+    REQUIRE(store);
+    REQUIRE(store->insert_batch({track, no_context, identify}, std::nullopt, kNowMs).accepted == 3);
+    const json rows = all_rows(*store);
+    CHECK(rows[0]["raw"] == track);
+    CHECK(rows[1]["raw"] == no_context);
+    CHECK(rows[2]["raw"] == identify);
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT raw FROM events ORDER BY rowid", -1, &stmt, nullptr) == SQLITE_OK);
+  std::vector<json> raws;
+  while (sqlite3_step(stmt) == SQLITE_ROW) raws.push_back(json::parse(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  REQUIRE(raws.size() == 3);
+  CHECK_FALSE(raws[0].contains("properties"));
+  CHECK_FALSE(raws[0].contains("context"));
+  CHECK(raws[0]["event"] == "hero_seen");
+  CHECK(raws[1].contains("properties"));
+  CHECK(raws[2].contains("traits"));
+  CHECK_FALSE(raws[2].contains("context"));
+  std::filesystem::remove_all(dir);
+}

@@ -258,7 +258,7 @@ function scheduleRefresh() {
     refreshTimer = null;
     refreshCounts();
     refreshFunnel();
-  }, 800);
+  }, 1500);
 }
 
 function connectStream() {

@@ -59,7 +59,7 @@ class Goals {
   static void check_all(ReachedGoals& out, GoalRule& rule, std::string_view path);
 
   FixedList<GoalRule, 16> rules_;
-  FixedList<std::string, 16> declared_reached_;  // data-mt-goal names reached this page view
+  FixedList<std::string, 32> declared_reached_;  // data-mt-goal names reached this page view (more: not reached)
   int skipped_ = 0;
 };
 

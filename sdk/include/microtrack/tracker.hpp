@@ -42,11 +42,16 @@ class Tracker {
   bool wants(std::string_view signal) const;
   bool debug() const { return config_.debug; }
   const Config& config() const { return config_; }
+  // The current page's URL (scrubbed) and how deep it has been scrolled (0–100).
+  const std::string& page_url() const { return page_url_; }
+  double scroll_max_percent() const { return scroll_.max_percent(); }
 
   // Diagnostics since the last call, as a JSON array of
   // {"level":"error"|"warn"|"info","message":"…"}; the JS prints each one
   // with the "microtrack:" prefix.
   std::string take_messages();
+  // Adds one ("error", "warn" or "info"); for the layers built on the Tracker.
+  void message(std::string_view level, std::string text);
 
   // --- Events. Each returns the events it accepted into the queue, as a
   // JSON array text ("[]" when none), for on('event') listeners and debug.
@@ -93,7 +98,6 @@ class Tracker {
   void touch_session(double now_ms);
   void rebuild_context();
   void restore(std::string_view stored_state, double now_ms);
-  void message(std::string_view level, std::string text);
 
   Config config_;
   Environment env_;

@@ -1,0 +1,293 @@
+// microtrack side by side with its peers, in one headless Chromium, on loopback.
+//   node bench/run.mjs [--runs 5] [--only microtrack,posthog] [--budget-min 45] [--no-native] [--no-write]
+// Installs the peers into bench/node_modules (npm ci) if missing, builds dist/
+// if missing, then for each round runs every tracker once, in the same order
+// (baseline, microtrack, peers…), so machine load hits all of them alike.
+// Writes bench/results.json (every sample) and the "Browser benchmark" and
+// "Native microbenchmarks" sections of bench/RESULTS.md. See bench/README.md.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
+import { join } from 'node:path';
+import os from 'node:os';
+import { trackers, INIT_SCRIPT, repoRoot, benchRoot, requireFromRepo, posthogDist } from './lib/trackers.mjs';
+import { startSink } from './lib/sink.mjs';
+import { startSite } from './lib/site.mjs';
+import { writeReport } from './lib/report.mjs';
+
+// ---- options
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const RUNS = Number(opt('--runs', 5));
+const ONLY = opt('--only', '') ? opt('--only', '').split(',') : null;
+const BUDGET_MS = Number(opt('--budget-min', 45)) * 60000;
+const NATIVE = !argv.includes('--no-native');
+const WRITE = !argv.includes('--no-write');
+const EVENTS = 1000;
+const SETTLE_MS = 2000;        // after ready: lazy chunks, start-up sends
+const QUIET_MS = 12000;        // no new bench event for this long: stop waiting (> every default flush interval; Snowplow can pause ~10 s)
+const DELIVERY_CAP_MS = 30000; // at most this long after the track loop
+const SCROLL_MS = 10000;
+const log = (...a) => console.error('[bench]', ...a);
+const t0 = Date.now();
+
+// ---- prerequisites
+if (!existsSync(join(benchRoot, 'node_modules/posthog-js/package.json'))) {
+  log('installing the peers into bench/node_modules (npm ci)…');
+  execFileSync('npm', ['ci', '--omit=optional', '--no-audit', '--no-fund'], { cwd: benchRoot, stdio: 'inherit' });
+}
+if (!existsSync(join(repoRoot, 'dist/microtrack.js')) || !existsSync(join(repoRoot, 'dist/microtrack.wasm'))) {
+  log('dist/ is missing: building it…');
+  if (existsSync(join(repoRoot, 'build/wasm/build.ninja'))) execFileSync('cmake', ['--build', 'build/wasm'], { cwd: repoRoot, stdio: 'inherit' });
+  else execFileSync('./scripts/build.sh', { cwd: repoRoot, stdio: 'inherit' });
+}
+const { chromium } = requireFromRepo('playwright-core');
+
+// ---- native microbenchmarks (first: they need the CPU for ~1 min)
+function runNative() {
+  const build = join(repoRoot, 'build/bench-native');
+  try {
+    execFileSync('cmake', ['-S', join(benchRoot, 'native'), '-B', build, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=Release'], { stdio: 'ignore' });
+    execFileSync('cmake', ['--build', build], { stdio: 'ignore' });
+    const r = spawnSync(join(build, 'bench_core'), ['--benchmark_format=json', '--benchmark_min_time=0.3', '--benchmark_repetitions=5',
+      '--benchmark_report_aggregates_only=true'], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300000 });
+    if (r.status !== 0) return { error: (r.stderr || '').slice(-2000) || `exit ${r.status}` };
+    return JSON.parse(r.stdout);
+  } catch (e) {
+    return { error: String(e.message || e).slice(0, 2000) };
+  }
+}
+
+// ---- sizes, cached by content
+const sizeCache = new Map();
+function sizes(buf) {
+  const key = createHash('sha1').update(buf).digest('hex');
+  if (!sizeCache.has(key)) {
+    sizeCache.set(key, {
+      raw: buf.length,
+      gzip: gzipSync(buf, { level: 9 }).length,
+      brotli: brotliCompressSync(buf, { params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length,
+    });
+  }
+  return sizeCache.get(key);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const metricsOf = async (cdp) => {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+  return { script: m.ScriptDuration * 1000, task: m.TaskDuration * 1000, layout: (m.LayoutDuration || 0) * 1000 };
+};
+const delta = (a, b) => ({ script: b.script - a.script, task: b.task - a.task, layout: b.layout - a.layout });
+const ltIn = (lts, from, to) => {
+  const sel = lts.filter(([s]) => s >= from && s < to);
+  return { count: sel.length, totalMs: sel.reduce((n, [, d]) => n + d, 0), maxMs: sel.reduce((n, [, d]) => Math.max(n, d), 0) };
+};
+const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { throw new Error(`${what}: timed out after ${ms} ms`); })]);
+
+// ---- one sample: a fresh context (cold cache, empty storage) for one tracker
+async function sample(browser, sink, site, tracker, runKey) {
+  const out = { tracker: tracker.name, runKey, startedAt: new Date().toISOString(), loadavg: os.loadavg()[0] };
+  sink.reset(runKey);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  try {
+    await context.addInitScript(INIT_SCRIPT);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const siteOrigin = `http://127.0.0.1:${site.port}`;
+    const sinkOrigin = `http://127.0.0.1:${sink.port}`;
+    const pageUrl = `${siteOrigin}/t/${tracker.name}/`;
+    const assetBodies = [];
+    const external = [];
+    const consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error' && consoleErrors.length < 5) consoleErrors.push(m.text().slice(0, 300)); });
+    page.on('pageerror', (e) => { if (consoleErrors.length < 5) consoleErrors.push('pageerror: ' + String(e.message).slice(0, 300)); });
+    page.on('response', (r) => {
+      const u = r.url();
+      const isAsset = (u.startsWith(`${siteOrigin}/t/${tracker.name}/`) && !u.endsWith(`/t/${tracker.name}/`)) ||
+        (u.startsWith(`${sinkOrigin}/`) && r.request().method() === 'GET');
+      if (isAsset) assetBodies.push(r.body().then((b) => ({ url: u.replace(siteOrigin, '').replace(sinkOrigin, 'SINK'), status: r.status(), ...sizes(b) }), () => null));
+    });
+    page.on('requestfailed', (r) => {
+      const u = r.url();
+      if (!u.startsWith('http://127.0.0.1') && !u.startsWith('data:')) external.push(u.slice(0, 200));
+    });
+
+    // start-up
+    const m0 = await metricsOf(cdp);
+    await page.goto(pageUrl, { waitUntil: 'load', timeout: 20000 });
+    await page.waitForFunction(() => window.__readyAt > 0 || window.__benchError, null, { timeout: 15000, polling: 50 });
+    await sleep(SETTLE_MS);
+    const st = await page.evaluate(() => ({
+      readyAt: window.__readyAt, error: window.__benchError || '', now: performance.now(),
+      load: (performance.getEntriesByType('navigation')[0] || {}).loadEventEnd || 0,
+    }));
+    if (st.error) throw new Error(st.error);
+    const m1 = await metricsOf(cdp);
+    const lts1 = await page.evaluate(() => window.__lt.slice());
+    out.startup = {
+      readyMs: st.readyAt, loadMs: st.load, ...delta(m0, m1), longTasks: ltIn(lts1, 0, st.now),
+      requests: sink.state.requests.length,
+    };
+
+    // 1,000 track calls until all are delivered
+    if (!tracker.baseline) {
+      const reqStart = sink.state.requests.length;
+      const mA = await metricsOf(cdp);
+      const sinkStart = sink.now();
+      // The loop runs in a page task of its own (a timer), not inside the
+      // CDP evaluate, so that ScriptDuration and long tasks see it.
+      await page.evaluate(([key, n]) => {
+        setTimeout(() => {
+          const a = performance.now();
+          for (let i = 0; i < n; i++) window.__benchTrack('mtb' + key + 'x' + i);
+          window.__loop = { start: a, ms: performance.now() - a };
+        }, 0);
+      }, [runKey, EVENTS]);
+      let lastCount = -1, lastChange = Date.now();
+      const capAt = Date.now() + DELIVERY_CAP_MS;
+      while (sink.state.tokens.size < EVENTS && Date.now() < capAt) {
+        if (sink.state.tokens.size !== lastCount) { lastCount = sink.state.tokens.size; lastChange = Date.now(); }
+        if (Date.now() - lastChange > QUIET_MS) break;
+        await sleep(25);
+      }
+      const mB = await metricsOf(cdp);
+      const end = await page.evaluate(() => ({ now: performance.now(), lt: window.__lt.slice(), loop: window.__loop || { start: 0, ms: NaN } }));
+      const loop = end.loop;
+      const reqs = sink.state.requests.slice(reqStart);
+      const posts = reqs.filter((r) => !r.preflight);
+      out.track = {
+        loopMs: loop.ms, ...delta(mA, mB),
+        delivered: sink.state.tokens.size,
+        allDeliveredMs: sink.state.tokens.size >= EVENTS ? sink.state.lastTokenAt - sinkStart : null,
+        lastDeliveryMs: sink.state.lastTokenAt ? sink.state.lastTokenAt - sinkStart : null,
+        windowMs: sink.now() - sinkStart,
+        requests: posts.length,
+        requestsWithEvents: posts.filter((r) => r.events > 0).length,
+        preflights: reqs.filter((r) => r.preflight).length,
+        bodyBytes: posts.reduce((n, r) => n + r.bodyBytes, 0),
+        wireBytes: reqs.reduce((n, r) => n + r.bodyBytes + r.headerBytes, 0),
+        longTasks: ltIn(end.lt, loop.start, end.now),
+        paths: [...new Set(posts.map((r) => r.method + ' ' + r.path))].slice(0, 6),
+      };
+    }
+
+    // a scripted 10-second scroll session: down for 5 s, up for 5 s, a wheel tick every 50 ms
+    const docH = await page.evaluate(() => { scrollTo(0, 0); return document.documentElement.scrollHeight; });
+    await sleep(300);
+    const reqBeforeScroll = sink.state.requests.length;
+    const mC = await metricsOf(cdp);
+    const sStart = await page.evaluate(() => performance.now());
+    await page.mouse.move(640, 400);
+    const dy = Math.max(40, Math.ceil((docH - 720) / (SCROLL_MS / 2 / 50)));
+    const scrollT0 = Date.now();
+    let maxY = 0;
+    for (let k = 0; Date.now() - scrollT0 < SCROLL_MS; k++) {
+      const down = Date.now() - scrollT0 < SCROLL_MS / 2;
+      await page.mouse.wheel(0, down ? dy : -dy);
+      const next = scrollT0 + (k + 1) * 50;
+      if (next > Date.now()) await sleep(next - Date.now());
+      if (k === Math.floor(SCROLL_MS / 2 / 50) - 1) maxY = await page.evaluate(() => scrollY);
+    }
+    await sleep(500);
+    const mD = await metricsOf(cdp);
+    const sc = await page.evaluate(() => ({ now: performance.now(), lt: window.__lt.slice() }));
+    out.scroll = {
+      documentPx: docH, maxScrollY: maxY, ...delta(mC, mD), longTasks: ltIn(sc.lt, sStart, sc.now),
+      requests: sink.state.requests.length - reqBeforeScroll,
+    };
+    out.longTasksAll = sc.lt.map(([s, d]) => [Math.round(s), Math.round(d)]);
+
+    const assets = (await Promise.all(assetBodies)).filter(Boolean);
+    out.transfer = {
+      files: assets.length,
+      raw: assets.reduce((n, a) => n + a.raw, 0),
+      gzip: assets.reduce((n, a) => n + a.gzip, 0),
+      brotli: assets.reduce((n, a) => n + a.brotli, 0),
+      list: assets.map((a) => `${a.url} ${a.raw}/${a.gzip}/${a.brotli}`),
+    };
+    out.external = [...new Set(external)];
+    out.consoleErrors = consoleErrors;
+  } catch (e) {
+    out.error = String(e.message || e).split('\n')[0].slice(0, 400);
+  } finally {
+    await withTimeout(context.close(), 10000, 'context.close').catch(() => {});
+  }
+  return out;
+}
+
+// ---- main
+const native = NATIVE ? (log('native microbenchmarks (bench/native)…'), runNative()) : null;
+
+const sink = await startSink({ staticRoots: { '/static/': posthogDist() } });
+const all = trackers(sink.port).filter((t) => !ONLY || t.baseline || ONLY.includes(t.name));
+const site = await startSite({ siteDir: join(repoRoot, 'web-demo/site'), trackers: all });
+const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // nothing leaves the machine: every host but loopback fails to resolve
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
+
+const samples = [];
+let stoppedEarly = '';
+try {
+  log(`warm-up (discarded)…`);
+  await sample(browser, sink, site, all[0], 'w0');
+  let roundMs = 0;
+  for (let round = 1; round <= RUNS; round++) {
+    const elapsed = Date.now() - t0;
+    if (round > 1 && elapsed + roundMs > BUDGET_MS) {
+      stoppedEarly = `stopped after ${round - 1} rounds: the next would pass the ${BUDGET_MS / 60000}-minute budget`;
+      log(stoppedEarly);
+      break;
+    }
+    const rs = Date.now();
+    for (const [i, tracker] of all.entries()) {
+      const s = await sample(browser, sink, site, tracker, `${round}${i}`);
+      s.round = round;
+      samples.push(s);
+      log(`round ${round} ${tracker.name}: ` + (s.error ? `ERROR ${s.error}` :
+        `ready ${s.startup.readyMs.toFixed(0)} ms, gzip ${s.transfer.gzip} B` +
+        (s.track ? `, script ${s.track.script.toFixed(0)} ms, task ${s.track.task.toFixed(0)} ms, delivered ${s.track.delivered} in ${s.track.requests} req` : '') +
+        `, scroll long tasks ${s.scroll.longTasks.count}`));
+    }
+    roundMs = Date.now() - rs;
+  }
+} finally {
+  await browser.close().catch(() => {});
+  await site.close();
+  await sink.close();
+}
+
+const chromiumVersion = (() => { try { return execFileSync('/usr/lib/chromium/chromium', ['--version'], { encoding: 'utf8' }).trim(); } catch { return browser.version?.() || '?'; } })();
+const meta = {
+  date: new Date().toISOString(),
+  command: 'node bench/run.mjs' + (argv.length ? ' ' + argv.join(' ') : ''),
+  durationS: Math.round((Date.now() - t0) / 1000),
+  machine: {
+    nproc: execFileSync('nproc', { encoding: 'utf8' }).trim(),
+    memory: execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1].trim().split(/\s+/)[1],
+    cpu: os.cpus()[0]?.model || '?',
+    loadavgEnd: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    chromium: chromiumVersion,
+    node: process.version,
+    playwrightCore: requireFromRepo('playwright-core/package.json').version,
+  },
+  runs: RUNS, events: EVENTS, settleMs: SETTLE_MS, quietMs: QUIET_MS, deliveryCapMs: DELIVERY_CAP_MS, scrollMs: SCROLL_MS,
+  stoppedEarly,
+  launchArgs,
+  trackers: all.map((t) => ({ name: t.name, label: t.label, version: t.version ? t.version() : '', defaults: t.defaults || '' })),
+};
+const results = { meta, samples, native };
+if (WRITE) {
+  writeFileSync(join(benchRoot, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  writeReport(join(benchRoot, 'RESULTS.md'), results);
+  log('wrote bench/results.json and bench/RESULTS.md');
+} else {
+  console.log(JSON.stringify(results, null, 1));
+}

@@ -1,0 +1,28 @@
+// SPA navigation and page visibility: history changes, back/forward, hash
+// changes and bfcache restores are each reported; the core decides which is
+// a new page view. Hiding the page reports it first (form_abandon,
+// engagement), so that the unload drain carries those events too.
+const pageHooks = [];  // called after each navigation (the visibility adapter re-scans)
+
+adapters.push(() => {
+  const report = guard((navigation) => {
+    afterCoreCall(core.navigate(location.href, document.title, navigation, now()));
+    for (const hook of pageHooks) hook();
+  });
+  [['pushState', 0], ['replaceState', 1]].forEach(([method, navigation]) => {
+    const original = history[method];
+    history[method] = function () {
+      const result = original.apply(this, arguments);
+      report(navigation);
+      return result;
+    };
+  });
+  addEventListener('popstate', () => report(2));
+  addEventListener('hashchange', () => report(3));
+  addEventListener('pageshow', (e) => e.persisted && report(4));
+
+  const state = guard(() =>
+    afterCoreCall(core.pageState(document.visibilityState === 'visible', document.hasFocus(), now())));
+  hideHooks.push(state);
+  document.addEventListener('visibilitychange', state, true);
+});

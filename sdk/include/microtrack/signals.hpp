@@ -1,0 +1,97 @@
+// The DOM signals layer: the §3 detectors (media, forms, clicks, visibility,
+// engagement, SPA navigation, goals) over a Tracker. Every call that can
+// produce events passes through here, so that goals see every event, and a
+// new page view resets every detector. Calls return the accepted events as
+// a JSON array text, like the Tracker's.
+//
+// A separate layer because the detectors do not fit the transfer budget yet
+// (bench/RESULTS.md): the default wasm binds the Tracker alone, the "full"
+// build (MICROTRACK_DETECTORS) binds this.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "microtrack/engagement.hpp"
+#include "microtrack/forms.hpp"
+#include "microtrack/goals.hpp"
+#include "microtrack/media.hpp"
+#include "microtrack/tracker.hpp"
+#include "microtrack/visibility.hpp"
+
+namespace microtrack {
+
+class Signals {
+ public:
+  // How the adapter saw the URL change.
+  enum class Navigation { Push = 0, Replace = 1, Pop = 2, Hash = 3, Restore = 4 };
+
+  Signals(Tracker& tracker, double now_ms);
+
+  // The Tracker's event calls, with goals and per-page resets.
+  std::string page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                        std::string_view properties_json, bool automatic, double now_ms);
+  std::string track(std::string_view name, std::string_view properties_json, double now_ms);
+  std::string on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms);
+
+  // One page view per real change of URL (a replaceState only when the path
+  // changes; a bfcache restore always): the page left first reports its
+  // form_abandon and engagement.
+  std::string navigate(std::string_view url, std::string_view title, int navigation, double now_ms);
+  // A <video>/<audio> event (MediaSignal) with the element's state and the
+  // strings its title is chosen from.
+  std::string media_signal(int media_id, int signal, double current_s, double duration_s, bool ended, bool audio,
+                           std::string_view src, std::string_view data_title, std::string_view title,
+                           std::string_view aria_label, double now_ms);
+  // An input/change in a form field (`trusted`: by the visitor, not a
+  // script). Password fields are never named.
+  std::string form_edit(int form_key, std::string_view form_id, std::string_view form_name,
+                        std::string_view field_name, std::string_view field_type, bool trusted, double now_ms);
+  // A submit that happened; `goal` is the form's data-mt-goal ("" for none).
+  std::string form_submit(int form_key, std::string_view form_id, std::string_view form_name,
+                          std::string_view goal, double now_ms);
+  // A click on a link to the absolute `href` ("" when not a link), with the
+  // element's data-mt-goal and the selector goals it matched (a JSON array
+  // of indices from goal_selectors_json()).
+  std::string click(std::string_view href, std::string_view text, bool download_attribute, std::string_view goal,
+                    std::string_view selector_goals_json, double now_ms);
+  // An element of visibility rule `rule` crossed its threshold.
+  std::string visibility_change(int rule, int element, bool visible, double now_ms);
+  // Visitor input (the adapter sends at most about one a second).
+  std::string activity(double now_ms);
+  // Page visibility or window focus changed; hidden: form_abandon and engagement.
+  std::string page_state(bool visible, bool focused, double now_ms);
+  // Timers due by now (visibility, heartbeat, engaged-time goals).
+  std::string tick(double now_ms);
+  // The Tracker's next wake-up or a detector's, whichever is first (-1: none).
+  double next_wake_ms() const;
+
+  // For the adapters: [{"selector","threshold"}, …] and [[index, "selector"], …].
+  std::string visibility_rules_json() const;
+  std::string goal_selectors_json() const { return goals_.selectors_json(); }
+
+ private:
+  // Adds accepted events (a JSON array text) to this call's answer and
+  // checks each track event against the goals.
+  void collect(std::string accepted, double now_ms);
+  void emit(std::string_view event, const std::string& properties_json, double now_ms);
+  void emit_goals(const ReachedGoals& goals, double now_ms);
+  void leave_page(double now_ms);
+  std::string finish();
+  std::string page_path() const;
+
+  Tracker& tracker_;
+  const Config& config_;
+  MediaTracker media_;
+  FormTracker forms_;
+  VisibilityTimer visibility_;
+  EngagementClock engagement_;
+  Goals goals_;
+  std::string raw_url_;  // the page's URL as the browser has it
+  bool page_visible_ = true;
+  double now_ms_ = 0;            // the latest time a call gave
+  double heartbeat_at_ms_ = -1;  // the next engagement heartbeat, -1 for none
+  std::string out_;              // this call's accepted events, comma separated
+};
+
+}  // namespace microtrack

@@ -1,0 +1,317 @@
+#include "microtrack/signals.hpp"
+
+#include <cmath>
+
+#include "microtrack/links.hpp"
+#include "microtrack/url.hpp"
+
+namespace microtrack {
+namespace {
+
+constexpr std::size_t kMaxLinkText = 100;
+
+// Builds a properties object member by member.
+class Properties {
+ public:
+  Properties& text(std::string_view key, std::string_view value) {
+    open(key);
+    append_json_string(json_, value);
+    return *this;
+  }
+  Properties& number(std::string_view key, double value) {
+    open(key);
+    append_json_number(json_, value);
+    return *this;
+  }
+  std::string str() const { return json_.empty() ? "{}" : json_ + "}"; }
+
+ private:
+  void open(std::string_view key) {
+    json_ += json_.empty() ? '{' : ',';
+    append_json_string(json_, key);
+    json_ += ':';
+  }
+  std::string json_;
+};
+
+// A link's visible text: white space collapsed, at most 100 bytes, never
+// cut inside a UTF-8 character.
+std::string link_text(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() > kMaxLinkText) {
+    std::size_t cut = kMaxLinkText;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  return out;
+}
+
+}  // namespace
+
+Signals::Signals(Tracker& tracker, double now_ms)
+    : tracker_(tracker),
+      config_(tracker.config()),
+      media_(config_.video_milestones),
+      visibility_(config_.visibility),
+      engagement_(config_.idle_ms),
+      goals_(config_.goals_json),
+      now_ms_(now_ms) {
+  engagement_.reset(now_ms);
+  if (goals_.skipped())
+    tracker_.message("error", "config 'goals' entries need a 'name' and one of 'selector', 'path', 'event' or "
+                              "'all' (at most 16 goals of at most 8 conditions); some were skipped.");
+}
+
+std::string Signals::page_path() const { return parse_url(tracker_.page_url()).path; }
+
+void Signals::collect(std::string accepted, double now_ms) {
+  JsonView events = JsonView::parse(accepted);
+  for (auto item = events.children(); item.next();) {
+    JsonView event = item.value();
+    if (!out_.empty()) out_ += ',';
+    out_ += event.raw();
+    if (event.find("type").as_string() == "track")
+      emit_goals(goals_.on_event(event.find("event").as_string(), event.find("properties").raw(), page_path()),
+                 now_ms);
+  }
+}
+
+void Signals::emit(std::string_view event, const std::string& properties_json, double now_ms) {
+  collect(tracker_.track(event, properties_json, now_ms), now_ms);
+}
+
+void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
+  for (const ReachedGoal& goal : goals)
+    emit(goal.name, Properties().text("trigger", goal.trigger).str().insert(1, "\"goal\":true,"), now_ms);
+}
+
+std::string Signals::finish() {
+  std::string events = "[" + out_ + "]";
+  out_.clear();
+  return events;
+}
+
+std::string Signals::page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                               std::string_view properties_json, bool automatic, double now_ms) {
+  now_ms_ = now_ms;
+  bool new_page = automatic || url != raw_url_;
+  raw_url_ = std::string(url);
+  if (new_page) {  // every per-page state starts again
+    media_.reset();
+    forms_.reset();
+    visibility_.reset();
+    engagement_.reset(now_ms);
+    goals_.reset();
+    heartbeat_at_ms_ = config_.engagement && config_.heartbeat_ms > 0 ? now_ms + config_.heartbeat_ms : -1;
+  }
+  collect(tracker_.page_view(url, title, referrer, properties_json, automatic, now_ms), now_ms);
+  if (new_page && tracker_.active()) emit_goals(goals_.on_page(page_path()), now_ms);
+  return finish();
+}
+
+std::string Signals::track(std::string_view name, std::string_view properties_json, double now_ms) {
+  now_ms_ = now_ms;
+  collect(tracker_.track(name, properties_json, now_ms), now_ms);
+  return finish();
+}
+
+std::string Signals::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
+  now_ms_ = now_ms;
+  collect(tracker_.on_scroll(scroll_top_px, viewport_px, document_px, now_ms), now_ms);
+  return finish();
+}
+
+std::string Signals::navigate(std::string_view url, std::string_view title, int navigation, double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active()) return "[]";
+  auto how = static_cast<Navigation>(navigation);
+  if (how != Navigation::Restore && url == raw_url_) return "[]";  // popstate and hashchange of one move
+  if (how == Navigation::Replace && parse_url(url).path == parse_url(raw_url_).path) {
+    raw_url_ = std::string(url);  // the same page with another query or fragment
+    return "[]";
+  }
+  leave_page(now_ms);
+  std::string left = finish();
+  std::string referrer = tracker_.page_url();
+  std::string entered = page_view(url, title, referrer, "", true, now_ms);
+  if (left == "[]") return entered;
+  if (entered == "[]") return left;
+  return left.substr(0, left.size() - 1) + "," + entered.substr(1);
+}
+
+void Signals::leave_page(double now_ms) {
+  for (const FormState* form : forms_.abandon())
+    emit("form_abandon", Properties()
+                             .text("form_id", form->id)
+                             .text("form_name", form->name)
+                             .text("last_field", form->last_field)
+                             .number("fields_filled", static_cast<double>(form->fields.size()))
+                             .number("duration_ms", now_ms - form->started_ms)
+                             .str(),
+         now_ms);
+  if (config_.engagement)
+    emit("engagement", Properties()
+                           .number("engaged_ms", std::round(engagement_.take(now_ms)))
+                           .number("max_scroll_percent", std::round(tracker_.scroll_max_percent()))
+                           .str(),
+         now_ms);
+}
+
+std::string Signals::media_signal(int media_id, int signal, double current_s, double duration_s, bool ended,
+                                  bool audio, std::string_view src, std::string_view data_title,
+                                  std::string_view title, std::string_view aria_label, double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active() || !config_.video || signal < 0 || signal > 5) return "[]";
+  for (const MediaMoment& moment :
+       media_.on_signal(media_id, static_cast<MediaSignal>(signal), current_s, duration_s, ended)) {
+    Properties properties;
+    properties.text("src", scrub_url(src, config_.scrub_query_params))
+        .text("title", media_title(data_title, title, aria_label, src))
+        .text("media_type", audio ? "audio" : "video")
+        .number("duration_s", duration_s);  // null for a live stream
+    std::string_view event = moment.event;
+    if (event == "video_progress") properties.number("percent", moment.percent);
+    if (event == "video_progress" || event == "video_pause") properties.number("current_s", current_s);
+    emit(event, properties.str(), now_ms);
+  }
+  return finish();
+}
+
+std::string Signals::form_edit(int form_key, std::string_view form_id, std::string_view form_name,
+                               std::string_view field_name, std::string_view field_type, bool trusted,
+                               double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active() || !config_.forms || !trusted) return "[]";
+  std::string_view field = field_type == "password" ? "" : field_name;
+  if (const FormState* form = forms_.on_edit(form_key, form_id, form_name, field, now_ms))
+    emit("form_start", Properties().text("form_id", form->id).text("form_name", form->name).text("field", field).str(),
+         now_ms);
+  return finish();
+}
+
+std::string Signals::form_submit(int form_key, std::string_view form_id, std::string_view form_name,
+                                 std::string_view goal, double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active()) return "[]";
+  if (config_.forms)
+    if (const FormState* form = forms_.on_submit(form_key, form_id, form_name, now_ms))
+      emit("form_submit", Properties()
+                              .text("form_id", form->id)
+                              .text("form_name", form->name)
+                              .number("fields_filled", static_cast<double>(form->fields.size()))
+                              .number("duration_ms", now_ms - form->started_ms)
+                              .str(),
+           now_ms);
+  if (!goal.empty()) emit_goals(goals_.on_declared(goal, true), now_ms);
+  return finish();
+}
+
+std::string Signals::click(std::string_view href, std::string_view text, bool download_attribute,
+                           std::string_view goal, std::string_view selector_goals_json, double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active()) return "[]";
+  if (config_.clicks && !href.empty()) {
+    static const std::vector<std::string> kNoExtensions;
+    LinkClick link = classify_link(href, download_attribute && config_.clicks_downloads,
+                                   parse_url(tracker_.page_url()).host, config_.internal_domains,
+                                   config_.clicks_downloads ? config_.download_extensions : kNoExtensions);
+    std::string url = scrub_url(href, config_.scrub_query_params);
+    switch (link.kind) {
+      case LinkClick::Kind::Outbound:
+        if (config_.clicks_outbound)
+          emit("outbound_click", Properties()
+                                     .text("href", url)
+                                     .text("domain", link.domain)
+                                     .text("text", link_text(text))
+                                     .text("link_category", link.category)
+                                     .str(),
+               now_ms);
+        break;
+      case LinkClick::Kind::Download:
+        emit("file_download", Properties().text("href", url).text("extension", link.extension).str(), now_ms);
+        break;
+      case LinkClick::Kind::Contact:  // the address itself is personal data: never sent
+        emit("contact_click", Properties().text("method", link.method).str(), now_ms);
+        break;
+      case LinkClick::Kind::Internal:
+        break;
+    }
+  }
+  if (!goal.empty()) emit_goals(goals_.on_declared(goal, false), now_ms);
+  for (auto index = JsonView::parse(selector_goals_json).children(); index.next();)
+    emit_goals(goals_.on_selector_click(static_cast<int>(index.value().as_number())), now_ms);
+  return finish();
+}
+
+std::string Signals::visibility_change(int rule, int element, bool visible, double now_ms) {
+  if (!tracker_.active()) return "[]";
+  visibility_.on_change(rule, element, visible, now_ms);
+  return tick(now_ms);
+}
+
+std::string Signals::activity(double now_ms) {
+  if (!tracker_.active()) return "[]";
+  engagement_.on_activity(now_ms);
+  return tick(now_ms);
+}
+
+std::string Signals::page_state(bool visible, bool focused, double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active()) return "[]";
+  bool was_visible = page_visible_;
+  engagement_.on_state(visible, focused, now_ms);
+  page_visible_ = visible;
+  if (was_visible && !visible) leave_page(now_ms);
+  return finish();
+}
+
+std::string Signals::tick(double now_ms) {
+  now_ms_ = now_ms;
+  if (!tracker_.active()) return "[]";
+  for (const VisibleElement& element : visibility_.due(now_ms))
+    emit("element_visible", Properties()
+                                .text("name", config_.visibility[element.rule].name)
+                                .number("visible_ms", std::round(element.visible_ms))
+                                .str(),
+         now_ms);
+  if (heartbeat_at_ms_ >= 0 && now_ms >= heartbeat_at_ms_ && page_visible_) {
+    heartbeat_at_ms_ = now_ms + config_.heartbeat_ms;
+    emit("engagement", Properties()
+                           .number("engaged_ms", std::round(engagement_.take(now_ms)))
+                           .number("max_scroll_percent", std::round(tracker_.scroll_max_percent()))
+                           .str(),
+         now_ms);
+  }
+  emit_goals(goals_.on_engaged(engagement_.page_engaged_ms(now_ms), page_path()), now_ms);
+  return finish();
+}
+
+double Signals::next_wake_ms() const {
+  double wake = tracker_.next_wake_ms();
+  auto earliest = [&](double at) {
+    if (at >= 0 && (wake < 0 || at < wake)) wake = at;
+  };
+  earliest(visibility_.next_deadline_ms());
+  if (page_visible_) {
+    earliest(heartbeat_at_ms_);
+    if (goals_.waits_for_engagement()) earliest(now_ms_ + 1000);  // engaged time moves with activity: look again
+  }
+  return wake;
+}
+
+std::string Signals::visibility_rules_json() const {
+  std::string out = "[";
+  for (const VisibilityRule& rule : config_.visibility) {
+    if (out.size() > 1) out += ',';
+    out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).str();
+  }
+  return out + "]";
+}
+
+}  // namespace microtrack
