@@ -11,4 +11,4 @@ cmake --workflow --preset native
 cmake --workflow --preset wasm
 cmake --workflow --preset wasm-full   # dist/full/: every detector (over the size budget, not the default)
 node --test tests/browser/
-MICROTRACK_DIST=dist/full node --test tests/browser/detectors/
+MICROTRACK_DIST=dist/full node --test tests/browser/detectors/*.spec.mjs
