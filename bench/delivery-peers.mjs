@@ -6,7 +6,8 @@
 //   node bench/delivery-peers.mjs                 # all, writes bench/DELIVERY.md + bench/delivery-peers.json
 //   node bench/delivery-peers.mjs --wait 20 --only a,h --sdks snowplow --no-write   # a quick look
 //
-// Options: --wait <s> (fixed wait after recovery, default 60), --only a,b,…,
+// Options: --wait <s> (fixed wait after recovery, default 60), --revisit <s>
+// (then one more visit, counted again that long after; default 10, 0 = none), --only a,b,…,
 // --sdks microtrack,snowplow,posthog,segment, --serial (one SDK at a time
 // instead of the four side by side), --no-write (print only), --verbose
 // (console samples of each page).
@@ -54,6 +55,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const WAIT_S = Number(opt('wait', 60));
+const REVISIT_S = Number(opt('revisit', 10));
 const ONLY = opt('only', '') ? opt('only').split(',') : null;
 const SDK_NAMES = opt('sdks', 'microtrack,snowplow,posthog,segment').split(',');
 const SERIAL = argv.includes('--serial');
@@ -100,6 +102,7 @@ const SDKS = {
           return { expected: want.size, delivered, duplicated: rows.length - delivered, ...sendStats(proxy, [...ids]),
             lastDeliveryAfterRecoveryMs: okAt.length ? Math.max(...okAt) - recoveredAt : null };
         },
+        releaseHung: () => { for (const r of proxy.hung.splice(0)) try { r.destroy(); } catch {} },
         close: async () => { for (const r of proxy.hung) try { r.destroy(); } catch {} await proxy.close(); },
       };
     },
@@ -134,6 +137,7 @@ for (const [peer, label, idField, pkg, config] of [
             lastDeliveryAfterRecoveryMs: okAt.length ? Math.max(...okAt) - recoveredAt : null,
             missingAssets: sink.assets.filter((a) => a.missing).map((a) => a.path) };
         },
+        releaseHung: () => { for (const r of sink.hung.splice(0)) try { r.destroy(); } catch {} },
         close: () => sink.close(),
       };
     },
@@ -320,6 +324,17 @@ async function runOne(browser, sdkName, sc) {
     const { expected, recoveredAt } = await sc.run(s);
     await sleepUntil(recoveredAt + WAIT_S * 1000);
     result = { ...(await ep.count(expected, recoveredAt)), waitedS: WAIT_S };
+    if (REVISIT_S > 0) {
+      // One more visit in the same context (same localStorage): what the
+      // SDK had kept for the next page. Requests still hanging from (i) are
+      // reset first (as a server would, eventually).
+      ep.releaseHung();
+      await s.open();
+      await sleep(REVISIT_S * 1000);
+      const again = await ep.count(expected, recoveredAt);
+      result.revisit = { delivered: again.delivered, duplicated: again.duplicated, duplicateSends: again.duplicateSends,
+        retrySends: again.retrySends, requests: again.requests, waitedS: REVISIT_S };
+    }
   } catch (e) {
     result = { error: String(e && e.stack || e).split('\n').slice(0, 3).join(' | ') };
   }
@@ -351,8 +366,11 @@ function markdown(meta, results) {
     'side, each in its own browser context and with its own proxy/sink; the scenarios run one after the other. ' +
     `Each scenario waits a fixed ${meta.waitS} s after the fault ends (after recovery; after the page was closed or ` +
     'left in (d), (e); after going back online in (c); from the moment of tracking in (g), (h)) and then counts, by ' +
-    'each SDK\'s own event id (microtrack `messageId`, Snowplow `eid`, PostHog `uuid`, Segment `messageId`). Nothing ' +
-    'is retried by the harness and no page is reopened except in (c), whose scenario is the revisit.');
+    'each SDK\'s own event id (microtrack `messageId`, Snowplow `eid`, PostHog `uuid`, Segment `messageId`). No page ' +
+    'is reopened before that count except in (c), whose scenario is the revisit. Unlike ' +
+    '`tests/browser/delivery-faults.test.mjs`, no `flush()` is ever called (the peers have no common one): every SDK ' +
+    'sends on its own timers; hence (f) waits 6 s before closing tab A, and (h) pads each event with 600 random base64 ' +
+    'characters (not `z` × 600) so that PostHog\'s gzip meets the 6 KB limit too.');
   L.push('');
   L.push('Each cell: **delivered · duplicated · duplicate sends** — events that reached the collector/sink with a 2xx ' +
     'answer (of `expected`); events stored twice under different ids (what an id dedupe cannot remove; for microtrack, ' +
@@ -381,6 +399,20 @@ function markdown(meta, results) {
     }).join(' | ')} |`);
   }
   L.push('');
+  if (meta.revisitS > 0) {
+    L.push(`After one more visit: once counted, the same browser context (same localStorage) opens the page once ` +
+      `more and everything is counted again ${meta.revisitS} s later — what each SDK had kept for the next page, ` +
+      'and what it sent twice. Requests still hanging in (i) are reset first. Same cell format (delivered · ' +
+      'duplicated · duplicate sends):');
+    L.push('');
+    L.push(`| scenario | ${sdks.map((n) => SDKS[n].label).join(' | ')} |`);
+    L.push(`|---|${sdks.map(() => '---:').join('|')}|`);
+    for (const sc of SCENARIOS.filter((x) => results[x.key])) {
+      const row = results[sc.key];
+      L.push(`| ${sc.label.split(' ')[0]} | ${sdks.map((n) => cell(row[n] && !row[n].error ? row[n].revisit : row[n])).join(' | ')} |`);
+    }
+    L.push('');
+  }
   L.push('Configuration of each SDK (everything else at its defaults):');
   L.push('');
   for (const n of sdks) L.push(`- ${SDKS[n].label} ${meta.versions[n]}: ${SDKS[n].config}.`);
@@ -441,6 +473,7 @@ async function main() {
     chromium: browser.version(),
     node: process.version,
     waitS: WAIT_S,
+    revisitS: REVISIT_S,
     sdks,
     versions: Object.fromEntries(sdks.map((n) => [n, SDKS[n].version()])),
     idFields: Object.fromEntries(sdks.map((n) => [n, SDKS[n].idField])),
@@ -457,6 +490,7 @@ async function main() {
         results[sc.key][n] = r;
         log(`  ${n}: ${r.error ? `ERROR ${r.error}` : `expected ${r.expected}, delivered ${r.delivered}, duplicated ${r.duplicated}, ` +
           `duplicate sends ${r.duplicateSends}, retry sends ${r.retrySends}, requests ${r.requests}`}`);
+        if (r.revisit) log(`    after one more visit: delivered ${r.revisit.delivered}, duplicated ${r.revisit.duplicated}, duplicate sends ${r.revisit.duplicateSends}`);
         if (VERBOSE) log(`    ${JSON.stringify({ last: r.lastDeliveryAfterRecoveryMs, console: r.console, sample: r.consoleSample, pageErrors: r.pageErrors })}`);
       };
       if (SERIAL) for (const n of sdks) await one(n);

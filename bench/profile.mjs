@@ -2,13 +2,16 @@
 // a CDP CPU profile (Profiler.start/stop) from the track loop until every
 // event is delivered, summed by function (self time), plus the time spent in
 // localStorage.setItem measured by wrapping it. Prints a Markdown table.
-//   node bench/profile.mjs [tracker=microtrack]
+// With --startup: the same from navigation until ready + 2 s, with the long
+// tasks of that window.
+//   node bench/profile.mjs [tracker=microtrack] [--startup]
 import { join } from 'node:path';
 import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo, posthogDist } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 
-const name = process.argv[2] || 'microtrack';
+const STARTUP = process.argv.includes('--startup');
+const name = process.argv.slice(2).find((a) => !a.startsWith('--')) || 'microtrack';
 const { chromium } = requireFromRepo('playwright-core');
 const sink = await startSink({ staticRoots: { '/static/': posthogDist() } });
 const all = trackers(sink.port).filter((t) => t.name === name);
@@ -37,22 +40,33 @@ try {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   sink.reset('77');
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  if (STARTUP) await cdp.send('Profiler.start');
   await page.goto(`http://127.0.0.1:${site.port}/t/${name}/`, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__readyAt > 0, null, { timeout: 15000 });
   await sleep(2000);
-  await page.evaluate(() => { window.__ls.calls = 0; window.__ls.ms = 0; window.__ls.chars = 0; });
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await cdp.send('Profiler.start');
-  await page.evaluate(() => setTimeout(() => {
-    const a = performance.now();
-    for (let i = 0; i < 1000; i++) window.__benchTrack('mtb77x' + i);
-    window.__loop = performance.now() - a;
-  }, 0));
-  const until = Date.now() + 30000;
-  while (sink.state.tokens.size < 1000 && Date.now() < until) await sleep(25);
-  const { profile } = await cdp.send('Profiler.stop');
-  const info = await page.evaluate(() => ({ loop: window.__loop, ls: window.__ls }));
+  let profile, info;
+  if (STARTUP) {
+    ({ profile } = await cdp.send('Profiler.stop'));
+    info = await page.evaluate(() => ({ ready: window.__readyAt, lt: window.__lt, ls: window.__ls }));
+    console.log(`${name} start-up: ready at ${info.ready.toFixed(0)} ms; long tasks [start, duration] ms: ${JSON.stringify(info.lt.map((x) => x.map(Math.round)))}; ` +
+      `localStorage.setItem: ${info.ls.calls} calls, ${info.ls.ms.toFixed(1)} ms`);
+  } else {
+    await page.evaluate(() => { window.__ls.calls = 0; window.__ls.ms = 0; window.__ls.chars = 0; });
+    await cdp.send('Profiler.start');
+    await page.evaluate(() => setTimeout(() => {
+      const a = performance.now();
+      for (let i = 0; i < 1000; i++) window.__benchTrack('mtb77x' + i);
+      window.__loop = performance.now() - a;
+    }, 0));
+    const until = Date.now() + 30000;
+    while (sink.state.tokens.size < 1000 && Date.now() < until) await sleep(25);
+    ({ profile } = await cdp.send('Profiler.stop'));
+    info = await page.evaluate(() => ({ loop: window.__loop, ls: window.__ls }));
+    console.log(`${name}: loop ${info.loop.toFixed(1)} ms; delivered ${sink.state.tokens.size}/1000 in ${sink.state.requests.length} requests; ` +
+      `localStorage.setItem: ${info.ls.calls} calls, ${info.ls.ms.toFixed(0)} ms, ${(info.ls.chars / 1e6).toFixed(1)} M characters written`);
+  }
 
   // self time per function
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -65,8 +79,6 @@ try {
     self.set(key, (self.get(key) || 0) + (dt[i] || 0) / 1000);
   }
   const total = [...self.entries()].filter(([k]) => !/^\((idle|program|garbage collector)\)/.test(k)).reduce((n, [, v]) => n + v, 0);
-  console.log(`${name}: loop ${info.loop.toFixed(1)} ms; delivered ${sink.state.tokens.size}/1000 in ${sink.state.requests.length} requests; ` +
-    `localStorage.setItem: ${info.ls.calls} calls, ${info.ls.ms.toFixed(0)} ms, ${(info.ls.chars / 1e6).toFixed(1)} M characters written`);
   console.log(`sampled JS/wasm self time (excl. idle/program/GC): ${total.toFixed(0)} ms; GC: ${(self.get('(garbage collector)') || 0).toFixed(0)} ms\n`);
   console.log('| self ms | function |\n|---:|---|');
   for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`| ${v.toFixed(1)} | \`${k}\` |`);

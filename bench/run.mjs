@@ -1,5 +1,6 @@
 // microtrack side by side with its peers, in one headless Chromium, on loopback.
 //   node bench/run.mjs [--runs 5] [--only microtrack,posthog] [--budget-min 45] [--no-native] [--no-write]
+//   node bench/run.mjs --report bench/results.json   (re-render RESULTS.md only)
 // Installs the peers into bench/node_modules (npm ci) if missing, builds dist/
 // if missing, then for each round runs every tracker once, in the same order
 // (baseline, microtrack, peers…), so machine load hits all of them alike.
@@ -30,10 +31,18 @@ const WRITE = !argv.includes('--no-write');
 const EVENTS = 1000;
 const SETTLE_MS = 2000;        // after ready: lazy chunks, start-up sends
 const QUIET_MS = 12000;        // no new bench event for this long: stop waiting (> every default flush interval; Snowplow can pause ~10 s)
-const DELIVERY_CAP_MS = 30000; // at most this long after the track loop
+const DELIVERY_CAP_MS = 30000; // at most this long after the loop's task ended
+const LOOP_CAP_MS = 30000;     // the loop's task itself
 const SCROLL_MS = 10000;
 const log = (...a) => console.error('[bench]', ...a);
 const t0 = Date.now();
+
+// --report FILE: only re-render RESULTS.md from an existing results.json
+if (argv.includes('--report')) {
+  writeReport(join(benchRoot, 'RESULTS.md'), JSON.parse(readFileSync(opt('--report'), 'utf8')));
+  log('rewrote bench/RESULTS.md from ' + opt('--report'));
+  process.exit(0);
+}
 
 // ---- prerequisites
 if (!existsSync(join(benchRoot, 'node_modules/posthog-js/package.json'))) {
@@ -131,24 +140,33 @@ async function sample(browser, sink, site, tracker, runKey) {
     const m1 = await metricsOf(cdp);
     const lts1 = await page.evaluate(() => window.__lt.slice());
     out.startup = {
-      readyMs: st.readyAt, loadMs: st.load, ...delta(m0, m1), longTasks: ltIn(lts1, 0, st.now),
+      readyMs: st.readyAt, loadMs: st.load, ...delta(m0, m1), longTasks: ltIn(lts1, 0, st.now), window: [0, Math.round(st.now)],
       requests: sink.state.requests.length,
     };
 
     // 1,000 track calls until all are delivered
     if (!tracker.baseline) {
       const reqStart = sink.state.requests.length;
+      let loopDoneResolve;
+      const loopDone = new Promise((r) => (loopDoneResolve = r));
+      page.on('console', (m) => { if (m.text() === '__bench_loop_done') loopDoneResolve(); });
       const mA = await metricsOf(cdp);
       const sinkStart = sink.now();
       // The loop runs in a page task of its own (a timer), not inside the
       // CDP evaluate, so that ScriptDuration and long tasks see it.
-      await page.evaluate(([key, n]) => {
+      const trigger = await page.evaluate(([key, n]) => {
         setTimeout(() => {
           const a = performance.now();
           for (let i = 0; i < n; i++) window.__benchTrack('mtb' + key + 'x' + i);
           window.__loop = { start: a, ms: performance.now() - a };
+          console.debug('__bench_loop_done');  // tells the harness without polling the page
         }, 0);
+        return performance.now();  // the long task holding the loop starts after this, and before the loop's first line
       }, [runKey, EVENTS]);
+      // Delivery is timed from the end of the loop's task (some trackers hold
+      // the main thread for seconds after the calls): until all arrived, or
+      // QUIET_MS without a new event, or DELIVERY_CAP_MS.
+      await withTimeout(loopDone, LOOP_CAP_MS, 'the 1,000-call loop').catch(() => {});
       let lastCount = -1, lastChange = Date.now();
       const capAt = Date.now() + DELIVERY_CAP_MS;
       while (sink.state.tokens.size < EVENTS && Date.now() < capAt) {
@@ -172,7 +190,8 @@ async function sample(browser, sink, site, tracker, runKey) {
         preflights: reqs.filter((r) => r.preflight).length,
         bodyBytes: posts.reduce((n, r) => n + r.bodyBytes, 0),
         wireBytes: reqs.reduce((n, r) => n + r.bodyBytes + r.headerBytes, 0),
-        longTasks: ltIn(end.lt, loop.start, end.now),
+        longTasks: ltIn(end.lt, trigger, end.now),
+        window: [Math.round(trigger), Math.round(end.now)],
         paths: [...new Set(posts.map((r) => r.method + ' ' + r.path))].slice(0, 6),
       };
     }
@@ -199,6 +218,7 @@ async function sample(browser, sink, site, tracker, runKey) {
     const sc = await page.evaluate(() => ({ now: performance.now(), lt: window.__lt.slice() }));
     out.scroll = {
       documentPx: docH, maxScrollY: maxY, ...delta(mC, mD), longTasks: ltIn(sc.lt, sStart, sc.now),
+      window: [Math.round(sStart), Math.round(sc.now)],
       requests: sink.state.requests.length - reqBeforeScroll,
     };
     out.longTasksAll = sc.lt.map(([s, d]) => [Math.round(s), Math.round(d)]);

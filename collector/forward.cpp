@@ -115,6 +115,18 @@ void Forwarder::run() {
       file = files_.front();
     }
     std::ifstream in(file.first, std::ios::binary);
+    if (!in) {
+      // Trimmed (spool full) since we looked: already counted as dropped.
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!files_.empty() && files_.front().first == file.first) {
+        stats_.spooled_bytes -= file.second;
+        files_.erase(files_.begin());
+        stats_.spooled_batches = files_.size();
+        ++stats_.dropped_batches;
+        if (log_) log_("forward: spool file " + file.first + " vanished: dropped");
+      }
+      continue;
+    }
     std::stringstream content;
     content << in.rdbuf();
     json body = json::parse(content.str(), nullptr, false);

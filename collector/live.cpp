@@ -4,10 +4,20 @@
 
 namespace microtrack::collector {
 
+bool EventHub::wanted_locked() const {
+  return streams_ > 0 || (someone_left_ && std::chrono::steady_clock::now() - last_left_ < linger_);
+}
+
+bool EventHub::wanted() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !closed_ && wanted_locked();
+}
+
 void EventHub::publish(std::vector<nlohmann::json> data) {
   if (data.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || !wanted_locked()) return;
     for (nlohmann::json& text : data) {
       ring_.push_back({++last_seq_, std::move(text)});
       if (ring_.size() > ring_size_) ring_.pop_front();
@@ -57,6 +67,8 @@ bool EventHub::try_join(std::size_t max_streams) {
 void EventHub::leave() {
   std::lock_guard<std::mutex> lock(mutex_);
   --streams_;
+  last_left_ = std::chrono::steady_clock::now();
+  someone_left_ = true;
 }
 
 }  // namespace microtrack::collector

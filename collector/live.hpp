@@ -2,7 +2,11 @@
 // The live event stream behind GET /api/stream (Server-Sent Events): stored
 // events are published here, each with a sequence number, and kept in a ring
 // so a reconnecting dashboard (Last-Event-ID) misses nothing recent.
+// Only while someone listens (and for `linger` after the last one left, so
+// a reconnect finds what it missed): with no dashboard open, ingestion pays
+// nothing for the stream. A new stream's backlog comes from the database.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,9 +25,13 @@ struct LiveEvent {
 
 class EventHub {
  public:
-  explicit EventHub(std::size_t ring_size = 500) : ring_size_(ring_size) {}
+  explicit EventHub(std::size_t ring_size = 500, std::chrono::milliseconds linger = std::chrono::seconds(60))
+      : ring_size_(ring_size), linger_(linger) {}
 
-  // Appends events and wakes the waiting streams.
+  // Whether publish() would keep anything: a stream is open or left lately.
+  bool wanted() const;
+
+  // Appends events and wakes the waiting streams (nothing when !wanted()).
   void publish(std::vector<nlohmann::json> data);
 
   // Events with seq > `after`, at most `max` of the newest; waits up to
@@ -42,7 +50,12 @@ class EventHub {
   void leave();
 
  private:
+  bool wanted_locked() const;
+
   const std::size_t ring_size_;
+  const std::chrono::milliseconds linger_;
+  std::chrono::steady_clock::time_point last_left_{};
+  bool someone_left_ = false;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<LiveEvent> ring_;

@@ -171,6 +171,15 @@ int main(int argc, char** argv) {
   }
   if (!args.forward.url.empty()) args.server.forward = args.forward;
 
+  // Signals go to one waiting thread instead of a handler: stopping takes
+  // locks and is not async-signal-safe. Block them before any thread starts
+  // (the store's checkpointer, the collector's workers, httplib's pool) so that every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
   auto store = microtrack::collector::Store::open(args.db, error);
   if (!store) {
     std::cerr << "microtrack-collector: cannot open database " << args.db << ": " << error << "\n";
@@ -181,15 +190,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", line.c_str());  // one call per line: no interleaving across threads
   };
   args.server.log_requests = !args.quiet;
-  // Signals go to one waiting thread instead of a handler: stopping takes
-  // locks and is not async-signal-safe. Block them before any thread starts
-  // (the collector's workers, httplib's pool) so that every thread inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   microtrack::collector::Collector collector(*store, args.server);
   httplib::Server& svr = collector.http();
   for (const auto& warning : collector.warnings()) std::cerr << "microtrack-collector: " << warning << "\n";

@@ -146,6 +146,17 @@ std::string sse_message(const LiveEvent& event) {
          event.data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
 }
 
+// A stored row (Store::query) as a stream message: the event as received
+// plus what the server added, like a live one, but without an id.
+std::string sse_backlog_message(const json& row) {
+  json event = row.value("raw", json::object());
+  if (!event.is_object()) event = json::object();
+  event["id"] = row.value("id", json());
+  event["receivedAt"] = row.value("received_at", json());
+  event["correctedTimestamp"] = row.value("corrected_timestamp", json());
+  return "event: event\ndata: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
+}
+
 constexpr const char* kDashboardCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -216,8 +227,10 @@ void Collector::ingest(json&& events, const std::optional<std::string>& sent_at,
       if (!forwarder_->enqueue(relay) && opts_.log) opts_.log("forward: could not spool a batch of " + std::to_string(relay.size()));
     }
     if (flows_) flows_->wake();
-    // The live stream gets the events themselves (moved: they are not used
-    // after this) with what the server added.
+  }
+  // The live stream gets the events themselves (moved: they are not used
+  // after this) with what the server added; only while someone listens.
+  if (!result.stored.empty() && hub_.wanted()) {
     std::vector<json> live;
     live.reserve(result.stored.size());
     for (const StoredEvent& stored : result.stored) {
@@ -348,11 +361,23 @@ void Collector::routes() {
       return send_error(res, 503, "too many live streams (at most " + std::to_string(opts_.max_streams) + ")");
     std::uint64_t after = hub_.last_seq();
     long long backlog = 0;
+    // The newest stored events, oldest first, as the stream shows them but
+    // without an id (they are not in the live ring: it fills only while
+    // someone listens). A reconnect (Last-Event-ID) resumes from the ring.
+    std::string replay;
     const std::string last_id = req.get_header_value("Last-Event-ID");
     if (!last_id.empty() && last_id.find_first_not_of("0123456789") == std::string::npos && last_id.size() < 19) {
       after = std::min<std::uint64_t>(std::stoull(last_id), after);
     } else if (read_int_param(req, res, "backlog", 0, 500, backlog)) {
-      after -= std::min<std::uint64_t>(after, static_cast<std::uint64_t>(backlog));
+      if (backlog > 0) {
+        EventQuery newest;
+        newest.limit = static_cast<int>(backlog);
+        newest.newest_first = true;
+        std::string error;
+        const auto rows = store_.query(newest, error);
+        if (rows)
+          for (auto row = rows->rbegin(); row != rows->rend(); ++row) replay += sse_backlog_message(*row);
+      }
     } else {
       hub_.leave();
       return;
@@ -362,10 +387,10 @@ void Collector::routes() {
     auto started = std::make_shared<bool>(false);
     res.set_chunked_content_provider(
         "text/event-stream",
-        [this, position, started](std::size_t, httplib::DataSink& sink) {
+        [this, position, started, replay](std::size_t, httplib::DataSink& sink) {
           if (!*started) {
             *started = true;
-            const std::string hello = "retry: 2000\n: microtrack live stream\n\n";
+            const std::string hello = "retry: 2000\n: microtrack live stream\n\n" + replay;
             return sink.write(hello.data(), hello.size());
           }
           // A comment every 10 s keeps proxies from closing an idle stream

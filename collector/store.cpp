@@ -1,6 +1,8 @@
 #include "store.hpp"
 
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -268,7 +270,78 @@ json parse_or_null(const std::optional<std::string>& text) {
 
 }  // namespace
 
+// Checkpoints a WAL database on its own connection and thread, so copying
+// WAL pages into the database file (and its fsync) does not happen inside an
+// ingest transaction, under the store's lock, as SQLite's autocheckpoint
+// would. Asked for by the WAL hook once the WAL holds kCheckpointPages; if it
+// falls far behind, the committing connection checkpoints itself.
+class Checkpointer {
+ public:
+  static constexpr int kCheckpointPages = 4000;  // ~16 MB of 4 KB pages
+  static constexpr int kInlinePages = 4 * kCheckpointPages;
+
+  bool start(const std::string& path, std::string& error) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) {
+      error = raw ? sqlite3_errmsg(raw) : "out of memory";
+      return false;
+    }
+    sqlite3_busy_timeout(raw, 5000);
+    thread_ = std::thread([this] { run(); });
+    return true;
+  }
+  // Installed with sqlite3_wal_hook on the writing connection.
+  static int on_commit(void* self, sqlite3* writer, const char*, int wal_pages) {
+    if (wal_pages >= kInlinePages)
+      sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    else if (wal_pages >= kCheckpointPages)
+      static_cast<Checkpointer*>(self)->request();
+    return SQLITE_OK;
+  }
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void request() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      wanted_ = true;
+    }
+    wake_.notify_one();
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stop_ || wanted_; });
+      if (stop_) return;
+      wanted_ = false;
+      lock.unlock();
+      // PASSIVE: copies what it can without blocking the writer or readers.
+      sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  Db db_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool wanted_ = false, stop_ = false;
+};
+
 struct Store::Impl {
+  // Declared first, so destroyed last: its thread stops after the
+  // statements and the main connection are gone (closing the last
+  // connection then checkpoints what is left).
+  std::unique_ptr<Checkpointer> checkpointer;
   Db db;
   Statement insert, select, select_newest, scan, totals_by_name, totals_by_day, totals_all;
   Statement insert_delivery, due_deliveries, next_delivery, record_attempt, delivery_log;
@@ -291,11 +364,15 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) 
   // checkpoint instead of per batch.
   if (file_backed && !(exec(db, "PRAGMA journal_mode=WAL", error) && exec(db, "PRAGMA synchronous=NORMAL", error)))
     return nullptr;
-  // Checkpoint every ~16 MB of WAL instead of 4 MB: index pages touched by
-  // many batches are copied to the database once, not four times. And a
-  // 32 MB page cache keeps the indexes' hot pages in memory.
-  if (!exec(db, "PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-32768", error)) return nullptr;
-  if (!exec(db, kSchema, error)) return nullptr;
+  // A 32 MB page cache keeps the indexes' hot pages in memory.
+  if (!exec(db, "PRAGMA cache_size=-32768", error) || !exec(db, kSchema, error)) return nullptr;
+  // Checkpoints in the background (see Checkpointer), every ~16 MB of WAL
+  // instead of 4 MB: index pages touched by many batches are copied once.
+  if (file_backed) {
+    impl->checkpointer = std::make_unique<Checkpointer>();
+    if (!impl->checkpointer->start(path, error)) return nullptr;
+    sqlite3_wal_hook(db, &Checkpointer::on_commit, impl->checkpointer.get());
+  }
   const std::pair<Statement*, const char*> statements[] = {
       {&impl->insert, kInsert},
       {&impl->select, kSelect},

@@ -117,23 +117,26 @@ TEST_CASE("A stored event reaches an open live stream once, with what the server
   CHECK_THAT(stream.wait_for("live-3"), Catch::Contains("id: 3\nevent: event"));
 }
 
-TEST_CASE("A new stream can replay recent events, and Last-Event-ID resumes after one") {
-  LiveCollector server;
+TEST_CASE("A new stream can start with the newest stored events (backlog=N)") {
+  LiveCollector server;  // nobody listens while these are stored
   server.post("/v1/batch", batch_of({track_event("r1"), track_event("r2"), track_event("r3")}));
 
-  SECTION("backlog=2 replays the last two") {
+  SECTION("backlog=2 replays the last two from the database, oldest first, then goes live") {
     StreamReader stream(server, "/api/stream?backlog=2");
-    const auto events = events_in(stream.wait_for("r3"));
+    auto events = events_in(stream.wait_for("r3"));
     REQUIRE(events.size() == 2);
     CHECK(events[0]["messageId"] == "r2");
+    CHECK(events[1]["messageId"] == "r3");
+    CHECK(events[1]["correctedTimestamp"] == "2026-11-27T10:00:10.000Z");
+    CHECK(events[1]["receivedAt"] == kReceivedAt);
+    CHECK(events[1]["properties"] == json({{"variant", "b"}}));  // the whole event, as received
+    CHECK(events[1]["context"]["sessionId"] == "s-1");
+    server.post("/v1/batch", batch_of({track_event("r4")}));
+    events = events_in(stream.wait_for("r4"));
+    REQUIRE(events.size() == 3);
+    CHECK(events[2]["messageId"] == "r4");
   }
-  SECTION("Last-Event-ID: 1 replays from the second") {
-    StreamReader stream(server, "/api/stream", {{"Last-Event-ID", "1"}});
-    const auto events = events_in(stream.wait_for("r3"));
-    REQUIRE(events.size() == 2);
-    CHECK(events[0]["messageId"] == "r2");
-  }
-  SECTION("without either, only new events come") {
+  SECTION("without backlog, only new events come") {
     StreamReader stream(server, "/api/stream");
     stream.wait_for("microtrack live stream");
     server.post("/v1/batch", batch_of({track_event("r4")}));
@@ -142,6 +145,22 @@ TEST_CASE("A new stream can replay recent events, and Last-Event-ID resumes afte
     CHECK(events[0]["messageId"] == "r4");
   }
   SECTION("a bad backlog is a 400") { CHECK(server.get("/api/stream?backlog=lots")->status == 400); }
+}
+
+TEST_CASE("A reconnecting stream (Last-Event-ID) gets what was stored while it was away") {
+  LiveCollector server;
+  {
+    StreamReader first(server, "/api/stream");
+    first.wait_for("microtrack live stream");
+    server.post("/v1/batch", batch_of({track_event("a1")}));
+    REQUIRE_THAT(first.wait_for("a1"), Catch::Contains("id: 1\n"));
+  }  // the connection drops
+  server.post("/v1/batch", batch_of({track_event("a2"), track_event("a3")}));  // stored while away
+  StreamReader again(server, "/api/stream", {{"Last-Event-ID", "1"}});
+  const auto events = events_in(again.wait_for("a3"));
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]["messageId"] == "a2");
+  CHECK(events[1]["messageId"] == "a3");
 }
 
 TEST_CASE("Live streams are capped, and stopping the collector ends them at once") {
