@@ -2,15 +2,16 @@
 // a CDP CPU profile (Profiler.start/stop) from the track loop until every
 // event is delivered, summed by function (self time), plus the time spent in
 // localStorage.setItem measured by wrapping it. Prints a Markdown table.
-// With --startup: the same from navigation until ready + 2 s, with the long
-// tasks of that window.
-//   node bench/profile.mjs [tracker=microtrack] [--startup]
+// With --startup: the same from navigation until ready + 2 s; with --scroll:
+// during the 10-second wheel session of run.mjs; both list the long tasks.
+//   node bench/profile.mjs [tracker=microtrack] [--startup | --scroll]
 import { join } from 'node:path';
 import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo, posthogDist } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 
 const STARTUP = process.argv.includes('--startup');
+const SCROLL = process.argv.includes('--scroll');
 const name = process.argv.slice(2).find((a) => !a.startsWith('--')) || 'microtrack';
 const { chromium } = requireFromRepo('playwright-core');
 const sink = await startSink({ staticRoots: { '/static/': posthogDist() } });
@@ -52,6 +53,23 @@ try {
     info = await page.evaluate(() => ({ ready: window.__readyAt, lt: window.__lt, ls: window.__ls }));
     console.log(`${name} start-up: ready at ${info.ready.toFixed(0)} ms; long tasks [start, duration] ms: ${JSON.stringify(info.lt.map((x) => x.map(Math.round)))}; ` +
       `localStorage.setItem: ${info.ls.calls} calls, ${info.ls.ms.toFixed(1)} ms`);
+  } else if (SCROLL) {
+    const docH = await page.evaluate(() => document.documentElement.scrollHeight);
+    const start = await page.evaluate(() => { window.__ls.calls = 0; window.__ls.ms = 0; return performance.now(); });
+    await cdp.send('Profiler.start');
+    await page.mouse.move(640, 400);
+    const dy = Math.ceil((docH - 720) / 100);
+    const t0 = Date.now();
+    for (let k = 0; Date.now() - t0 < 10000; k++) {
+      await page.mouse.wheel(0, Date.now() - t0 < 5000 ? dy : -dy);
+      const next = t0 + (k + 1) * 50;
+      if (next > Date.now()) await sleep(next - Date.now());
+    }
+    await sleep(500);
+    ({ profile } = await cdp.send('Profiler.stop'));
+    info = await page.evaluate((s0) => ({ lt: window.__lt.filter((x) => x[0] >= s0), ls: window.__ls, s0 }), start);
+    console.log(`${name} scroll: long tasks [start, duration] ms after the session start: ${JSON.stringify(info.lt.map((x) => [Math.round(x[0] - start), Math.round(x[1])]))}; ` +
+      `localStorage.setItem: ${info.ls.calls} calls, ${info.ls.ms.toFixed(1)} ms; requests ${sink.state.requests.length}`);
   } else {
     await page.evaluate(() => { window.__ls.calls = 0; window.__ls.ms = 0; window.__ls.chars = 0; });
     await cdp.send('Profiler.start');

@@ -11,27 +11,30 @@ namespace microtrack {
 Delivery::Delivery(const Config& config) : config_(config) {}
 
 std::size_t Delivery::drop_oldest_waiting(double now_ms) {
-  std::size_t bytes = 0;
-  for (const auto& event : events_) bytes += event.json.size();
+  // Events are in arrival order, so the oldest (and the expired) come first:
+  // mark what goes in one pass, then remove it in one more (never one
+  // erase per event, which made a long queue quadratic).
   std::size_t dropped = 0;
-  // Events are in arrival order, so the oldest (and the expired) come first.
-  for (auto it = events_.begin(); it != events_.end() &&
-                                  (waiting_ > static_cast<std::size_t>(config_.max_queue_size) ||
-                                   bytes > kMaxQueueBytes || it->queued_at_ms < now_ms - kMaxEventAgeMs);) {
-    if (it->batch_id == 0) {
-      bytes -= it->json.size();
-      it = events_.erase(it);
-      --waiting_;
-      ++dropped;
-    } else {
-      ++it;
-    }
+  for (QueuedEvent& event : events_) {
+    bool over = waiting_ - dropped > static_cast<std::size_t>(config_.max_queue_size) || bytes_ > kMaxQueueBytes ||
+                event.queued_at_ms < now_ms - kMaxEventAgeMs;
+    if (!over) break;
+    if (event.batch_id != 0) continue;
+    event.batch_id = -1;  // marked
+    bytes_ -= event.json.size();
+    ++dropped;
   }
-  dropped_total_ += dropped;
+  if (dropped) {
+    events_.erase(std::remove_if(events_.begin(), events_.end(), [](const QueuedEvent& e) { return e.batch_id < 0; }),
+                  events_.end());
+    waiting_ -= dropped;
+    dropped_total_ += dropped;
+  }
   return dropped;
 }
 
 std::size_t Delivery::enqueue(std::string event_json, double now_ms) {
+  bytes_ += event_json.size();
   events_.push_back({now_ms, std::move(event_json), 0});
   ++waiting_;
   return drop_oldest_waiting(now_ms);
@@ -95,20 +98,18 @@ Batch Delivery::take_batch(double now_ms, std::size_t max_events, std::size_t ma
 
 std::size_t Delivery::finish_batch(double batch_id, bool remove) {
   std::size_t count = 0;
-  for (auto it = events_.begin(); it != events_.end();) {
-    if (it->batch_id != batch_id) {
-      ++it;
-      continue;
+  for (QueuedEvent& event : events_)
+    if (event.batch_id == batch_id) {
+      ++count;
+      if (remove) bytes_ -= event.json.size();
+      else event.batch_id = 0;
     }
-    ++count;
-    if (remove) {
-      it = events_.erase(it);
-    } else {
-      it->batch_id = 0;
-      ++it;
-    }
-  }
-  if (!remove) waiting_ += count;
+  if (remove)
+    events_.erase(std::remove_if(events_.begin(), events_.end(),
+                                 [&](const QueuedEvent& e) { return e.batch_id == batch_id; }),
+                  events_.end());
+  else
+    waiting_ += count;
   return count;
 }
 
@@ -164,6 +165,7 @@ void Delivery::restore(std::vector<std::string> events_json, double now_ms) {
       continue;
     }
     // Due at once: they have waited at least a page load already.
+    bytes_ += json.size();
     restored.push_back({now_ms - config_.flush_interval_ms, std::move(json), 0});
   }
   events_.insert(events_.begin(), std::make_move_iterator(restored.begin()), std::make_move_iterator(restored.end()));
@@ -173,6 +175,7 @@ void Delivery::restore(std::vector<std::string> events_json, double now_ms) {
 
 void Delivery::clear() {
   events_.clear();
+  bytes_ = 0;
   waiting_ = 0;
   auto_batch_id_ = 0;
   attempt_ = 0;

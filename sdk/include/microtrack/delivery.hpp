@@ -94,6 +94,7 @@ class Delivery {
   // batch keeps its place without any re-sorting.
   std::vector<QueuedEvent> events_;
   std::size_t waiting_ = 0;
+  std::size_t bytes_ = 0;  // of every event in events_
   double next_batch_id_ = 1;
   std::size_t dropped_total_ = 0;
   std::size_t split_limit_ = 0;   // after a 413: events per request at most (0 = batch_size)

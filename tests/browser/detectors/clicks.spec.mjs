@@ -3,7 +3,7 @@
 // the real collector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useDetectorHarness, flush, label, sleep, stayOnPage, pageSlices, assertQuiet } from './helpers.mjs';
+import { useDetectorHarness, flush, label, sleep, stayOnPage, pageSlices, assertQuiet, SITE_CONFIG } from './helpers.mjs';
 
 const d = useDetectorHarness();
 const CLICK_EVENTS = new Set(['outbound_click', 'file_download', 'contact_click']);
@@ -95,4 +95,16 @@ test('a click that navigates away (a left click to Trustpilot): the events still
     domain: 'trustpilot.com', text: '★ Review us on Trustpilot', link_category: 'review' });
   assert.equal(d.posted(anon).filter((e) => e.event === 'outbound_click').length, 1, 'POSTed once');
   assert.equal(rec.errors.length, 0);
+});
+
+test('clicks.internalDomains: a listed domain (and its subdomains) is internal, other sites stay outbound', async () => {
+  const config = { ...SITE_CONFIG, clicks: { internalDomains: ['example.org'] } };
+  const { rec, page, anon } = await d.open('/blog/brewing-guide.html', { config });
+  await stayOnPage(page);
+  await page.click('#partner-link');          // coffee-partner.example.org: a subdomain of a listed domain
+  await page.click('#follow-facebook');
+  assert.equal(await flush(page), 'settled');
+  const rows = await d.rows(anon, (ev) => clickRows(ev).length >= 1);
+  assert.deepEqual(clickRows(rows).map((e) => [e.event, e.properties.domain]), [['outbound_click', 'facebook.com']]);
+  await assertQuiet(rec);
 });

@@ -8,9 +8,13 @@ import { useDetectorHarness, flush, label, assertQuiet } from './helpers.mjs';
 const d = useDetectorHarness();
 const MEDIA = new Set(['video_start', 'video_progress', 'video_pause', 'video_complete']);
 
-/** Plays `selector` in the page; `script` runs on each timeupdate (after the SDK saw it) and may pause/seek. */
-function play(page, selector, { rate = 1, pauseAt = null, seekFrom = null, seekTo = null } = {}) {
-  return page.evaluate(async ({ selector, rate, pauseAt, seekFrom, seekTo }) => {
+/**
+ * Plays `selector` to its end at `rate`: optionally pauses for 300 ms once past `pauseAt` s, or seeks to
+ * `seekTo` once past `seekFrom` s (from a timeupdate listener on the element, which runs after the SDK's
+ * capture listener), then goes on at `rateAfter`. Resolves to what happened.
+ */
+function play(page, selector, { rate = 1, rateAfter = null, pauseAt = null, seekFrom = null, seekTo = null } = {}) {
+  return page.evaluate(async ({ selector, rate, rateAfter, pauseAt, seekFrom, seekTo }) => {
     const m = document.querySelector(selector);
     m.muted = true;          // autoplay policy: a muted element may play without a gesture
     m.playbackRate = rate;
@@ -23,23 +27,24 @@ function play(page, selector, { rate = 1, pauseAt = null, seekFrom = null, seekT
         paused = true;
         m.pause();
         log.push(['paused', m.currentTime]);
-        setTimeout(() => m.play(), 300);
+        setTimeout(() => { if (rateAfter) m.playbackRate = rateAfter; m.play(); }, 300);
       }
       if (seekFrom !== null && !sought && m.currentTime >= seekFrom) {
         sought = true;
         log.push(['seek', m.currentTime]);
+        if (rateAfter) m.playbackRate = rateAfter;
         m.currentTime = seekTo;  // a seek while playing: no pause, no milestone in between
       }
     });
     await m.play();
     await done;
     return { log, duration: m.duration, src: m.currentSrc };
-  }, { selector, rate, pauseAt, seekFrom, seekTo });
+  }, { selector, rate, rateAfter, pauseAt, seekFrom, seekTo });
 }
 
 test('hero video: start, 10/25 %, pause, 50/75/90 % by playback, complete — once each, in order', async () => {
   const { rec, page, anon } = await d.open('/');
-  const run = await play(page, '#hero-video', { rate: 2, pauseAt: 2.0 });
+  const run = await play(page, '#hero-video', { rate: 1, rateAfter: 3, pauseAt: 2.0 });
   assert.ok(Math.abs(run.duration - 6) < 0.1, `the hero video is 6 s (${run.duration})`);
   const pausedAt = run.log[0][1];
   assert.ok(pausedAt >= 2.0 && pausedAt < 3.0, `paused between 25 % and 50 % (${pausedAt})`);
@@ -77,7 +82,7 @@ test('hero video: start, 10/25 %, pause, 50/75/90 % by playback, complete — on
 
 test('hero video: seeking past 25/50/75 % (currentTime=) fires none of them; 90 % and complete by playback', async () => {
   const { rec, page, anon } = await d.open('/');
-  const run = await play(page, '#hero-video', { rate: 2, seekFrom: 0.7, seekTo: 4.8 });
+  const run = await play(page, '#hero-video', { rate: 1, rateAfter: 1, seekFrom: 0.7, seekTo: 4.8 });
   const [[, seekedFrom]] = run.log;
   assert.ok(seekedFrom >= 0.6 && seekedFrom < 1.5, `seek from between 10 % and 25 % (${seekedFrom})`);
   assert.equal(await flush(page), 'settled');
