@@ -73,7 +73,7 @@ LinkClick classify_link(std::string_view href, bool download_attribute, std::str
     for (char c : file.substr(dot + 1)) click.extension += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     bool known = false;
     for (const std::string& extension : download_extensions) known = known || extension == click.extension;
-    if (!known) click.extension.clear();
+    if (!known && !download_attribute) click.extension.clear();  // the attribute makes any file a download
   }
   if (download_attribute || !click.extension.empty()) {
     click.kind = LinkClick::Kind::Download;

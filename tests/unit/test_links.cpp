@@ -205,10 +205,10 @@ TEST_CASE("The download attribute makes any link a download", "[links]") {
     CHECK(kind_of(c) == "download");
     CHECK(c.extension == "");
   }
-  SECTION("an unlisted extension is not reported") {
-    const LinkClick c = classify_link("https://example.com/data.json", true, "example.com", kNoInternal, kDownloads);
+  SECTION("an unlisted extension is reported too: the attribute made it a download") {
+    const LinkClick c = classify_link("https://example.com/Data.JSON", true, "example.com", kNoInternal, kDownloads);
     CHECK(kind_of(c) == "download");
-    CHECK(c.extension == "");
+    CHECK(c.extension == "json");
   }
 }
 

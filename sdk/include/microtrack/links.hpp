@@ -12,7 +12,7 @@ struct LinkClick {
   enum class Kind { Internal, Outbound, Download, Contact } kind = Kind::Internal;
   std::string domain;     // Outbound: the link's host without "www."
   std::string category;   // Outbound: "review", "social" or "other"
-  std::string extension;  // Download: lower case, "" when only the download attribute says so
+  std::string extension;  // Download: the file's, lower case ("" when the URL has none)
   std::string method;     // Contact: "email" or "phone"
 };
 

@@ -146,7 +146,6 @@ test('blog comment: a submit the browser blocks (empty required fields) is no fo
 });
 
 test('SPA form saved in place (the app handles submit itself) counts as submitted: no form_abandon on the next route',
-  { todo: 'SDK ignores submits whose default the page prevented (52-forms.js checks e.defaultPrevented), so an SPA form saved via fetch gets form_abandon — reported to the lead' },
   async () => {
     const { rec, page, anon } = await d.open('/app/');
     await page.click('#route-brew-log');
