@@ -202,13 +202,21 @@ const SCENARIOS = [
   },
   {
     key: 'c', label: '(c) offline, page reloaded while offline, then online (page visited again)',
+    // (see run() for why the collector is down while offline)
     async run(s) {
       const page = await s.open();
+      // Offline = the context offline (Playwright) AND the collector down:
+      // Chromium's offline emulation does not hold back the beacon/keepalive
+      // requests a page makes as it unloads (they reached the loopback while
+      // "offline"); on a real offline network they fail, as they do here.
       await s.context.setOffline(true);
+      s.ep.setMode('down');
       const expected = names('c', 10);
       await s.track(page, withProps(expected));
       await sleep(1000);
       await page.reload({ timeout: 5000 }).catch(() => {});  // the browser's offline error page
+      await sleep(500);
+      s.ep.setMode('ok');
       await s.context.setOffline(false);
       const recoveredAt = Date.now();
       await page.goto(s.url, { waitUntil: 'load', timeout: 15000 });

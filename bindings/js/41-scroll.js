@@ -12,5 +12,8 @@ const enableScroll = () => {
     if (!framePending) requestAnimationFrame(sample);
     framePending = true;
   }, { passive: true, capture: true });
-  sample();
+  // The first sample in the next frame: reading scrollHeight now would force
+  // a layout inside start-up's task.
+  framePending = true;
+  requestAnimationFrame(sample);
 };
