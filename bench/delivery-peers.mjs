@@ -206,9 +206,12 @@ const SCENARIOS = [
     async run(s) {
       const page = await s.open();
       // Offline = the context offline (Playwright) AND the collector down:
-      // Chromium's offline emulation does not hold back the beacon/keepalive
-      // requests a page makes as it unloads (they reached the loopback while
-      // "offline"); on a real offline network they fail, as they do here.
+      // Chromium's offline emulation does not fail the beacon/keepalive
+      // requests a page makes as it unloads — some reached the loopback while
+      // "offline", others were held and sent the moment the context went
+      // online; on a real offline network they fail, as they do here. The
+      // collector stays down 1 s past `online` (only the browser's error page
+      // is open then), and is up before the page is visited again.
       await s.context.setOffline(true);
       s.ep.setMode('down');
       const expected = names('c', 10);
@@ -216,8 +219,9 @@ const SCENARIOS = [
       await sleep(1000);
       await page.reload({ timeout: 5000 }).catch(() => {});  // the browser's offline error page
       await sleep(500);
-      s.ep.setMode('ok');
       await s.context.setOffline(false);
+      await sleep(1000);
+      s.ep.setMode('ok');
       const recoveredAt = Date.now();
       await page.goto(s.url, { waitUntil: 'load', timeout: 15000 });
       await s.ready(page);

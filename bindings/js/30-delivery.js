@@ -20,12 +20,11 @@ const printCoreMessages = () => {
 
 // After every core call: `acceptedJson` is what it returned ('[]' when it
 // accepted no event and changed nothing, '' when it changed state only).
-// What changed is stored at the end of this task, except after a send
-// result (`lazy`), which only takes delivered events out: that is stored at
-// most once a second (and at once when the page is hidden), since rewriting
-// the whole queue after every batch made a long queue quadratic.
-let persistTimer = 0;
-const afterCoreCall = (acceptedJson, lazy) => {
+// What changed is stored at the end of this task. (Storing send results
+// lazily, at most once a second, was tried to avoid rewriting the whole
+// queue after every batch; it led to duplicate sends and was reverted: see
+// bench/RESULTS.md.)
+const afterCoreCall = (acceptedJson) => {
   printCoreMessages();
   if (acceptedJson === '[]') return;  // e.g. a scroll sample that reached no threshold
   if (acceptedJson && (listeners.length || core.debug()))
@@ -33,9 +32,7 @@ const afterCoreCall = (acceptedJson, lazy) => {
       if (core.debug()) log('info', 'event ' + JSON.stringify(event));
       for (const fn of listeners.slice()) guard(fn)(event);
     }
-  if (lazy) {
-    if (!persistTimer && !persistQueued) persistTimer = setTimeout(guard(persistNow), 1000);
-  } else if (!persistQueued) {
+  if (!persistQueued) {
     persistQueued = true;
     queueMicrotask(guard(persistNow));
   }
@@ -46,8 +43,6 @@ const afterCoreCall = (acceptedJson, lazy) => {
 let storedIds;
 const persistNow = () => {
   persistQueued = false;
-  clearTimeout(persistTimer);
-  persistTimer = 0;
   const ids = core.snapshot(false);
   if (ids !== storedIds) storageSet(STORAGE_KEY, storedIds = ids);
   storageSet(TAB_KEY, core.snapshot(true));
@@ -80,7 +75,7 @@ const send = (trigger) => {
     guard(() => {
       core.onSendResult(batch.id, result.status, result.retryAfter, now());
       if (core.debug()) log('info', 'the collector answered ' + result.status);
-      afterCoreCall('', true);
+      afterCoreCall('');
     })();
     return result.status >= 200 && result.status < 300;
   });

@@ -5,10 +5,15 @@
 const pageHooks = [];  // called after each navigation (the visibility adapter re-scans)
 
 adapters.push(() => {
-  const report = guard((navigation) => {
-    afterCoreCall(core.navigate(location.href, document.title, navigation, now()));
-    for (const hook of pageHooks) hook();
-  });
+  // The URL as it is now; the title once the page's own handlers have run
+  // (apps often set it after pushState, or in their popstate handler).
+  const report = (navigation) => {
+    const url = location.href;
+    setTimeout(guard(() => {
+      afterCoreCall(core.navigate(url, document.title, navigation, now()));
+      for (const hook of pageHooks) hook();
+    }));
+  };
   [['pushState', 0], ['replaceState', 1]].forEach(([method, navigation]) => {
     const original = history[method];
     history[method] = function () {
