@@ -219,6 +219,9 @@ const SCENARIOS = [
       await sleep(1000);
       await page.reload({ timeout: 5000 }).catch(() => {});  // the browser's offline error page
       await sleep(500);
+      // Leave the error page before going online: Chromium's error page
+      // reloads itself when the network returns, racing the visit below.
+      await page.goto('about:blank');
       await s.context.setOffline(false);
       await sleep(1000);
       s.ep.setMode('ok');
