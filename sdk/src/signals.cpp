@@ -155,12 +155,15 @@ void Signals::leave_page(double now_ms) {
                              .number("duration_ms", now_ms - form->started_ms)
                              .str(),
          now_ms);
-  if (config_.engagement)
-    emit("engagement", Properties()
-                           .number("engaged_ms", std::round(engagement_.take(now_ms)))
-                           .number("max_scroll_percent", std::round(tracker_.scroll_max_percent()))
-                           .str(),
-         now_ms);
+  if (config_.engagement) emit_engagement(now_ms);
+}
+
+void Signals::emit_engagement(double now_ms) {
+  emit("engagement", Properties()
+                         .number("engaged_ms", std::round(engagement_.take(now_ms)))
+                         .number("max_scroll_percent", std::round(tracker_.scroll_max_percent()))
+                         .str(),
+       now_ms);
 }
 
 std::string Signals::media_signal(int media_id, int signal, double current_s, double duration_s, bool ended,
@@ -282,11 +285,7 @@ std::string Signals::tick(double now_ms) {
          now_ms);
   if (heartbeat_at_ms_ >= 0 && now_ms >= heartbeat_at_ms_ && page_visible_) {
     heartbeat_at_ms_ = now_ms + config_.heartbeat_ms;
-    emit("engagement", Properties()
-                           .number("engaged_ms", std::round(engagement_.take(now_ms)))
-                           .number("max_scroll_percent", std::round(tracker_.scroll_max_percent()))
-                           .str(),
-         now_ms);
+    emit_engagement(now_ms);
   }
   emit_goals(goals_.on_engaged(engagement_.page_engaged_ms(now_ms), page_path()), now_ms);
   return finish();

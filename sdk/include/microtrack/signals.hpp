@@ -77,6 +77,8 @@ class Signals {
   void emit(std::string_view event, const std::string& properties_json, double now_ms);
   void emit_goals(const ReachedGoals& goals, double now_ms);
   void leave_page(double now_ms);
+  // The engaged time since the last report, and how deep the page was scrolled.
+  void emit_engagement(double now_ms);
   std::string finish();
   std::string page_path() const;
 
