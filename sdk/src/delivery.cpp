@@ -59,10 +59,14 @@ Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
       if (auto_batch_id_) return {};
       break;
     case SendTrigger::Unload:
-      return attempt_ ? Batch{} : take_batch(now_ms, limit, kMaxBeaconBodyBytes);
+      if (attempt_) return {};
+      // The JS sends bodies under the beacon limit with fetch keepalive.
+      if (auto_batch_bytes_ < kMaxBeaconBodyBytes) keepalive_at_unload_id_ = auto_batch_id_;
+      return take_batch(now_ms, limit, kMaxBeaconBodyBytes);
   }
   Batch batch = take_batch(now_ms, limit, kMaxBodyBytes);
   auto_batch_id_ = batch.id;
+  auto_batch_bytes_ = batch.body.size();
   return batch;
 }
 
@@ -116,6 +120,7 @@ std::size_t Delivery::finish_batch(double batch_id, bool remove) {
 Delivery::ResultAction Delivery::on_send_result(double batch_id, int status, double retry_after_ms,
                                                 double now_ms, double jitter01) {
   if (batch_id == auto_batch_id_) auto_batch_id_ = 0;
+  if (batch_id == keepalive_at_unload_id_) keepalive_at_unload_id_ = 0;
   const auto count = static_cast<std::size_t>(std::count_if(
       events_.begin(), events_.end(), [&](const QueuedEvent& e) { return e.batch_id == batch_id; }));
   if (!count || batch_id == 0) return ResultAction::Unknown;
@@ -178,6 +183,7 @@ void Delivery::clear() {
   bytes_ = 0;
   waiting_ = 0;
   auto_batch_id_ = 0;
+  keepalive_at_unload_id_ = 0;
   attempt_ = 0;
   retry_at_ms_ = -1;
 }

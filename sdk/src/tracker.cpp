@@ -350,6 +350,7 @@ std::string Tracker::snapshot(bool with_queue) const {
   bool first = true;
   for (const QueuedEvent& event : delivery_.unsent()) {
     if (!with_queue) break;
+    if (!delivery_.must_survive_reload(event)) continue;
     if (!first) s += ',';
     first = false;
     s += event.json;

@@ -480,6 +480,37 @@ TEST_CASE("Unload sends everything not in flight in beacon-sized batches", "[del
       CHECK(d.unsent().empty());
     }
   }
+  SECTION("the keepalive fetch in flight at unload is left to the browser, not to the next page") {
+    const Config cfg = make_config(3);
+    Delivery d(cfg);
+    enqueue_range(d, 1, 5, t0);
+    const Batch a = d.next_batch(t0, SendTrigger::Auto);
+    REQUIRE(a.id != 0);
+    auto survivors = [&] {
+      std::vector<std::string> out;
+      for (const auto& e : d.unsent())
+        if (d.must_survive_reload(e)) out.push_back(json::parse(e.json)["event"]);
+      return out;
+    };
+    CHECK(survivors() == names({1, 2, 3, 4, 5}));  // before unload: all of them
+    const Batch u = d.next_batch(t0 + 10, SendTrigger::Unload);
+    CHECK(survivors() == names({4, 5}));
+    REQUIRE(d.on_send_result(u.id, 0, kNoRetryAfter, t0 + 11, kJitter) == Action::WillRetry);
+    CHECK(survivors() == names({4, 5}));  // the refused beacon's events stay stored
+    SECTION("if the page lives on and that request fails, its events are stored again") {
+      REQUIRE(d.on_send_result(a.id, 503, kNoRetryAfter, t0 + 12, kJitter) == Action::WillRetry);
+      CHECK(survivors() == names({1, 2, 3, 4, 5}));
+    }
+  }
+  SECTION("a fetch too large for keepalive dies with the page: its events stay stored") {
+    const Config cfg = make_config(20);
+    Delivery d(cfg);
+    enqueue_range(d, 1, 8, t0, 10'000);  // about 80 KB
+    const Batch a = d.next_batch(t0 + 5000, SendTrigger::Auto);
+    REQUIRE(a.body.size() >= microtrack::kMaxBeaconBodyBytes);
+    d.next_batch(t0 + 5010, SendTrigger::Unload);
+    for (const auto& e : d.unsent()) CHECK(d.must_survive_reload(e));
+  }
   SECTION("while the collector is failing nothing goes by beacon: the events stay stored") {
     // A beacon cannot report a 5xx; the next page (or another tab) retries.
     const Config cfg = make_config(2);

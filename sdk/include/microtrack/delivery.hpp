@@ -72,10 +72,18 @@ class Delivery {
   std::size_t in_flight() const { return events_.size() - waiting_; }
   std::size_t dropped_total() const { return dropped_total_; }
 
-  // Every unsent event, in flight or not, in arrival order: what a reload
-  // must still deliver. (A beacon the browser accepted is reported as 202,
-  // so its events are delivered and gone.)
+  // Every unsent event, in flight or not, in arrival order. (A beacon the
+  // browser accepted is reported as 202, so its events are delivered and gone.)
   const std::vector<QueuedEvent>& unsent() const { return events_; }
+  // Whether a reload must still deliver this unsent event: all of them but
+  // the Auto batch that was in flight, as a keepalive fetch, when the page was
+  // unloaded while the collector was answering. The browser finishes that
+  // request after the page is gone, just as it does a beacon; storing it too
+  // would make the next page send it a second time. If the page lives on and
+  // the request fails, its events wait again and are stored again.
+  bool must_survive_reload(const QueuedEvent& event) const {
+    return event.batch_id == 0 || event.batch_id != keepalive_at_unload_id_;
+  }
   // Puts restored events back (before anything queued since), due at once;
   // those whose "timestamp" is older than kMaxEventAgeMs are dropped.
   void restore(std::vector<std::string> events_json, double now_ms);
@@ -101,6 +109,8 @@ class Delivery {
   int attempt_ = 0;               // consecutive failed attempts
   double retry_at_ms_ = -1;       // no Auto send before this
   double auto_batch_id_ = 0;     // the Auto/Flush batch in flight, 0 = none
+  std::size_t auto_batch_bytes_ = 0;
+  double keepalive_at_unload_id_ = 0;  // see must_survive_reload
 };
 
 }  // namespace microtrack
