@@ -5,6 +5,8 @@
 // ~3 KB of JS glue to every page for a single long-lived object.
 #include <emscripten/bind.h>
 
+#include "string_view_wire.hpp"
+
 #include <memory>
 
 #include "microtrack/retry.hpp"
@@ -30,7 +32,7 @@ std::unique_ptr<microtrack::Signals> signals;
 #endif
 
 // Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
-void start(const std::string& config_json, const std::string& environment_json, const std::string& stored_state,
+void start(std::string_view config_json, std::string_view environment_json, std::string_view stored_state,
            double seed_high, double seed_low, double now_ms) {
   auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
   tracker = std::make_unique<Tracker>(config_json, environment_json, stored_state, seed, now_ms);
@@ -52,18 +54,18 @@ EMSCRIPTEN_BINDINGS(microtrack) {
 
   function("start", &start);
   function("active", optional_override([] { return tracker->active(); }));
-  function("wants", optional_override([](const std::string& signal) { return tracker->wants(signal); }));
+  function("wants", optional_override([](std::string_view signal) { return tracker->wants(signal); }));
   function("debug", optional_override([] { return tracker->debug(); }));
   function("takeMessages", optional_override([] { return tracker->take_messages(); }));
-  function("pageView", optional_override([](const std::string& url, const std::string& title,
-                                             const std::string& referrer, const std::string& properties,
+  function("pageView", optional_override([](std::string_view url, std::string_view title,
+                                             std::string_view referrer, std::string_view properties,
                                              bool automatic, double now_ms) {
              return EVENTS->page_view(url, title, referrer, properties, automatic, now_ms);
            }));
-  function("track", optional_override([](const std::string& name, const std::string& properties, double now_ms) {
+  function("track", optional_override([](std::string_view name, std::string_view properties, double now_ms) {
              return EVENTS->track(name, properties, now_ms);
            }));
-  function("identify", optional_override([](const std::string& user_id, const std::string& traits, double now_ms) {
+  function("identify", optional_override([](std::string_view user_id, std::string_view traits, double now_ms) {
              return tracker->identify(user_id, traits, now_ms);
            }));
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
@@ -74,32 +76,32 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("nextBatch", optional_override([](double now_ms, int trigger) {
              return tracker->next_batch(now_ms, static_cast<SendTrigger>(trigger));
            }));
-  function("onSendResult", optional_override([](double batch_id, int status, const std::string& retry_after,
+  function("onSendResult", optional_override([](double batch_id, int status, std::string_view retry_after,
                                                  double now_ms) {
              tracker->on_send_result(batch_id, status, microtrack::parse_retry_after_ms(retry_after, now_ms), now_ms);
            }));
   function("nextWakeMs", optional_override([] { return EVENTS->next_wake_ms(); }));
 #ifdef MICROTRACK_DETECTORS
-  function("navigate", optional_override([](const std::string& url, const std::string& title, int navigation,
+  function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
                                              double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
   function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
-                                                bool ended, bool audio, const std::string& src,
-                                                const std::string& data_title, const std::string& title,
-                                                const std::string& aria_label, double now_ms) {
+                                                bool ended, bool audio, std::string_view src,
+                                                std::string_view data_title, std::string_view title,
+                                                std::string_view aria_label, double now_ms) {
              return signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src, data_title,
                                           title, aria_label, now_ms);
            }));
-  function("formEdit", optional_override([](int form_key, const std::string& form_id, const std::string& form_name,
-                                             const std::string& field_name, const std::string& field_type,
+  function("formEdit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
+                                             std::string_view field_name, std::string_view field_type,
                                              bool trusted, double now_ms) {
              return signals->form_edit(form_key, form_id, form_name, field_name, field_type, trusted, now_ms);
            }));
-  function("formSubmit", optional_override([](int form_key, const std::string& form_id, const std::string& form_name,
-                                               const std::string& goal, double now_ms) {
+  function("formSubmit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
+                                               std::string_view goal, double now_ms) {
              return signals->form_submit(form_key, form_id, form_name, goal, now_ms);
            }));
-  function("click", optional_override([](const std::string& href, const std::string& text, bool download_attribute,
-                                          const std::string& goal, const std::string& selector_goals, double now_ms) {
+  function("click", optional_override([](std::string_view href, std::string_view text, bool download_attribute,
+                                          std::string_view goal, std::string_view selector_goals, double now_ms) {
              return signals->click(href, text, download_attribute, goal, selector_goals, now_ms);
            }));
   function("visibilityChange", optional_override([](int rule, int element, bool visible, double now_ms) {
@@ -114,5 +116,5 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("goalSelectors", optional_override([] { return signals->goal_selectors_json(); }));
 #endif
   function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
-  function("adopt", optional_override([](const std::string& state, double now_ms) { tracker->adopt(state, now_ms); }));
+  function("adopt", optional_override([](std::string_view state, double now_ms) { tracker->adopt(state, now_ms); }));
 }

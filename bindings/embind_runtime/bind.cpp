@@ -8,6 +8,8 @@
 // found in the LICENSE file.
 
 #include <emscripten/bind.h>
+
+#include "../string_view_wire.hpp"
 #ifdef USE_CXA_DEMANGLE
 #include <../lib/libcxxabi/include/cxxabi.h>
 #endif
@@ -90,6 +92,9 @@ void __embind_register_native_and_builtin_types() {
   register_integer<signed int>("int");
   register_float<double>("double");
   _embind_register_std_string(TypeID<std::string>::get(), "std::string");
+  // microtrack: the third change. Arguments arrive as std::string_view
+  // (bindings/string_view_wire.hpp): the same JS string converter.
+  _embind_register_std_string(TypeID<std::string_view>::get(), "std::string_view");
 
   // microtrack: the second change. Upstream also registers the other
   // integer widths, int64, float, std::wstring/u16string/u32string,

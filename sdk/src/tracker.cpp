@@ -140,6 +140,7 @@ void Tracker::touch_session(double now_ms) {
   if (!expired && !session_id_.empty()) return;
   session_id_ = random_.uuid_v4();
   campaign_json_.clear();  // a campaign lasts one session
+  first_campaign_json_.clear();
   rebuild_context();
 }
 
@@ -162,6 +163,10 @@ void Tracker::rebuild_context() {
   if (!campaign_json_.empty()) {
     c += ",\"campaign\":";
     c += campaign_json_;
+  }
+  if (first_campaign_json_ != campaign_json_) {  // another campaign touched this session first
+    c += ",\"firstCampaign\":";
+    c += first_campaign_json_;
   }
   c += ",\"sessionId\":";
   append_json_string(c, session_id_);
@@ -246,7 +251,10 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
   std::string_view extra;
   if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
   touch_session(now_ms);
-  if (std::string campaign = campaign_of(url); !campaign.empty()) campaign_json_ = std::move(campaign);
+  if (std::string campaign = campaign_of(url); !campaign.empty()) {
+    if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
+    campaign_json_ = std::move(campaign);  // the last touch
+  }
   page_url_ = scrub_url(url, config_.scrub_query_params);
   page_title_ = std::string(title);
   page_referrer_ = scrub_url(referrer, config_.scrub_query_params);
@@ -346,6 +354,8 @@ std::string Tracker::snapshot(bool with_queue) const {
   append_json_number(s, last_activity_ms_);
   s += ",\"campaign\":";
   s += campaign_json_.empty() ? "{}" : campaign_json_;
+  s += ",\"firstCampaign\":";
+  s += first_campaign_json_.empty() ? "{}" : first_campaign_json_;
   s += ",\"queue\":[";
   bool first = true;
   for (const QueuedEvent& event : delivery_.unsent()) {
@@ -372,6 +382,8 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   last_activity_ms_ = number_or(state.find("lastActivityMs"), -1);
   JsonView campaign = state.find("campaign");
   if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
+  JsonView first = state.find("firstCampaign");
+  first_campaign_json_ = first.is_object() && first.size() ? std::string(first.raw()) : campaign_json_;
   adopt(stored_state, now_ms);
   rebuild_context();
 }

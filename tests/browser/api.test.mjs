@@ -185,6 +185,27 @@ test('sensitive query params are scrubbed from every URL; utm_source still sets 
   await assertQuiet(rec);
 });
 
+test('campaign attribution: a second campaign in the session is the last touch; the first stays in firstCampaign', async () => {
+  const rec = await openSnippet([['init', COLLECTOR]], '?utm_source=newsletter&utm_medium=email&mc_eid=e42');
+  assert.equal(await awaitReady(rec.page), true);
+  assert.equal(await flush(rec.page), 'settled');
+  await rec.page.goto(h.base + '/snippet.html?utm_source=partner&utm_medium=referral');
+  assert.equal(await awaitReady(rec.page), true);
+  await rec.page.evaluate(() => window.microtrack.track('after_second_touch'));
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.some((e) => e.event === 'after_second_touch'));
+  assert.deepEqual(rows.map(label), ['page', 'page', 'after_second_touch']);
+  const [first, second, later] = rows;
+  assert.deepEqual(first.context.campaign, { source: 'newsletter', medium: 'email', mc_eid: 'e42' });
+  assert.equal(first.context.firstCampaign, undefined, 'one touch so far');
+  for (const e of [second, later]) {
+    assert.equal(e.context.sessionId, first.context.sessionId, 'the same session');
+    assert.deepEqual(e.context.campaign, { source: 'partner', medium: 'referral' }, `${label(e)}: last touch`);
+    assert.deepEqual(e.context.firstCampaign, first.context.campaign, `${label(e)}: first touch`);
+  }
+  await assertQuiet(rec);
+});
+
 test('a page that fits the viewport fires no scroll_depth', async () => {
   const rec = await openSnippet([['init', COLLECTOR]]);
   const { page } = rec;

@@ -315,6 +315,33 @@ SCENARIO("A visitor lands on a page from a newsletter", "[tracker]") {
           CHECK_FALSE(mt_test::contains(str(p, "referrer"), "s3cret"));
           CHECK_FALSE(mt_test::contains(str(p, "referrer"), "token="));
         }
+        THEN("one campaign so far: no firstCampaign") {
+          CHECK_FALSE(next["context"].contains("firstCampaign"));
+        }
+        AND_WHEN("another campaign brings the visitor back in the same session") {
+          json back = single_event(t.page_view("https://shop.example.com/?utm_source=ads&utm_medium=cpc&mc_cid=42",
+                                               "Home", "", "{}", true, t0 + 30'000));
+          THEN("context.campaign is the last touch and firstCampaign the first, on every later event") {
+            json later = single_event(t.track("cta_click", "{}", t0 + 31'000));
+            for (json* ev : {&back, &later}) {
+              CHECK((*ev)["context"]["campaign"] == json{{"source", "ads"}, {"medium", "cpc"}, {"mc_cid", "42"}});
+              CHECK((*ev)["context"]["firstCampaign"]["source"] == "newsletter");
+              CHECK((*ev)["context"]["firstCampaign"]["gclid"] == "abc123");
+            }
+          }
+          THEN("a reload keeps both") {
+            Tracker reloaded(kConfig, kEnv, t.snapshot(), kOtherSeed, t0 + 32'000);
+            json ev = single_event(reloaded.track("cta_click", "{}", t0 + 33'000));
+            CHECK(ev["context"]["campaign"]["source"] == "ads");
+            CHECK(ev["context"]["firstCampaign"]["source"] == "newsletter");
+          }
+          THEN("a new session starts with neither") {
+            json fresh = single_event(t.page_view("https://shop.example.com/", "Home", "", "{}", true,
+                                                  t0 + 30'000 + 31 * 60'000));
+            CHECK_FALSE(fresh["context"].contains("campaign"));
+            CHECK_FALSE(fresh["context"].contains("firstCampaign"));
+          }
+        }
         THEN("the session and the anonymous id are the same") {
           CHECK(next["context"]["sessionId"] == e["context"]["sessionId"]);
           CHECK(next["anonymousId"] == e["anonymousId"]);

@@ -111,7 +111,8 @@ class Tracker {
 
   std::string anonymous_id_, user_id_, session_id_;
   double last_activity_ms_ = -1;
-  std::string campaign_json_;  // context.campaign of this session, "" for none
+  std::string campaign_json_;        // context.campaign: the session's last campaign, "" for none
+  std::string first_campaign_json_;  // the session's first; context.firstCampaign when not the last
 
   std::string page_url_, page_title_, page_referrer_;
   std::string out_;  // this call's accepted events, comma separated
