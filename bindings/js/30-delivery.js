@@ -64,16 +64,17 @@ const schedule = () => {
 // Sends the batch the core hands out for `trigger`; resolves true when it
 // was delivered, false when not; IDLE when there was nothing to send.
 const send = (trigger) => {
-  const batch = core.nextBatch(now(), trigger);
-  if (!batch.id) {
+  const id = core.nextBatch(now(), trigger);
+  if (!id) {
     schedule();
     return IDLE;
   }
-  if (core.debug()) log('info', 'sending ' + batch.count + ' event(s)');
-  return sending = postBatch(collectorUrl, batch.body).then((result) => {
+  const body = core.batchBody();
+  if (core.debug()) log('info', 'sending ' + body.length + ' bytes');
+  return sending = postBatch(collectorUrl, body).then((result) => {
     sending = null;
     guard(() => {
-      core.onSendResult(batch.id, result.status, result.retryAfter, now());
+      core.onSendResult(id, result.status, result.retryAfter, now());
       if (core.debug()) log('info', 'the collector answered ' + result.status);
       afterCoreCall('');
     })();
@@ -91,11 +92,11 @@ const flushQueue = () => (sending || IDLE).then((delivered) => {
 // The page is being hidden or unloaded: hand what is not yet in flight to
 // sendBeacon, which outlives the page, and store what could not go.
 const drainForUnload = () => {
-  let batch;
-  while ((batch = core.nextBatch(now(), TRIGGER_UNLOAD)).id) {
-    const queued = beaconBatch(collectorUrl, batch.body);
+  let id;
+  while ((id = core.nextBatch(now(), TRIGGER_UNLOAD))) {
+    const queued = beaconBatch(collectorUrl, core.batchBody());
     // 202: the browser took it and will deliver it; 0: try again later.
-    core.onSendResult(batch.id, queued ? 202 : 0, '', now());
+    core.onSendResult(id, queued ? 202 : 0, '', now());
     if (!queued) break;
   }
   printCoreMessages();

@@ -49,7 +49,7 @@ test("both call styles work after load: microtrack('track', …) and microtrack.
   assert.equal(await awaitReady(rec.page), true);
   const returned = await rec.page.evaluate(() => {
     window.microtrack('track', 'style_function', { style: 'function' });
-    window.microtrack.track('style_method', { style: 'method' });
+    window.microtrack.track('style_method', { style: 'method', text: 'Crème brûlée ☕ 𝄞 ✓' });
     return typeof window.microtrack.track;
   });
   assert.equal(returned, 'function');
@@ -57,7 +57,7 @@ test("both call styles work after load: microtrack('track', …) and microtrack.
   const rows = await deliveredRows(rec, (ev) => ev.length >= 3);
   assert.deepEqual(rows.map(label), ['page', 'style_function', 'style_method']);
   assert.deepEqual(rows[1].properties, { style: 'function' });
-  assert.deepEqual(rows[2].properties, { style: 'method' });
+  assert.deepEqual(rows[2].properties, { style: 'method', text: 'Crème brûlée ☕ 𝄞 ✓' }, 'UTF-8 text arrives intact');
   await assertQuiet(rec);
 });
 
