@@ -224,9 +224,9 @@ std::string Tracker::accept(std::string event_json, double now_ms) {
   if (config_.require_consent && !consent_granted_) {
     held_.push_back(std::move(event_json));
     if (static_cast<double>(held_.size()) > config_.max_queue_size) held_.erase(held_.begin());
-  } else if (std::size_t dropped = delivery_.enqueue(std::move(event_json), now_ms)) {
-    message("warn", "the queue is full (maxQueueSize); dropped the " + decimal(static_cast<double>(dropped)) +
-                        " oldest event(s).");
+  } else if (delivery_.enqueue(std::move(event_json), now_ms) && !warned_queue_full_) {
+    warned_queue_full_ = true;  // once per page: a burst would print one line per event
+    message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
   }
   return accepted;
 }

@@ -293,3 +293,19 @@ test('(i) the collector hangs beyond the request timeout: retried, one console m
   for (const res of proxy.hung) res.destroy();
   await context.close();
 });
+
+test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize requests', async (t) => {
+  const proxy = await newProxy();
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('j', 1000);
+  await trackAll(rec.page, expected, { note: 'x'.repeat(600) });  // events of about 1 KB, like the bench's
+  const r = await outcome('j', proxy, expected, 60000);
+  report(t, '(j) burst of 1,000', r);
+  t.diagnostic(`(j) all delivered ${proxy.sends[proxy.sends.length - 1].at - proxy.sends[0].at} ms after the first send`);
+  assertExact(r);
+  assert.equal(r.retrySends, 0, 'no retry without a fault');
+  assert.equal(r.requests, 50, '1,000 / batchSize 20 requests');
+  assert.deepEqual(sdkMessages(rec), [], 'no console message');
+  await context.close();
+});

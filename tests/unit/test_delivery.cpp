@@ -721,7 +721,7 @@ TEST_CASE("Queue bounds: count, bytes and age together, as a table", "[delivery]
   const std::vector<Row> table{
       {"under every bound", 100, 5, 0, 0, 5},
       {"over the count", 3, 5, 0, 0, 3},
-      {"over the bytes", 1000, 12, big, 0, microtrack::kMaxQueueBytes / (event(1, big).size())},
+      {"over the bytes", 1000, 40, big, 0, microtrack::kMaxQueueBytes / (event(1, big).size())},
       {"over the age", 100, 5, 0, microtrack::kMaxEventAgeMs + 1, 0},
       {"just under the age", 100, 5, 0, microtrack::kMaxEventAgeMs - 1000, 5},
       {"count and bytes: the tighter wins", 2, 12, big, 0, 2},

@@ -882,3 +882,22 @@ SCENARIO("An event larger than 32 KB", "[tracker]") {
     }
   }
 }
+
+SCENARIO("A burst overflows the queue", "[tracker]") {
+  GIVEN("maxQueueSize 3") {
+    Tracker t(config_with(R"("maxQueueSize":3)"), kEnv, "", kSeed, t0);
+    t.take_messages();
+    WHEN("ten events are tracked before any send") {
+      for (int i = 0; i < 10; ++i) t.track("burst_" + std::to_string(i), "{}", t0 + i);
+      THEN("the three newest are kept, and one warning says why, not one per dropped event") {
+        json sent = drain(t, t0 + 100);
+        REQUIRE(sent.size() == 3);
+        CHECK(sent[0]["event"] == "burst_7");
+        json m = messages(t);
+        REQUIRE(m.size() == 1);
+        CHECK(m[0]["level"] == "warn");
+        CHECK(mt_test::contains(m[0]["message"].get<std::string>(), "maxQueueSize"));
+      }
+    }
+  }
+}

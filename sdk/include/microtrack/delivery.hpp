@@ -18,7 +18,10 @@ constexpr std::size_t kMaxBodyBytes = 500 * 1000;        // a fetch request body
 constexpr std::size_t kMaxBeaconBodyBytes = 64 * 1000;   // a sendBeacon body stays under
 // Bounds of the unsent queue besides maxQueueSize: its serialized size (what
 // localStorage must hold) and the age of an event (from its timestamp).
-constexpr std::size_t kMaxQueueBytes = 1000 * 1000;
+// 3 MB: a burst of 1,000 events of 1 KB still fits (1 MB did not), and the
+// stored queue stays well under the 5 M characters of localStorage that
+// browsers give an origin; a failed write falls back to memory anyway.
+constexpr std::size_t kMaxQueueBytes = 3000 * 1000;
 constexpr double kMaxEventAgeMs = 7 * 24 * 3600 * 1000.0;
 
 // A request for the JS transport to send. `id` 0 means "nothing to send".

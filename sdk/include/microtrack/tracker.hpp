@@ -105,6 +105,7 @@ class Tracker {
   Delivery delivery_;
   ScrollDepth scroll_;
   bool active_ = false;
+  bool warned_queue_full_ = false;  // the queue-full warning is given once per page
   bool sampled_out_ = false;
   bool consent_granted_ = false;
   std::vector<std::string> held_;  // events waiting for consent (memory only)
