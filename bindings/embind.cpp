@@ -116,5 +116,9 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("goalSelectors", optional_override([] { return signals->goal_selectors_json(); }));
 #endif
   function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
-  function("adopt", optional_override([](std::string_view state, double now_ms) { tracker->adopt(state, now_ms); }));
+  function("snapshotStored", optional_override([] { tracker->snapshot_stored(); }));
+  function("sentSinceSnapshot", optional_override([] { return tracker->sent_since_snapshot(); }));
+  function("adopt", optional_override([](std::string_view state, double now_ms, std::string_view sent_ids) {
+             tracker->adopt(state, now_ms, sent_ids);
+           }));
 }

@@ -3,6 +3,7 @@
 // STORAGE_KEY; each tab's unsent queue under a key of its own (35-tabs.js).
 const STORAGE_KEY = 'microtrack';
 const TAB_KEY = STORAGE_KEY + '.' + Math.random().toString(36).slice(2);
+const SENT = '.sent';  // next to a tab's queue: the ids sent since it was stored
 let storageWarned = false;
 
 const storageGet = (key = STORAGE_KEY) => {
@@ -13,10 +14,12 @@ const storageGet = (key = STORAGE_KEY) => {
   }
 };
 
+// True when stored.
 const storageSet = (key, value) => {
   try {
     if (value) localStorage.setItem(key, value);
     else localStorage.removeItem(key);
+    return true;
   } catch (e) {
     // A stale copy must not outlive the write: its events would be sent again.
     try {

@@ -20,10 +20,8 @@ const printCoreMessages = () => {
 
 // After every core call: `acceptedJson` is what it returned ('[]' when it
 // accepted no event and changed nothing, '' when it changed state only).
-// What changed is stored at the end of this task. (Storing send results
-// lazily, at most once a second, was tried to avoid rewriting the whole
-// queue after every batch; it led to duplicate sends and was reverted: see
-// bench/RESULTS.md.)
+// The state is stored at the end of this task; a send result stores less
+// (persistSent).
 const afterCoreCall = (acceptedJson) => {
   printCoreMessages();
   if (acceptedJson === '[]') return;  // e.g. a scroll sample that reached no threshold
@@ -46,6 +44,17 @@ const persistNow = () => {
   const ids = core.snapshot(false);
   if (ids !== storedIds) storageSet(STORAGE_KEY, storedIds = ids);
   storageSet(TAB_KEY, core.snapshot(true));
+  core.snapshotStored();
+  storageSet(TAB_KEY + SENT, '');
+};
+
+// After a send result: only the ids that left the queue are stored, next to
+// the stored queue, instead of the whole queue again after every batch
+// (quadratic for a long queue). The core says when a new snapshot is due;
+// if the list cannot be stored, neither may the stale queue stay.
+const persistSent = () => {
+  const sent = core.sentSinceSnapshot();
+  if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
 };
 
 const schedule = () => {
@@ -76,7 +85,9 @@ const send = (trigger) => {
     guard(() => {
       core.onSendResult(id, result.status, result.retryAfter, now());
       if (core.debug()) log('info', 'the collector answered ' + result.status);
-      afterCoreCall('');
+      printCoreMessages();
+      if (!persistQueued) persistSent();
+      schedule();
     })();
     return result.status >= 200 && result.status < 300;
   });

@@ -11,16 +11,17 @@ const watchedKeys = {};
 const adoptQueue = (key) => {
   const state = storageGet(key);
   // Only when this page may store what it adopts (not before consent).
-  if (state && core.snapshot(true)) {
-    core.adopt(state, now());
+  if (state && core.snapshot(false)) {
+    core.adopt(state, now(), storageGet(key + SENT));
     persistNow();  // stored here before it is removed there
     storageSet(key, '');
+    storageSet(key + SENT, '');
     schedule();
   }
 };
 
 const watchQueue = (key) => {
-  if (!key || key.indexOf(STORAGE_KEY + '.') || key === TAB_KEY || watchedKeys[key]) return;
+  if (!key || key.indexOf(STORAGE_KEY + '.') || key === TAB_KEY || key.endsWith(SENT) || watchedKeys[key]) return;
   watchedKeys[key] = 1;
   // (A throw inside the lock's callback ends as the rejection caught here.)
   locks ? locks.request(key, () => adoptQueue(key)).catch(() => {}) : adoptQueue(key);

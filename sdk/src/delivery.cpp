@@ -21,6 +21,7 @@ std::size_t Delivery::drop_oldest_waiting(double now_ms) {
     if (!over) break;
     if (event.batch_id != 0) continue;
     event.batch_id = -1;  // marked
+    log_removed(event);
     bytes_ -= event.json.size();
     ++dropped;
   }
@@ -105,8 +106,12 @@ std::size_t Delivery::finish_batch(double batch_id, bool remove) {
   for (QueuedEvent& event : events_)
     if (event.batch_id == batch_id) {
       ++count;
-      if (remove) bytes_ -= event.json.size();
-      else event.batch_id = 0;
+      if (remove) {
+        log_removed(event);
+        bytes_ -= event.json.size();
+      } else {
+        event.batch_id = 0;
+      }
     }
   if (remove)
     events_.erase(std::remove_if(events_.begin(), events_.end(),
@@ -115,6 +120,13 @@ std::size_t Delivery::finish_batch(double batch_id, bool remove) {
   else
     waiting_ += count;
   return count;
+}
+
+void Delivery::log_removed(const QueuedEvent& event) {
+  std::string_view id = JsonView::parse(event.json).find("messageId").raw();
+  if (id.empty()) return;
+  if (!removed_ids_.empty()) removed_ids_ += ',';
+  removed_ids_ += id;
 }
 
 Delivery::ResultAction Delivery::on_send_result(double batch_id, int status, double retry_after_ms,

@@ -340,8 +340,18 @@ void Tracker::on_send_result(double batch_id, int status, double retry_after_ms,
     message("error", "the collector refused a batch (HTTP " + decimal(status) + "); its events are dropped.");
 }
 
+bool Tracker::may_store() const {
+  return (active_ || sampled_out_) && config_.persist && (!config_.require_consent || consent_granted_);
+}
+
+std::string Tracker::sent_since_snapshot() const {
+  const std::string& ids = delivery_.removed_ids();
+  if (!may_store() || ids.size() > delivery_.bytes()) return "";
+  return "[" + ids + "]";
+}
+
 std::string Tracker::snapshot(bool with_queue) const {
-  if (!(active_ || sampled_out_) || !config_.persist || (config_.require_consent && !consent_granted_)) return "";
+  if (!may_store()) return "";
   std::string s = "{\"v\":";
   append_json_number(s, kSnapshotVersion);
   s += ",\"anonymousId\":";
@@ -388,10 +398,15 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   rebuild_context();
 }
 
-void Tracker::adopt(std::string_view stored_state, double now_ms) {
+void Tracker::adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json) {
   std::vector<std::string> events;
-  for (auto event = JsonView::parse(stored_state).find("queue").children(); event.next();)
-    if (event.value().is_object()) events.emplace_back(event.value().raw());
+  for (auto event = JsonView::parse(stored_state).find("queue").children(); event.next();) {
+    JsonView e = event.value();
+    // A messageId is a quoted UUID: finding its text in the list is exact.
+    std::string_view id = e.find("messageId").raw();
+    bool sent = !id.empty() && sent_ids_json.find(id) != std::string_view::npos;
+    if (e.is_object() && !sent) events.emplace_back(e.raw());
+  }
   delivery_.restore(std::move(events), now_ms);
 }
 

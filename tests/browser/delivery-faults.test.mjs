@@ -309,3 +309,25 @@ test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize reque
   assert.deepEqual(sdkMessages(rec), [], 'no console message');
   await context.close();
 });
+
+test('(k) 1,000 queued, the collector fails after 500, the page reloads: the stored queue and sent ids give the other 500, once', async (t) => {
+  let posts = 0;
+  let failing = true;
+  const proxy = await newProxy(() => (++posts > 25 && failing ? 503 : 'ok'));
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('k', 1000);
+  await trackAll(rec.page, expected, { note: 'x'.repeat(600) });
+  const deadline = Date.now() + 30000;
+  while (!proxy.sends.some((s) => s.status === 503) && Date.now() < deadline) await sleep(50);
+  // After each send result only the sent ids were stored next to the queue.
+  const sentIds = await rec.page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith('.sent'))
+    .map((k) => JSON.parse(localStorage.getItem(k)).length));
+  assert.deepEqual(sentIds, [500], 'one list of the 500 ids sent since the queue was stored');
+  failing = false;
+  await rec.page.reload({ waitUntil: 'load' });
+  const r = await outcome('k', proxy, expected, 60000);
+  report(t, '(k) reload after 500 of 1,000', r);
+  assertExact(r);
+  await context.close();
+});

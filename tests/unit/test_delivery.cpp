@@ -746,6 +746,10 @@ namespace {
 using microtrack::Tracker;
 
 const std::string kTabConfig = R"({"collector":"https://collect.example.com/v1/batch","autoPageview":false})";
+std::string config_with_batch(int batch_size) {
+  return R"({"collector":"https://collect.example.com/v1/batch","autoPageview":false,"batchSize":)" +
+         std::to_string(batch_size) + "}";
+}
 const std::string kTabEnv = R"({"userAgent":"UA","locale":"en-GB","timezone":"UTC","screenWidth":1,"screenHeight":1})";
 
 // Every event the tracker sends with Flush (each batch answered 200), by name.
@@ -869,5 +873,52 @@ SCENARIO("A snapshot taken mid-send restores everything not confirmed", "[delive
         CHECK(flush_all(next, t0 + 1000) == std::vector<std::string>{"e4"});
       }
     }
+  }
+}
+
+SCENARIO("After a send result only the ids that left the queue are stored", "[delivery][tabs]") {
+  GIVEN("a queue of five events stored as a snapshot") {
+    Tracker t(config_with_batch(2), kTabEnv, "", 1, t0);
+    for (int i = 1; i <= 5; ++i) t.track("e" + std::to_string(i), "{}", t0 + i);
+    const std::string stored = t.snapshot(true);
+    t.snapshot_stored();
+    CHECK(t.sent_since_snapshot() == "[]");
+    WHEN("a batch of two is delivered and one refused for good") {
+      const Batch ok = t.next_batch(t0 + 10, SendTrigger::Flush);
+      const json ok_body = parsed(ok.body);
+      t.on_send_result(ok.id, 200, -1, t0 + 11);
+      const Batch refused = t.next_batch(t0 + 12, SendTrigger::Flush);
+      t.on_send_result(refused.id, 400, -1, t0 + 13);
+      json sent = parsed(t.sent_since_snapshot());
+      THEN("the list holds the four ids, delivered first") {
+        REQUIRE(sent.size() == 4);
+        CHECK(sent[0] == ok_body["batch"][0]["messageId"]);
+        CHECK(sent[1] == ok_body["batch"][1]["messageId"]);
+      }
+      THEN("the stored snapshot read back with the list gives only the fifth") {
+        Tracker next(config_with_batch(2), kTabEnv, "", 2, t0 + 100);
+        next.adopt(stored, t0 + 100, t.sent_since_snapshot());
+        CHECK(flush_all(next, t0 + 100) == std::vector<std::string>{"e5"});
+      }
+      THEN("without the list every event would come back (what the list prevents)") {
+        Tracker next(config_with_batch(2), kTabEnv, "", 2, t0 + 100);
+        next.adopt(stored, t0 + 100);
+        CHECK(flush_all(next, t0 + 100).size() == 5);
+      }
+      AND_WHEN("a new snapshot is stored") {
+        t.snapshot_stored();
+        THEN("the list starts again") { CHECK(t.sent_since_snapshot() == "[]"); }
+      }
+      AND_WHEN("the last one goes too, so the list outweighs the queue") {
+        const Batch last = t.next_batch(t0 + 14, SendTrigger::Flush);
+        t.on_send_result(last.id, 200, -1, t0 + 15);
+        THEN("a new snapshot is due instead of a list") { CHECK(t.sent_since_snapshot().empty()); }
+      }
+    }
+  }
+  GIVEN("persist off") {
+    Tracker t(R"({"collector":"https://c.example/v1/batch","persist":false})", kTabEnv, "", 1, t0);
+    t.track("e1", "{}", t0);
+    THEN("nothing is listed either") { CHECK(t.sent_since_snapshot().empty()); }
   }
 }

@@ -93,12 +93,20 @@ class Delivery {
   // Forgets everything queued and in flight (consent withdrawn).
   void clear();
 
+  // The messageIds (JSON strings, comma separated) of the events that left
+  // the queue, delivered or dropped, since forget_removed(): what a copy of
+  // the queue stored at that moment must skip when it is read back.
+  const std::string& removed_ids() const { return removed_ids_; }
+  void forget_removed() { removed_ids_.clear(); }
+  std::size_t bytes() const { return bytes_; }
+
  private:
   Batch take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes);
   const QueuedEvent* first_waiting() const;
   std::size_t drop_oldest_waiting(double now_ms);
   // Ends a batch: its events are removed (delivered, dropped) or wait again.
   std::size_t finish_batch(double batch_id, bool remove);
+  void log_removed(const QueuedEvent& event);
 
   const Config& config_;
   // Every unsent event in arrival order, waiting or in flight: a retried
@@ -106,6 +114,7 @@ class Delivery {
   std::vector<QueuedEvent> events_;
   std::size_t waiting_ = 0;
   std::size_t bytes_ = 0;  // of every event in events_
+  std::string removed_ids_;
   double next_batch_id_ = 1;
   std::size_t dropped_total_ = 0;
   std::size_t split_limit_ = 0;   // after a 413: events per request at most (0 = batch_size)

@@ -81,12 +81,22 @@ class Tracker {
   // only the anonymousId, so that the decision holds on the next page.
   // Without the queue (`with_queue` false): what the tabs of a site share.
   std::string snapshot(bool with_queue = true) const;
+  // The JS stored snapshot(true): what sent_since_snapshot() lists starts again.
+  void snapshot_stored() { delivery_.forget_removed(); }
+  // After a send result: the messageIds that left the queue since the last
+  // snapshot_stored(), as a JSON array to store next to that snapshot, so
+  // that a long queue is not written again after every batch. "" when a new
+  // snapshot is due instead (the list outweighs the queue) or nothing may
+  // be stored.
+  std::string sent_since_snapshot() const;
   // Takes over the unsent queue of another snapshot (a closed tab's, or one
-  // left by an earlier page), ahead of what is queued here; ignores its ids.
-  void adopt(std::string_view stored_state, double now_ms);
+  // left by an earlier page), ahead of what is queued here, except the
+  // events `sent_ids_json` (its sent_since_snapshot()) lists; ignores its ids.
+  void adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json = "");
 
  private:
   std::string accept(std::string event_json, double now_ms);
+  bool may_store() const;
   // Builds, accepts and collects an event for the current call's answer.
   void emit(std::string_view type, std::string_view name_key, std::string_view name, std::string_view payload_key,
             std::string_view payload_json, double now_ms);
