@@ -230,41 +230,9 @@ class Transaction {
   bool open_;
 };
 
-std::optional<std::string> string_at(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 // Invalid UTF-8 cannot come out of nlohmann's parser, but `replace` makes
 // dump() unable to throw whatever the caller built.
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// dump(object) without the top-level keys named in `skip`: what the raw
-// column keeps of an event whose properties and context have columns of
-// their own (query() puts them back), so an event's largest parts are
-// neither serialised nor written twice.
-std::string dump_without(const json& object, std::initializer_list<const char*> skip) {
-  if (!object.is_object()) return dump(object);
-  std::string out = "{";
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    bool skipped = false;
-    for (const char* key : skip) skipped = skipped || (key && it.key() == key);
-    if (skipped) continue;
-    if (out.size() > 1) out += ',';
-    out += dump(json(it.key()));
-    out += ':';
-    out += dump(*it);
-  }
-  out += '}';
-  return out;
-}
-
-std::optional<std::string> json_text_at(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::nullopt;
-  return dump(*it);
-}
 
 json parse_or_null(const std::optional<std::string>& text) {
   if (!text) return nullptr;
@@ -410,13 +378,39 @@ struct Row {
   std::optional<std::string> columns[13];
 };
 
-Row make_row(const json& event, const std::optional<std::string>& batch_sent_at, double received_at_ms,
+// A stored JSON column: the value's bytes as received; null when absent or null.
+std::optional<std::string> json_text(const json_scan::Value* value) {
+  if (!value || value->is_null()) return std::nullopt;
+  return std::string(value->text);
+}
+
+// The event's text without the top-level members named in `skip`: what the
+// raw column keeps of an event whose properties and context have columns of
+// their own (query() puts them back), so an event's largest parts are
+// stored once. Every member of a repeated key is skipped.
+std::string text_without(const json_scan::Object& event, std::initializer_list<const char*> skip) {
+  std::string out = "{";
+  out.reserve(event.text.size());
+  for (const json_scan::Member& member : event.members) {
+    bool skipped = false;
+    for (const char* key : skip) skipped = skipped || (key && member.key == key);
+    if (skipped) continue;
+    if (out.size() > 1) out += ',';
+    out += member.key_text;
+    out += ':';
+    out += member.value.text;
+  }
+  out += '}';
+  return out;
+}
+
+Row make_row(const json_scan::Object& event, const std::optional<std::string>& batch_sent_at, double received_at_ms,
              const std::string& received_at) {
   Row row;
   auto& c = row.columns;
-  const std::string type = string_at(event, "type").value_or("");
+  const std::string type = event.string_at("type").value_or("");
   const auto timestamp = timestamp_of(event);
-  auto sent_at = string_at(event, "sentAt");
+  auto sent_at = event.string_at("sentAt");
   if (!sent_at) sent_at = batch_sent_at;
 
   // Clock-skew correction: the client's clock error is sentAt - receivedAt,
@@ -425,42 +419,53 @@ Row make_row(const json& event, const std::optional<std::string>& batch_sent_at,
   const auto sent_ms = sent_at ? parse_iso8601_ms(*sent_at) : std::nullopt;
   if (timestamp_ms) c[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
 
-  if (type == "track") c[2] = string_at(event, "event");
-  if (type == "page") c[2] = string_at(event, "name");
-  const auto context = event.find("context");
-  if (context != event.end() && context->is_object()) c[5] = string_at(*context, "sessionId");
+  if (type == "track") c[2] = event.string_at("event");
+  if (type == "page") c[2] = event.string_at("name");
+  const json_scan::Value* context_value = event.find("context");
+  const json_scan::Object context = json_scan::Object::of(context_value ? context_value->text : "");
+  c[5] = context.string_at("sessionId");
 
-  c[0] = string_at(event, "messageId");
+  c[0] = event.string_at("messageId");
   c[1] = type;
-  c[3] = string_at(event, "anonymousId");
-  c[4] = string_at(event, "userId");
+  c[3] = event.string_at("anonymousId");
+  c[4] = event.string_at("userId");
   c[6] = timestamp;
   c[7] = sent_at;
   c[8] = received_at;
   // identify has traits where the others have properties: one column for
   // both. RudderStack sends them as context.traits.
-  const char* properties_key = type == "identify" ? "traits" : "properties";
-  c[10] = json_text_at(event, properties_key);
-  if (!c[10] && type == "identify" && context != event.end() && context->is_object())
-    c[10] = json_text_at(*context, "traits");
-  c[11] = json_text_at(event, "context");
+  c[10] = json_text(event.find(type == "identify" ? "traits" : "properties"));
+  if (!c[10] && type == "identify") c[10] = json_text(context.find("traits"));
+  c[11] = json_text(context_value);
   // raw: the rest of the event. A track's or page's properties and any
   // context live in their columns only (a null one stays in raw); query()
   // joins them again. An identify keeps its traits in raw, because its
   // properties column may hold context.traits instead.
-  c[12] = dump_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
+  c[12] = text_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
   return row;
 }
 
 }  // namespace
 
 InsertResult Store::insert_batch(const std::vector<json>& events, const std::optional<std::string>& batch_sent_at,
-                                 double received_at_ms,
-                                 const std::function<std::vector<NewDelivery>(const json& event)>& deliveries_for) {
+                                 double received_at_ms) {
+  std::vector<std::string> texts;
+  texts.reserve(events.size());
+  for (const json& event : events) texts.push_back(dump(event));
+  std::vector<json_scan::Object> objects;
+  for (const std::string& text : texts) objects.push_back(json_scan::Object::of(text));
+  return insert_events(objects, batch_sent_at, received_at_ms);
+}
+
+InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
+                                  const std::optional<std::string>& batch_sent_at, double received_at_ms,
+                                  const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
+                                      deliveries_for) {
   const std::string received_at = format_iso8601_ms(received_at_ms);
   std::vector<Row> rows;
   rows.reserve(events.size());
-  for (const json& event : events) rows.push_back(make_row(event, batch_sent_at, received_at_ms, received_at));
+  for (const json_scan::Object& event : events)
+    rows.push_back(make_row(event, batch_sent_at, received_at_ms, received_at));
 
   InsertResult result;
   std::lock_guard<std::mutex> lock(impl_->mutex);

@@ -5,18 +5,19 @@
 namespace microtrack::collector {
 namespace {
 
-using nlohmann::json;
+using json_scan::Object;
+using json_scan::Value;
 
-bool is_non_empty_string(const json& event, const char* key) {
-  const auto it = event.find(key);
-  return it != event.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+bool is_non_empty_string(const Object& event, const char* key) {
+  const Value* value = event.find(key);
+  return value && value->is_string() && value->text != "\"\"";
 }
 
 // Present and not of the wanted kind. A JSON null counts as present: the SDK
 // never sends one, so a null is a bug worth reporting.
-bool present_and_not(const json& event, const char* key, bool (json::*is_kind)() const noexcept) {
-  const auto it = event.find(key);
-  return it != event.end() && !((*it).*is_kind)();
+bool present_and_not(const Object& event, const char* key, bool (Value::*is_kind)() const) {
+  const Value* value = event.find(key);
+  return value && !(value->*is_kind)();
 }
 
 // UTF-8 characters, not bytes: continuation bytes (10xxxxxx) are not counted.
@@ -28,22 +29,21 @@ std::size_t utf8_length(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::string> validate_event(const json& event) {
+std::optional<std::string> validate_event(const Object& event) {
   if (!event.is_object()) return "event must be a JSON object";
 
-  const auto type_it = event.find("type");
-  const std::string type = type_it != event.end() && type_it->is_string() ? type_it->get<std::string>() : "";
+  const std::string type = event.string_at("type").value_or("");
   if (type != "page" && type != "track" && type != "identify")
     return "type must be one of page, track, identify";
 
   if (!is_non_empty_string(event, "messageId")) return "messageId must be a non-empty string";
-  if (utf8_length(event["messageId"].get_ref<const std::string&>()) > kMaxMessageIdChars)
+  if (utf8_length(*event.string_at("messageId")) > kMaxMessageIdChars)
     return "messageId must be at most " + std::to_string(kMaxMessageIdChars) + " characters";
 
   // A null id is "not known yet": analytics.js sends userId: null before identify().
   const auto string_or_null = [&](const char* key) {
-    const auto it = event.find(key);
-    return it == event.end() || it->is_string() || it->is_null();
+    const Value* value = event.find(key);
+    return !value || value->is_string() || value->is_null();
   };
   if (!string_or_null("anonymousId")) return "anonymousId must be a string";
   if (!string_or_null("userId")) return "userId must be a string";
@@ -56,22 +56,21 @@ std::optional<std::string> validate_event(const json& event) {
 
   if (type == "track" && !is_non_empty_string(event, "event"))
     return "track needs event, a non-empty string";
-  if (type == "page" && present_and_not(event, "name", &json::is_string)) return "name must be a string";
+  if (type == "page" && present_and_not(event, "name", &Value::is_string)) return "name must be a string";
   if (type == "identify" && !is_non_empty_string(event, "userId"))
     return "identify needs userId, a non-empty string";
 
   for (const char* key : {"properties", "traits", "context"})
-    if (present_and_not(event, key, &json::is_object)) return std::string(key) + " must be an object";
+    if (present_and_not(event, key, &Value::is_object)) return std::string(key) + " must be an object";
 
   return std::nullopt;
 }
 
-std::optional<std::string> timestamp_of(const json& event) {
+std::optional<std::string> timestamp_of(const Object& event) {
   // A timestamp that is there wins, even when it is broken.
-  auto it = event.find("timestamp");
-  if (it == event.end()) it = event.find("originalTimestamp");
-  if (it == event.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  const Value* value = event.find("timestamp");
+  if (!value) value = event.find("originalTimestamp");
+  return value ? value->string() : std::nullopt;
 }
 
 }  // namespace microtrack::collector
