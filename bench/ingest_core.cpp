@@ -3,8 +3,9 @@
 // Reports CPU time per event for each part. Build and run (after
 // bench/ingest.sh made build/release):
 //   g++ -O2 -std=c++17 -Icollector bench/ingest_core.cpp build/release/collector/libmicrotrack_collector_lib.a \
-//     -lsqlite3 $(pkg-config --libs cpp-httplib) -o build/release/ingest_core && build/release/ingest_core [db]
+//     -lsqlite3 $(pkg-config --libs cpp-httplib) -o build/release/ingest_core && build/release/ingest_core [db [batches]]
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <string>
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
       R"("locale":"en-GB","timezone":"Europe/Oslo","screen":{"width":1280,"height":720}}})";
   std::vector<std::string> bodies;
   long events = 0;
-  for (int b = 0; b < 2000; ++b) {
+  const int batches = argc > 2 ? std::atoi(argv[2]) : 2000;
+  for (int b = 0; b < batches; ++b) {
     std::string body = R"({"sentAt":"2026-11-27T10:00:05.000Z","writeKey":"bench","batch":[)";
     for (int e = 0; e < 20; ++e) {
       if (e) body += ",";

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -245,8 +246,11 @@ json parse_or_null(const std::optional<std::string>& text) {
 // Checkpoints a WAL database on its own connection and thread, so copying
 // WAL pages into the database file (and its fsync) does not happen inside an
 // ingest transaction, under the store's lock, as SQLite's autocheckpoint
-// would. Asked for by the WAL hook once the WAL holds kCheckpointPages; if it
-// falls far behind, the committing connection checkpoints itself.
+// would. Asked for by the WAL hook once the WAL holds kCheckpointPages.
+// Under constant writes a checkpoint beside the writer never catches up with
+// it, and SQLite starts the WAL over only once all of it is in the database;
+// so after each background pass the writer copies the few frames added
+// since (between two transactions), and the WAL restarts instead of growing.
 class Checkpointer {
  public:
   static constexpr int kCheckpointPages = 4000;  // ~16 MB of 4 KB pages
@@ -261,15 +265,20 @@ class Checkpointer {
       return false;
     }
     sqlite3_busy_timeout(raw, 5000);
+    // A connection opens the WAL only when it first reads; until then its
+    // checkpoints do nothing (they report -1 frames).
+    if (!exec(raw, "SELECT count(*) FROM sqlite_master", error)) return false;
     thread_ = std::thread([this] { run(); });
     return true;
   }
   // Installed with sqlite3_wal_hook on the writing connection.
   static int on_commit(void* self, sqlite3* writer, const char*, int wal_pages) {
-    if (wal_pages >= kInlinePages)
+    auto* checkpointer = static_cast<Checkpointer*>(self);
+    if (wal_pages < kCheckpointPages) return SQLITE_OK;
+    if (checkpointer->caught_up_.exchange(false) || wal_pages >= kInlinePages)
       sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    else if (wal_pages >= kCheckpointPages)
-      static_cast<Checkpointer*>(self)->request();
+    else
+      checkpointer->request();
     return SQLITE_OK;
   }
   ~Checkpointer() {
@@ -297,7 +306,8 @@ class Checkpointer {
       wanted_ = false;
       lock.unlock();
       // PASSIVE: copies what it can without blocking the writer or readers.
-      sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+        caught_up_ = true;
       lock.lock();
     }
   }
@@ -307,6 +317,7 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false, stop_ = false;
+  std::atomic<bool> caught_up_{false};  // a background pass ended since the writer's last one
 };
 
 struct Store::Impl {
