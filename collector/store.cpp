@@ -320,10 +320,6 @@ class Checkpointer {
   std::atomic<bool> caught_up_{false};  // a background pass ended since the writer's last one
 };
 
-namespace {
-struct PendingBatch;
-}  // namespace
-
 struct Store::Impl {
   // Declared first, so destroyed last: its thread stops after the
   // statements and the main connection are gone (closing the last
@@ -332,18 +328,7 @@ struct Store::Impl {
   Db db;
   Statement insert, select, select_newest, scan, totals_by_name, totals_by_day, totals_all;
   Statement insert_delivery, due_deliveries, next_delivery, record_attempt, delivery_log;
-  Statement savepoint, release, rollback_to;
-  std::mutex mutex;  // the connection: one call at a time
-
-  // Group commit (see insert_events): batches waiting to be written, and
-  // whether a thread is writing a group now.
-  std::mutex queue_mutex;
-  std::condition_variable written;
-  std::vector<PendingBatch*> queue;
-  bool writing = false;
-
-  void write_group(const std::vector<PendingBatch*>& group);
-  InsertResult write_batch(const PendingBatch& batch);
+  std::mutex mutex;
 };
 
 std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) {
@@ -384,9 +369,6 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) 
       {&impl->next_delivery, kNextDelivery},
       {&impl->record_attempt, kRecordAttempt},
       {&impl->delivery_log, kDeliveryLog},
-      {&impl->savepoint, "SAVEPOINT batch"},
-      {&impl->release, "RELEASE batch"},
-      {&impl->rollback_to, "ROLLBACK TO batch"},
   };
   for (const auto& [statement, sql] : statements)
     if (!statement->prepare(db, sql, error)) return nullptr;
@@ -406,8 +388,6 @@ namespace {
 struct Row {
   std::optional<std::string> columns[13];
 };
-
-using DeliveriesFor = std::function<std::vector<NewDelivery>(const json_scan::Object& event)>;
 
 // A stored JSON column: the value's bytes as received; null when absent or null.
 std::optional<std::string> json_text(const json_scan::Value* value) {
@@ -488,127 +468,55 @@ InsertResult Store::insert_batch(const std::vector<json>& events, const std::opt
   return insert_events(objects, batch_sent_at, received_at_ms);
 }
 
-namespace {
-
-// One insert_events() call: its events and rows, and once written, its result.
-struct PendingBatch {
-  const std::vector<json_scan::Object>& events;
-  const std::vector<Row>& rows;
-  const DeliveriesFor& deliveries_for;
-  double received_at_ms;
-  const std::string& received_at;
-  InsertResult result;
-  bool done = false;
-};
-
-InsertResult failure(std::string error) {
-  InsertResult result;
-  result.error = std::move(error);
-  return result;
-}
-
-}  // namespace
-
 InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
                                   const std::optional<std::string>& batch_sent_at, double received_at_ms,
-                                  const DeliveriesFor& deliveries_for) {
+                                  const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
+                                      deliveries_for) {
   const std::string received_at = format_iso8601_ms(received_at_ms);
   std::vector<Row> rows;
   rows.reserve(events.size());
   for (const json_scan::Object& event : events)
     rows.push_back(make_row(event, batch_sent_at, received_at_ms, received_at));
 
-  // Group commit: the batches that arrive while one transaction is being
-  // written wait, and the first of them to wake writes them all in the next
-  // transaction, each in its own savepoint. Fewer commits (each rewrites the
-  // B-trees' last pages and the header) and no queue of threads handing the
-  // lock to each other; every batch still returns only once committed.
-  PendingBatch batch{events, rows, deliveries_for, received_at_ms, received_at, {}, false};
-  std::unique_lock<std::mutex> lock(impl_->queue_mutex);
-  impl_->queue.push_back(&batch);
-  while (!batch.done) {
-    if (impl_->writing) {
-      impl_->written.wait(lock);
-      continue;
-    }
-    impl_->writing = true;
-    std::vector<PendingBatch*> group;
-    group.swap(impl_->queue);
-    lock.unlock();
-    impl_->write_group(group);
-    lock.lock();
-    for (PendingBatch* written : group) written->done = true;
-    impl_->writing = false;
-    impl_->written.notify_all();
-  }
-  return std::move(batch.result);
-}
-
-void Store::Impl::write_group(const std::vector<PendingBatch*>& group) {
-  std::lock_guard<std::mutex> lock(mutex);
-  std::string error;
-  Transaction tx(db.get(), error);
-  for (PendingBatch* batch : group) {
-    batch->result = tx.is_open() ? write_batch(*batch) : failure(error);
-    // An I/O error or a full disk ends the whole transaction: none of the
-    // group is stored then, not even the batches written before.
-    if (tx.is_open() && sqlite3_get_autocommit(db.get())) {
-      for (PendingBatch* lost : group) lost->result = failure(batch->result.error);
-      return;
-    }
-  }
-  if (tx.is_open() && !tx.commit(error))
-    for (PendingBatch* batch : group) batch->result = failure(error);
-}
-
-// One batch in its own savepoint: when one of its inserts fails, none of
-// the batch is kept, and the other batches of the group are not touched.
-InsertResult Store::Impl::write_batch(const PendingBatch& batch) {
-  sqlite3* connection = db.get();
-  const auto run = [](Statement& statement) {
-    Statement::Use use(statement);
-    return use.step() == SQLITE_DONE;
-  };
-  if (!run(savepoint)) return failure(sqlite3_errmsg(connection));
-  const auto failed = [&] {
-    InsertResult result = failure(sqlite3_errmsg(connection));
-    run(rollback_to);
-    run(release);
-    return result;
-  };
   InsertResult result;
-  for (std::size_t index = 0; index < batch.events.size(); ++index) {
-    const Row& row = batch.rows[index];
-    bool inserted;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Transaction tx(impl_->db.get(), result.error);
+  if (!tx.is_open()) return result;
+  const auto failed = [&] {
+    InsertResult failure;
+    failure.error = sqlite3_errmsg(impl_->db.get());
+    return failure;  // ~Transaction rolls the whole batch back
+  };
+  for (std::size_t index = 0; index < events.size(); ++index) {
+    const Row& row = rows[index];
     {
-      Statement::Use use(insert);
-      for (int column = 0; column < 13; ++column) use.bind_static(column + 1, row.columns[column]);
-      inserted = use.step() == SQLITE_DONE;
+      Statement::Use insert(impl_->insert);
+      for (int column = 0; column < 13; ++column) insert.bind_static(column + 1, row.columns[column]);
+      if (insert.step() != SQLITE_DONE) return failed();
     }
-    if (!inserted) return failed();
-    if (sqlite3_changes(connection) != 1) {
+    if (sqlite3_changes(impl_->db.get()) != 1) {
       ++result.duplicates;
       continue;  // a duplicate already triggered its flows
     }
     ++result.accepted;
-    result.stored.push_back({index, sqlite3_last_insert_rowid(connection), row.columns[9].value_or("")});
-    if (!batch.deliveries_for) continue;
-    for (const NewDelivery& delivery : batch.deliveries_for(batch.events[index])) {
-      bool queued;
-      {
-        Statement::Use queue(insert_delivery);
-        queue.bind(1, delivery.flow);
-        queue.bind(2, row.columns[0]);
-        queue.bind(3, delivery.url);
-        queue.bind(4, delivery.payload);
-        queue.bind(5, static_cast<sqlite3_int64>(batch.received_at_ms));
-        queue.bind(6, batch.received_at);
-        queued = queue.step() == SQLITE_DONE;
-      }
-      if (!queued) return failed();
+    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), row.columns[9].value_or("")});
+    if (!deliveries_for) continue;
+    for (const NewDelivery& delivery : deliveries_for(events[index])) {
+      Statement::Use queue(impl_->insert_delivery);
+      queue.bind(1, delivery.flow);
+      queue.bind(2, row.columns[0]);
+      queue.bind(3, delivery.url);
+      queue.bind(4, delivery.payload);
+      queue.bind(5, static_cast<sqlite3_int64>(received_at_ms));
+      queue.bind(6, received_at);
+      if (queue.step() != SQLITE_DONE) return failed();
     }
   }
-  if (!run(release)) return failed();
+  if (!tx.commit(result.error)) {
+    InsertResult failure;
+    failure.error = result.error;
+    return failure;
+  }
   return result;
 }
 
