@@ -1,6 +1,7 @@
 #include "json_scan.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <cstdlib>
 
@@ -28,6 +29,16 @@ int hex4(const Byte* p, const Byte* end) {
     value = value * 16 + digit;
   }
   return value;
+}
+
+// Whether any of 8 bytes needs a closer look inside a string: a quote, a
+// backslash, a control character or a non-ASCII byte. Lets the check of a
+// string skip plain text 8 bytes at a time.
+bool any_special(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const auto has_zero_byte = [&](std::uint64_t v) { return ((v - ones) & ~v & highs) != 0; };
+  return (w & highs) != 0 || has_zero_byte(w ^ (ones * '"')) || has_zero_byte(w ^ (ones * '\\')) ||
+         ((w - ones * 0x20) & ~w & highs) != 0;  // a byte below 0x20 (all are ASCII here)
 }
 
 // The checks of valid(), one token at a time; p moves past what was accepted.
@@ -165,6 +176,10 @@ class Checker {
   bool string() {
     ++p_;  // the opening quote
     for (;;) {
+      for (std::uint64_t w; end_ - p_ >= 8; p_ += 8) {
+        std::memcpy(&w, p_, 8);
+        if (any_special(w)) break;
+      }
       while (p_ != end_ && *p_ >= 0x20 && *p_ < 0x80 && *p_ != '"' && *p_ != '\\') ++p_;
       if (p_ == end_) return false;
       const Byte c = *p_++;
@@ -331,11 +346,20 @@ std::optional<std::string> Value::string() const {
   return unescape(text);
 }
 
+std::optional<std::string_view> Value::string_view(std::string& storage) const {
+  if (!is_string()) return std::nullopt;
+  const std::string_view inner = text.substr(1, text.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) return inner;
+  storage = unescape(text);
+  return storage;
+}
+
 namespace {
 
 // The members of the object starting at p (a '{'), into `object`; returns
 // past its closing brace.
 const char* read_members(const char* p, const char* end, Object& object) {
+  object.members.reserve(16);  // one allocation for an SDK event or its context
   p = skip_space(p + 1, end);
   while (*p == '"') {
     Member member;

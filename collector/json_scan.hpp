@@ -29,6 +29,9 @@ struct Value {
   bool is_null() const { return !text.empty() && text.front() == 'n'; }
   // A string's content, unescaped; nothing for other kinds.
   std::optional<std::string> string() const;
+  // The same without a copy: a view of the text, or of `storage` (which it
+  // fills) when the string has escapes.
+  std::optional<std::string_view> string_view(std::string& storage) const;
 };
 
 struct Member {

@@ -215,7 +215,7 @@ void Collector::ingest(std::vector<json_scan::Object>&& events, const std::optio
       relay.reserve(result.stored.size());
       for (const StoredEvent& stored : result.stored) {
         json event = parsed(valid[stored.index]);
-        if (!event.contains("originalTimestamp")) event["originalTimestamp"] = *timestamp_of(valid[stored.index]);
+        if (!event.contains("originalTimestamp")) event["originalTimestamp"] = *timestamp_of(valid[stored.index])->string();
         event["timestamp"] = stored.corrected_timestamp;
         event.erase("sentAt");
         relay.push_back(std::move(event));

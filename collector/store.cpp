@@ -180,7 +180,7 @@ class Statement {
         sqlite3_bind_null(stmt_, index);
     }
     // Without a copy: `text` must outlive this Use (it resets the bindings).
-    void bind_static(int index, const std::optional<std::string>& text) {
+    void bind_static(int index, const std::optional<std::string_view>& text) {
       if (text)
         sqlite3_bind_text(stmt_, index, text->data(), static_cast<int>(text->size()), SQLITE_STATIC);
       else
@@ -383,16 +383,22 @@ Store::~Store() = default;
 namespace {
 
 // One events row, made before the database lock is taken: the JSON work
-// (most of the cost of a batch) then runs on several threads at once, and
-// only the inserts are serialised.
+// then runs on several threads at once, and only the inserts are
+// serialised. Columns are views, of the request body (strings without
+// escapes, JSON parts) or of `owned` (unescaped or computed text), so a row
+// copies little; it is neither copied nor moved once made.
 struct Row {
-  std::optional<std::string> columns[13];
+  Row() = default;
+  Row(const Row&) = delete;
+  Row& operator=(const Row&) = delete;
+  std::optional<std::string_view> columns[13];
+  std::string owned[13];
 };
 
 // A stored JSON column: the value's bytes as received; null when absent or null.
-std::optional<std::string> json_text(const json_scan::Value* value) {
+std::optional<std::string_view> json_text(const json_scan::Value* value) {
   if (!value || value->is_null()) return std::nullopt;
-  return std::string(value->text);
+  return value->text;
 }
 
 // The event's text without the top-level members named in `skip`: what the
@@ -415,33 +421,40 @@ std::string text_without(const json_scan::Object& event, std::initializer_list<c
   return out;
 }
 
-Row make_row(const json_scan::Object& event, const std::optional<std::string>& batch_sent_at, double received_at_ms,
-             const std::string& received_at) {
-  Row row;
+void make_row(Row& row, const json_scan::Object& event, const std::optional<std::string>& batch_sent_at,
+              double received_at_ms, const std::string& received_at) {
   auto& c = row.columns;
-  const std::string type = event.string_at("type").value_or("");
-  const auto timestamp = timestamp_of(event);
-  auto sent_at = event.string_at("sentAt");
-  if (!sent_at) sent_at = batch_sent_at;
+  // A string member into column `column` (its unescaped copy, if any, kept there too).
+  const auto set_string = [&](int column, const json_scan::Object& object, const char* key) {
+    const json_scan::Value* value = object.find(key);
+    c[column] = value ? value->string_view(row.owned[column]) : std::nullopt;
+  };
+  set_string(1, event, "type");
+  if (!c[1]) c[1] = std::string_view();  // NOT NULL: "" as before validation
+  const std::string_view type = *c[1];
+  const json_scan::Value* timestamp = timestamp_of(event);
+  c[6] = timestamp ? timestamp->string_view(row.owned[6]) : std::nullopt;
+  set_string(7, event, "sentAt");
+  if (!c[7] && batch_sent_at) c[7] = *batch_sent_at;
 
   // Clock-skew correction: the client's clock error is sentAt - receivedAt,
   // assuming the request took no time in flight (as Snowplow and Segment do).
-  const auto timestamp_ms = timestamp ? parse_iso8601_ms(*timestamp) : std::nullopt;
-  const auto sent_ms = sent_at ? parse_iso8601_ms(*sent_at) : std::nullopt;
-  if (timestamp_ms) c[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
+  const auto timestamp_ms = c[6] ? parse_iso8601_ms(*c[6]) : std::nullopt;
+  const auto sent_ms = c[7] ? parse_iso8601_ms(*c[7]) : std::nullopt;
+  if (timestamp_ms) {
+    row.owned[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
+    c[9] = row.owned[9];
+  }
 
-  if (type == "track") c[2] = event.string_at("event");
-  if (type == "page") c[2] = event.string_at("name");
+  if (type == "track") set_string(2, event, "event");
+  if (type == "page") set_string(2, event, "name");
   const json_scan::Value* context_value = event.find("context");
   const json_scan::Object context = json_scan::Object::of(context_value ? context_value->text : "");
-  c[5] = context.string_at("sessionId");
+  set_string(5, context, "sessionId");
 
-  c[0] = event.string_at("messageId");
-  c[1] = type;
-  c[3] = event.string_at("anonymousId");
-  c[4] = event.string_at("userId");
-  c[6] = timestamp;
-  c[7] = sent_at;
+  set_string(0, event, "messageId");
+  set_string(3, event, "anonymousId");
+  set_string(4, event, "userId");
   c[8] = received_at;
   // identify has traits where the others have properties: one column for
   // both. RudderStack sends them as context.traits.
@@ -452,8 +465,8 @@ Row make_row(const json_scan::Object& event, const std::optional<std::string>& b
   // context live in their columns only (a null one stays in raw); query()
   // joins them again. An identify keeps its traits in raw, because its
   // properties column may hold context.traits instead.
-  c[12] = text_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
-  return row;
+  row.owned[12] = text_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
+  c[12] = row.owned[12];
 }
 
 }  // namespace
@@ -473,10 +486,8 @@ InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
                                   const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
                                       deliveries_for) {
   const std::string received_at = format_iso8601_ms(received_at_ms);
-  std::vector<Row> rows;
-  rows.reserve(events.size());
-  for (const json_scan::Object& event : events)
-    rows.push_back(make_row(event, batch_sent_at, received_at_ms, received_at));
+  std::vector<Row> rows(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) make_row(rows[i], events[i], batch_sent_at, received_at_ms, received_at);
 
   InsertResult result;
   std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -499,12 +510,12 @@ InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
       continue;  // a duplicate already triggered its flows
     }
     ++result.accepted;
-    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), row.columns[9].value_or("")});
+    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), std::string(row.columns[9].value_or(""))});
     if (!deliveries_for) continue;
     for (const NewDelivery& delivery : deliveries_for(events[index])) {
       Statement::Use queue(impl_->insert_delivery);
       queue.bind(1, delivery.flow);
-      queue.bind(2, row.columns[0]);
+      queue.bind_static(2, row.columns[0]);
       queue.bind(3, delivery.url);
       queue.bind(4, delivery.payload);
       queue.bind(5, static_cast<sqlite3_int64>(received_at_ms));

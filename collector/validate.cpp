@@ -21,7 +21,7 @@ bool present_and_not(const Object& event, const char* key, bool (Value::*is_kind
 }
 
 // UTF-8 characters, not bytes: continuation bytes (10xxxxxx) are not counted.
-std::size_t utf8_length(const std::string& s) {
+std::size_t utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (const unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
@@ -32,12 +32,14 @@ std::size_t utf8_length(const std::string& s) {
 std::optional<std::string> validate_event(const Object& event) {
   if (!event.is_object()) return "event must be a JSON object";
 
-  const std::string type = event.string_at("type").value_or("");
+  std::string type_storage, id_storage, timestamp_storage;  // for strings with escapes
+  const Value* type_value = event.find("type");
+  const std::string_view type = type_value ? type_value->string_view(type_storage).value_or("") : "";
   if (type != "page" && type != "track" && type != "identify")
     return "type must be one of page, track, identify";
 
   if (!is_non_empty_string(event, "messageId")) return "messageId must be a non-empty string";
-  if (utf8_length(*event.string_at("messageId")) > kMaxMessageIdChars)
+  if (utf8_length(*event.find("messageId")->string_view(id_storage)) > kMaxMessageIdChars)
     return "messageId must be at most " + std::to_string(kMaxMessageIdChars) + " characters";
 
   // A null id is "not known yet": analytics.js sends userId: null before identify().
@@ -50,7 +52,8 @@ std::optional<std::string> validate_event(const Object& event) {
   if (!is_non_empty_string(event, "anonymousId") && !is_non_empty_string(event, "userId"))
     return "anonymousId or userId must be a non-empty string";
 
-  const auto ts = timestamp_of(event);
+  const Value* timestamp = timestamp_of(event);
+  const auto ts = timestamp ? timestamp->string_view(timestamp_storage) : std::nullopt;
   if (!ts || !parse_iso8601_ms(*ts))
     return "timestamp must be an ISO-8601 string with a zone, like 2026-11-27T10:00:00.123Z";
 
@@ -66,11 +69,10 @@ std::optional<std::string> validate_event(const Object& event) {
   return std::nullopt;
 }
 
-std::optional<std::string> timestamp_of(const Object& event) {
+const Value* timestamp_of(const Object& event) {
   // A timestamp that is there wins, even when it is broken.
   const Value* value = event.find("timestamp");
-  if (!value) value = event.find("originalTimestamp");
-  return value ? value->string() : std::nullopt;
+  return value ? value : event.find("originalTimestamp");
 }
 
 }  // namespace microtrack::collector

@@ -25,7 +25,8 @@ inline constexpr std::size_t kMaxMessageIdChars = 100;
 std::optional<std::string> validate_event(const json_scan::Object& event);
 
 // The event's client timestamp: `timestamp`, or else `originalTimestamp`
-// (RudderStack's name for it), when a string.
-std::optional<std::string> timestamp_of(const json_scan::Object& event);
+// (RudderStack's name for it); null when neither is there. Not necessarily
+// a string.
+const json_scan::Value* timestamp_of(const json_scan::Object& event);
 
 }  // namespace microtrack::collector
