@@ -46,26 +46,20 @@ std::string allowed_origin(const ServerOptions& options, const std::string& orig
   return "";
 }
 
-// The body as JSON, or nothing after answering 413/400 itself. The size is
-// checked here too: httplib limits Content-Length, but neither a gunzipped
-// body nor a chunked one.
-std::optional<json> read_json_body(const Request& req, Response& res, std::size_t max_body_bytes) {
+// The body, checked as JSON but not parsed (see json_scan), or nothing after
+// answering 413/400 itself. The size is checked here too: httplib limits
+// Content-Length, but neither a gunzipped body nor a chunked one. The result
+// points into req.body.
+std::optional<json_scan::Object> read_json_body(const Request& req, Response& res, std::size_t max_body_bytes) {
   if (req.body.size() > max_body_bytes) {
     send_error(res, 413, too_big_message(max_body_bytes));
     return std::nullopt;
   }
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
+  if (!json_scan::valid(req.body)) {
     send_error(res, 400, "body is not valid JSON");
     return std::nullopt;
   }
-  return body;
-}
-
-std::optional<std::string> sent_at_of(const json& object) {
-  const auto it = object.find("sentAt");
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  return json_scan::Object::of(json_scan::trim(req.body));
 }
 
 // Request start, for the log line. Set in the pre-routing handler, which runs
@@ -88,12 +82,9 @@ std::string log_line(const Request& req, const Response& res) {
 bool has_prefix(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
 
 // The writeKey a request names: the body's, then Basic auth's user, then ?writeKey=.
-std::vector<std::string> offered_write_keys(const Request& req, const json& body) {
+std::vector<std::string> offered_write_keys(const Request& req, const json_scan::Object& body) {
   std::vector<std::string> keys;
-  if (body.is_object()) {
-    const auto it = body.find("writeKey");
-    if (it != body.end() && it->is_string()) keys.push_back(it->get<std::string>());
-  }
+  if (auto key = body.string_at("writeKey")) keys.push_back(std::move(*key));
   const std::string auth = req.get_header_value("Authorization");
   if (has_prefix(auth, "Basic ")) {
     if (const auto decoded = base64_decode(auth.substr(6))) keys.push_back(decoded->substr(0, decoded->find(':')));
@@ -102,7 +93,7 @@ std::vector<std::string> offered_write_keys(const Request& req, const json& body
   return keys;
 }
 
-bool write_key_accepted(const ServerOptions& options, const Request& req, const json& body) {
+bool write_key_accepted(const ServerOptions& options, const Request& req, const json_scan::Object& body) {
   if (options.write_keys.empty()) return true;
   for (const auto& offered : offered_write_keys(req, body))
     for (const auto& key : options.write_keys)
@@ -192,25 +183,30 @@ void Collector::finish() {
   if (forwarder_) forwarder_->stop();
 }
 
-void Collector::ingest(json&& events, const std::optional<std::string>& sent_at, Response& res,
-                       const std::string& route_type) {
-  std::vector<json> valid;
+void Collector::ingest(std::vector<json_scan::Object>&& events, const std::optional<std::string>& sent_at,
+                       Response& res, const std::string& route_type) {
+  std::vector<json_scan::Object> valid;
   json rejected = json::array();
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto reason = validate_event(events[i]);
-    if (!reason && !route_type.empty() && events[i]["type"] != route_type)
+    if (!reason && !route_type.empty() && events[i].string_at("type") != route_type)
       reason = "type must be " + route_type + " on /v1/" + route_type;
     if (reason)
       rejected.push_back({{"index", i}, {"error", *reason}});
     else
-      valid.push_back(std::move(events[i]));  // events is ours: no deep copy
+      valid.push_back(std::move(events[i]));
   }
   const double now = opts_.now_ms();
   const std::string received_at = format_iso8601_ms(now);
-  std::function<std::vector<NewDelivery>(const json&)> flow_deliveries;
+  // Flows, forwarding and the live stream work on nlohmann::json: only when
+  // one is on is a stored event parsed into one.
+  const auto parsed = [](const json_scan::Object& event) { return json::parse(event.text, nullptr, false); };
+  std::function<std::vector<NewDelivery>(const json_scan::Object&)> flow_deliveries;
   if (flows_)
-    flow_deliveries = [this, &received_at](const json& event) { return deliveries_for(opts_.flows, event, received_at); };
-  InsertResult result = store_.insert_batch(valid, sent_at, now, flow_deliveries);
+    flow_deliveries = [&](const json_scan::Object& event) {
+      return deliveries_for(opts_.flows, parsed(event), received_at);
+    };
+  InsertResult result = store_.insert_events(valid, sent_at, now, flow_deliveries);
   if (!result.error.empty()) return send_error(res, 500, "storage failed: " + result.error);
 
   if (!result.stored.empty()) {
@@ -218,8 +214,8 @@ void Collector::ingest(json&& events, const std::optional<std::string>& sent_at,
       std::vector<json> relay;
       relay.reserve(result.stored.size());
       for (const StoredEvent& stored : result.stored) {
-        json event = valid[stored.index];
-        if (!event.contains("originalTimestamp")) event["originalTimestamp"] = *timestamp_of(event);
+        json event = parsed(valid[stored.index]);
+        if (!event.contains("originalTimestamp")) event["originalTimestamp"] = *timestamp_of(valid[stored.index])->string();
         event["timestamp"] = stored.corrected_timestamp;
         event.erase("sentAt");
         relay.push_back(std::move(event));
@@ -228,13 +224,13 @@ void Collector::ingest(json&& events, const std::optional<std::string>& sent_at,
     }
     if (flows_) flows_->wake();
   }
-  // The live stream gets the events themselves (moved: they are not used
-  // after this) with what the server added; only while someone listens.
+  // The live stream gets the events themselves with what the server added;
+  // only while someone listens.
   if (!result.stored.empty() && hub_.wanted()) {
     std::vector<json> live;
     live.reserve(result.stored.size());
     for (const StoredEvent& stored : result.stored) {
-      json event = std::move(valid[stored.index]);
+      json event = parsed(valid[stored.index]);
       event["id"] = stored.id;
       event["receivedAt"] = received_at;
       event["correctedTimestamp"] = stored.corrected_timestamp;
@@ -268,11 +264,10 @@ void Collector::routes() {
     auto body = read_json_body(req, res, opts_.max_body_bytes);
     if (!body) return;
     if (!write_key_accepted(opts_, req, *body)) return send_error(res, 401, "writeKey missing or not accepted");
-    auto batch = body->find("batch");
-    if (!body->is_object() || batch == body->end() || !batch->is_array())
+    const json_scan::Value* batch = body->find("batch");
+    if (!body->is_object() || !batch || !batch->is_array())
       return send_error(res, 400, "body must be a JSON object with a \"batch\" array");
-    const auto sent_at = sent_at_of(*body);
-    ingest(std::move(*batch), sent_at, res, "");
+    ingest(json_scan::elements(batch->text), body->string_at("sentAt"), res, "");
   };
   svr.Post("/v1/batch", batch_route);
   svr.Post("/v1/b", batch_route);
@@ -282,9 +277,14 @@ void Collector::routes() {
       if (!event) return;
       if (!write_key_accepted(opts_, req, *event)) return send_error(res, 401, "writeKey missing or not accepted");
       if (!event->is_object()) return send_error(res, 400, "body must be one event, a JSON object");
-      if (!event->contains("type")) (*event)["type"] = type;
+      // Without a type, the route's, written into the text that is stored.
+      std::string typed;
+      if (!event->find("type")) {
+        typed = "{\"type\":\"" + type + "\"" + (event->members.empty() ? "}" : "," + std::string(event->text.substr(1)));
+        *event = json_scan::Object::of(typed);
+      }
       // The event's own sentAt is read by the store; there is no batch one.
-      json events = json::array();
+      std::vector<json_scan::Object> events;
       events.push_back(std::move(*event));
       ingest(std::move(events), std::nullopt, res, type);
     };

@@ -11,6 +11,7 @@
 
 #include "flows.hpp"
 #include "forward.hpp"
+#include "json_scan.hpp"
 #include "live.hpp"
 #include "store.hpp"
 
@@ -95,8 +96,8 @@ class Collector {
 
  private:
   void routes();
-  void ingest(nlohmann::json&& events, const std::optional<std::string>& sent_at, httplib::Response& res,
-              const std::string& route_type);
+  void ingest(std::vector<json_scan::Object>&& events, const std::optional<std::string>& sent_at,
+              httplib::Response& res, const std::string& route_type);
 
   Store& store_;
   ServerOptions opts_;

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -30,8 +31,12 @@ CREATE TABLE IF NOT EXISTS events (
   context             TEXT,
   raw                 TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_event ON events(event);
-CREATE INDEX IF NOT EXISTS events_by_time ON events(corrected_timestamp);
+-- No secondary indexes: every /api query filters with "?1 = '' OR ...",
+-- which SQLite cannot plan an index for, so they were written on every
+-- insert and never read (EXPLAIN QUERY PLAN: SCAN events). Dropped from
+-- databases made by earlier versions.
+DROP INDEX IF EXISTS events_by_event;
+DROP INDEX IF EXISTS events_by_time;
 -- The flows' delivery log, which is also their durable queue: a row is
 -- written in the transaction that stores its event, and survives restarts.
 CREATE TABLE IF NOT EXISTS flow_deliveries (
@@ -175,7 +180,7 @@ class Statement {
         sqlite3_bind_null(stmt_, index);
     }
     // Without a copy: `text` must outlive this Use (it resets the bindings).
-    void bind_static(int index, const std::optional<std::string>& text) {
+    void bind_static(int index, const std::optional<std::string_view>& text) {
       if (text)
         sqlite3_bind_text(stmt_, index, text->data(), static_cast<int>(text->size()), SQLITE_STATIC);
       else
@@ -226,41 +231,9 @@ class Transaction {
   bool open_;
 };
 
-std::optional<std::string> string_at(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 // Invalid UTF-8 cannot come out of nlohmann's parser, but `replace` makes
 // dump() unable to throw whatever the caller built.
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// dump(object) without the top-level keys named in `skip`: what the raw
-// column keeps of an event whose properties and context have columns of
-// their own (query() puts them back), so an event's largest parts are
-// neither serialised nor written twice.
-std::string dump_without(const json& object, std::initializer_list<const char*> skip) {
-  if (!object.is_object()) return dump(object);
-  std::string out = "{";
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    bool skipped = false;
-    for (const char* key : skip) skipped = skipped || (key && it.key() == key);
-    if (skipped) continue;
-    if (out.size() > 1) out += ',';
-    out += dump(json(it.key()));
-    out += ':';
-    out += dump(*it);
-  }
-  out += '}';
-  return out;
-}
-
-std::optional<std::string> json_text_at(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::nullopt;
-  return dump(*it);
-}
 
 json parse_or_null(const std::optional<std::string>& text) {
   if (!text) return nullptr;
@@ -273,8 +246,11 @@ json parse_or_null(const std::optional<std::string>& text) {
 // Checkpoints a WAL database on its own connection and thread, so copying
 // WAL pages into the database file (and its fsync) does not happen inside an
 // ingest transaction, under the store's lock, as SQLite's autocheckpoint
-// would. Asked for by the WAL hook once the WAL holds kCheckpointPages; if it
-// falls far behind, the committing connection checkpoints itself.
+// would. Asked for by the WAL hook once the WAL holds kCheckpointPages.
+// Under constant writes a checkpoint beside the writer never catches up with
+// it, and SQLite starts the WAL over only once all of it is in the database;
+// so after each background pass the writer copies the few frames added
+// since (between two transactions), and the WAL restarts instead of growing.
 class Checkpointer {
  public:
   static constexpr int kCheckpointPages = 4000;  // ~16 MB of 4 KB pages
@@ -289,15 +265,20 @@ class Checkpointer {
       return false;
     }
     sqlite3_busy_timeout(raw, 5000);
+    // A connection opens the WAL only when it first reads; until then its
+    // checkpoints do nothing (they report -1 frames).
+    if (!exec(raw, "SELECT count(*) FROM sqlite_master", error)) return false;
     thread_ = std::thread([this] { run(); });
     return true;
   }
   // Installed with sqlite3_wal_hook on the writing connection.
   static int on_commit(void* self, sqlite3* writer, const char*, int wal_pages) {
-    if (wal_pages >= kInlinePages)
+    auto* checkpointer = static_cast<Checkpointer*>(self);
+    if (wal_pages < kCheckpointPages) return SQLITE_OK;
+    if (checkpointer->caught_up_.exchange(false) || wal_pages >= kInlinePages)
       sqlite3_wal_checkpoint_v2(writer, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    else if (wal_pages >= kCheckpointPages)
-      static_cast<Checkpointer*>(self)->request();
+    else
+      checkpointer->request();
     return SQLITE_OK;
   }
   ~Checkpointer() {
@@ -325,7 +306,8 @@ class Checkpointer {
       wanted_ = false;
       lock.unlock();
       // PASSIVE: copies what it can without blocking the writer or readers.
-      sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+        caught_up_ = true;
       lock.lock();
     }
   }
@@ -335,6 +317,7 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool wanted_ = false, stop_ = false;
+  std::atomic<bool> caught_up_{false};  // a background pass ended since the writer's last one
 };
 
 struct Store::Impl {
@@ -400,63 +383,111 @@ Store::~Store() = default;
 namespace {
 
 // One events row, made before the database lock is taken: the JSON work
-// (most of the cost of a batch) then runs on several threads at once, and
-// only the inserts are serialised.
+// then runs on several threads at once, and only the inserts are
+// serialised. Columns are views, of the request body (strings without
+// escapes, JSON parts) or of `owned` (unescaped or computed text), so a row
+// copies little; it is neither copied nor moved once made.
 struct Row {
-  std::optional<std::string> columns[13];
+  Row() = default;
+  Row(const Row&) = delete;
+  Row& operator=(const Row&) = delete;
+  std::optional<std::string_view> columns[13];
+  std::string owned[13];
 };
 
-Row make_row(const json& event, const std::optional<std::string>& batch_sent_at, double received_at_ms,
-             const std::string& received_at) {
-  Row row;
+// A stored JSON column: the value's bytes as received; null when absent or null.
+std::optional<std::string_view> json_text(const json_scan::Value* value) {
+  if (!value || value->is_null()) return std::nullopt;
+  return value->text;
+}
+
+// The event's text without the top-level members named in `skip`: what the
+// raw column keeps of an event whose properties and context have columns of
+// their own (query() puts them back), so an event's largest parts are
+// stored once. Every member of a repeated key is skipped.
+std::string text_without(const json_scan::Object& event, std::initializer_list<const char*> skip) {
+  std::string out = "{";
+  out.reserve(event.text.size());
+  for (const json_scan::Member& member : event.members) {
+    bool skipped = false;
+    for (const char* key : skip) skipped = skipped || (key && member.key == key);
+    if (skipped) continue;
+    if (out.size() > 1) out += ',';
+    out += member.key_text;
+    out += ':';
+    out += member.value.text;
+  }
+  out += '}';
+  return out;
+}
+
+void make_row(Row& row, const json_scan::Object& event, const std::optional<std::string>& batch_sent_at,
+              double received_at_ms, const std::string& received_at) {
   auto& c = row.columns;
-  const std::string type = string_at(event, "type").value_or("");
-  const auto timestamp = timestamp_of(event);
-  auto sent_at = string_at(event, "sentAt");
-  if (!sent_at) sent_at = batch_sent_at;
+  // A string member into column `column` (its unescaped copy, if any, kept there too).
+  const auto set_string = [&](int column, const json_scan::Object& object, const char* key) {
+    const json_scan::Value* value = object.find(key);
+    c[column] = value ? value->string_view(row.owned[column]) : std::nullopt;
+  };
+  set_string(1, event, "type");
+  if (!c[1]) c[1] = std::string_view();  // NOT NULL: "" as before validation
+  const std::string_view type = *c[1];
+  const json_scan::Value* timestamp = timestamp_of(event);
+  c[6] = timestamp ? timestamp->string_view(row.owned[6]) : std::nullopt;
+  set_string(7, event, "sentAt");
+  if (!c[7] && batch_sent_at) c[7] = *batch_sent_at;
 
   // Clock-skew correction: the client's clock error is sentAt - receivedAt,
   // assuming the request took no time in flight (as Snowplow and Segment do).
-  const auto timestamp_ms = timestamp ? parse_iso8601_ms(*timestamp) : std::nullopt;
-  const auto sent_ms = sent_at ? parse_iso8601_ms(*sent_at) : std::nullopt;
-  if (timestamp_ms) c[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
+  const auto timestamp_ms = c[6] ? parse_iso8601_ms(*c[6]) : std::nullopt;
+  const auto sent_ms = c[7] ? parse_iso8601_ms(*c[7]) : std::nullopt;
+  if (timestamp_ms) {
+    row.owned[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
+    c[9] = row.owned[9];
+  }
 
-  if (type == "track") c[2] = string_at(event, "event");
-  if (type == "page") c[2] = string_at(event, "name");
-  const auto context = event.find("context");
-  if (context != event.end() && context->is_object()) c[5] = string_at(*context, "sessionId");
+  if (type == "track") set_string(2, event, "event");
+  if (type == "page") set_string(2, event, "name");
+  const json_scan::Value* context_value = event.find("context");
+  const json_scan::Object context = json_scan::Object::of(context_value ? context_value->text : "");
+  set_string(5, context, "sessionId");
 
-  c[0] = string_at(event, "messageId");
-  c[1] = type;
-  c[3] = string_at(event, "anonymousId");
-  c[4] = string_at(event, "userId");
-  c[6] = timestamp;
-  c[7] = sent_at;
+  set_string(0, event, "messageId");
+  set_string(3, event, "anonymousId");
+  set_string(4, event, "userId");
   c[8] = received_at;
   // identify has traits where the others have properties: one column for
   // both. RudderStack sends them as context.traits.
-  const char* properties_key = type == "identify" ? "traits" : "properties";
-  c[10] = json_text_at(event, properties_key);
-  if (!c[10] && type == "identify" && context != event.end() && context->is_object())
-    c[10] = json_text_at(*context, "traits");
-  c[11] = json_text_at(event, "context");
+  c[10] = json_text(event.find(type == "identify" ? "traits" : "properties"));
+  if (!c[10] && type == "identify") c[10] = json_text(context.find("traits"));
+  c[11] = json_text(context_value);
   // raw: the rest of the event. A track's or page's properties and any
   // context live in their columns only (a null one stays in raw); query()
   // joins them again. An identify keeps its traits in raw, because its
   // properties column may hold context.traits instead.
-  c[12] = dump_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
-  return row;
+  row.owned[12] = text_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
+  c[12] = row.owned[12];
 }
 
 }  // namespace
 
 InsertResult Store::insert_batch(const std::vector<json>& events, const std::optional<std::string>& batch_sent_at,
-                                 double received_at_ms,
-                                 const std::function<std::vector<NewDelivery>(const json& event)>& deliveries_for) {
+                                 double received_at_ms) {
+  std::vector<std::string> texts;
+  texts.reserve(events.size());
+  for (const json& event : events) texts.push_back(dump(event));
+  std::vector<json_scan::Object> objects;
+  for (const std::string& text : texts) objects.push_back(json_scan::Object::of(text));
+  return insert_events(objects, batch_sent_at, received_at_ms);
+}
+
+InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
+                                  const std::optional<std::string>& batch_sent_at, double received_at_ms,
+                                  const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
+                                      deliveries_for) {
   const std::string received_at = format_iso8601_ms(received_at_ms);
-  std::vector<Row> rows;
-  rows.reserve(events.size());
-  for (const json& event : events) rows.push_back(make_row(event, batch_sent_at, received_at_ms, received_at));
+  std::vector<Row> rows(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) make_row(rows[i], events[i], batch_sent_at, received_at_ms, received_at);
 
   InsertResult result;
   std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -479,12 +510,12 @@ InsertResult Store::insert_batch(const std::vector<json>& events, const std::opt
       continue;  // a duplicate already triggered its flows
     }
     ++result.accepted;
-    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), row.columns[9].value_or("")});
+    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), std::string(row.columns[9].value_or(""))});
     if (!deliveries_for) continue;
     for (const NewDelivery& delivery : deliveries_for(events[index])) {
       Statement::Use queue(impl_->insert_delivery);
       queue.bind(1, delivery.flow);
-      queue.bind(2, row.columns[0]);
+      queue.bind_static(2, row.columns[0]);
       queue.bind(3, delivery.url);
       queue.bind(4, delivery.payload);
       queue.bind(5, static_cast<sqlite3_int64>(received_at_ms));

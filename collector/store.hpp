@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_scan.hpp"
+
 namespace microtrack::collector {
 
 // One event that insert_batch() stored now (not a duplicate).
@@ -91,6 +93,8 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Stores already validated events (see validate_event) in ONE transaction.
+  // Each event is an object of a text json_scan::valid() accepted; its parts
+  // are stored as those bytes, not re-serialised.
   // `batch_sent_at` is the batch's sentAt; an event's own sentAt wins over it.
   // `received_at_ms` is the server clock (Unix epoch ms) when the request came;
   // corrected_timestamp = received_at - sent_at + timestamp (CONTRACT §6), or
@@ -98,11 +102,14 @@ class Store {
   // `deliveries_for`, when set, is asked for each event stored now; the
   // webhook calls it returns are queued in the same transaction (so an event
   // is never stored without its flows, nor the reverse).
+  InsertResult insert_events(const std::vector<json_scan::Object>& events,
+                             const std::optional<std::string>& batch_sent_at,
+                             double received_at_ms,
+                             const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
+                                 deliveries_for = nullptr);
+  // insert_events() for events given as JSON values (tests, tools).
   InsertResult insert_batch(const std::vector<nlohmann::json>& events,
-                            const std::optional<std::string>& batch_sent_at,
-                            double received_at_ms,
-                            const std::function<std::vector<NewDelivery>(const nlohmann::json& event)>&
-                                deliveries_for = nullptr);
+                            const std::optional<std::string>& batch_sent_at, double received_at_ms);
 
   // Rows in insertion order, each an object with the column names as keys:
   // id (rowid), message_id, type, event, anonymous_id, user_id, session_id,

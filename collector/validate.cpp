@@ -5,22 +5,23 @@
 namespace microtrack::collector {
 namespace {
 
-using nlohmann::json;
+using json_scan::Object;
+using json_scan::Value;
 
-bool is_non_empty_string(const json& event, const char* key) {
-  const auto it = event.find(key);
-  return it != event.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+bool is_non_empty_string(const Object& event, const char* key) {
+  const Value* value = event.find(key);
+  return value && value->is_string() && value->text != "\"\"";
 }
 
 // Present and not of the wanted kind. A JSON null counts as present: the SDK
 // never sends one, so a null is a bug worth reporting.
-bool present_and_not(const json& event, const char* key, bool (json::*is_kind)() const noexcept) {
-  const auto it = event.find(key);
-  return it != event.end() && !((*it).*is_kind)();
+bool present_and_not(const Object& event, const char* key, bool (Value::*is_kind)() const) {
+  const Value* value = event.find(key);
+  return value && !(value->*is_kind)();
 }
 
 // UTF-8 characters, not bytes: continuation bytes (10xxxxxx) are not counted.
-std::size_t utf8_length(const std::string& s) {
+std::size_t utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (const unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
@@ -28,50 +29,50 @@ std::size_t utf8_length(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::string> validate_event(const json& event) {
+std::optional<std::string> validate_event(const Object& event) {
   if (!event.is_object()) return "event must be a JSON object";
 
-  const auto type_it = event.find("type");
-  const std::string type = type_it != event.end() && type_it->is_string() ? type_it->get<std::string>() : "";
+  std::string type_storage, id_storage, timestamp_storage;  // for strings with escapes
+  const Value* type_value = event.find("type");
+  const std::string_view type = type_value ? type_value->string_view(type_storage).value_or("") : "";
   if (type != "page" && type != "track" && type != "identify")
     return "type must be one of page, track, identify";
 
   if (!is_non_empty_string(event, "messageId")) return "messageId must be a non-empty string";
-  if (utf8_length(event["messageId"].get_ref<const std::string&>()) > kMaxMessageIdChars)
+  if (utf8_length(*event.find("messageId")->string_view(id_storage)) > kMaxMessageIdChars)
     return "messageId must be at most " + std::to_string(kMaxMessageIdChars) + " characters";
 
   // A null id is "not known yet": analytics.js sends userId: null before identify().
   const auto string_or_null = [&](const char* key) {
-    const auto it = event.find(key);
-    return it == event.end() || it->is_string() || it->is_null();
+    const Value* value = event.find(key);
+    return !value || value->is_string() || value->is_null();
   };
   if (!string_or_null("anonymousId")) return "anonymousId must be a string";
   if (!string_or_null("userId")) return "userId must be a string";
   if (!is_non_empty_string(event, "anonymousId") && !is_non_empty_string(event, "userId"))
     return "anonymousId or userId must be a non-empty string";
 
-  const auto ts = timestamp_of(event);
+  const Value* timestamp = timestamp_of(event);
+  const auto ts = timestamp ? timestamp->string_view(timestamp_storage) : std::nullopt;
   if (!ts || !parse_iso8601_ms(*ts))
     return "timestamp must be an ISO-8601 string with a zone, like 2026-11-27T10:00:00.123Z";
 
   if (type == "track" && !is_non_empty_string(event, "event"))
     return "track needs event, a non-empty string";
-  if (type == "page" && present_and_not(event, "name", &json::is_string)) return "name must be a string";
+  if (type == "page" && present_and_not(event, "name", &Value::is_string)) return "name must be a string";
   if (type == "identify" && !is_non_empty_string(event, "userId"))
     return "identify needs userId, a non-empty string";
 
   for (const char* key : {"properties", "traits", "context"})
-    if (present_and_not(event, key, &json::is_object)) return std::string(key) + " must be an object";
+    if (present_and_not(event, key, &Value::is_object)) return std::string(key) + " must be an object";
 
   return std::nullopt;
 }
 
-std::optional<std::string> timestamp_of(const json& event) {
+const Value* timestamp_of(const Object& event) {
   // A timestamp that is there wins, even when it is broken.
-  auto it = event.find("timestamp");
-  if (it == event.end()) it = event.find("originalTimestamp");
-  if (it == event.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  const Value* value = event.find("timestamp");
+  return value ? value : event.find("originalTimestamp");
 }
 
 }  // namespace microtrack::collector

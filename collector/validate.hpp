@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "json_scan.hpp"
 
 namespace microtrack::collector {
 
@@ -22,10 +22,11 @@ inline constexpr std::size_t kMaxMessageIdChars = 100;
 //   - track: event is a non-empty string; page: name, if present, a string
 //   - identify: userId is a non-empty string
 //   - properties, traits and context, if present, are objects
-std::optional<std::string> validate_event(const nlohmann::json& event);
+std::optional<std::string> validate_event(const json_scan::Object& event);
 
 // The event's client timestamp: `timestamp`, or else `originalTimestamp`
-// (RudderStack's name for it), when a string.
-std::optional<std::string> timestamp_of(const nlohmann::json& event);
+// (RudderStack's name for it); null when neither is there. Not necessarily
+// a string.
+const json_scan::Value* timestamp_of(const json_scan::Object& event);
 
 }  // namespace microtrack::collector
