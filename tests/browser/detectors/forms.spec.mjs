@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { useDetectorHarness, flush, label, sleep, pageSlices, assertQuiet } from './helpers.mjs';
+import { useDetectorHarness, awaitReady, flush, label, sleep, pageSlices, assertQuiet } from './helpers.mjs';
 
 const d = useDetectorHarness();
 const FORM_EVENTS = new Set(['form_start', 'form_submit', 'form_abandon']);
@@ -178,7 +178,12 @@ async function typeMark(page, selector, tag) {
   return text;
 }
 
-const submitTo = (page, click, url) => Promise.all([page.waitForURL(url), page.click(click)]);
+// Then waits for microtrack on the new page: a page left before its core
+// has started (tens of ms after load) has no page view to send.
+const submitTo = async (page, click, url) => {
+  await Promise.all([page.waitForURL(url), page.click(click)]);
+  assert.equal(await awaitReady(page), true);
+};
 
 test('a marker typed into every field of every demo form is in no request and nowhere in SQLite', async () => {
   const { page, context, anon } = await d.open('/');
@@ -197,6 +202,7 @@ test('a marker typed into every field of every demo form is in no request and no
 
   // Pricing: signup (the password too, minlength 8).
   await page.goto(d.base + '/pricing.html');
+  assert.equal(await awaitReady(page), true);
   await mark('#signup-email', 'signup-email');
   await mark('#signup-password', 'signup-password');
   await page.check('#signup-terms');
@@ -204,9 +210,11 @@ test('a marker typed into every field of every demo form is in no request and no
 
   // Blog post: the comment form typed and abandoned, then typed and posted; the ignored chat.
   await page.goto(d.base + '/blog/brewing-guide.html');
+  assert.equal(await awaitReady(page), true);
   await mark('#comment-name', 'abandoned-name');
   await mark('#comment-body', 'abandoned-body');
   await page.goto(d.base + '/blog/brewing-guide.html');
+  assert.equal(await awaitReady(page), true);
   await mark('#chat-name', 'chat-name');
   await mark('#chat-message', 'chat-message');
   await mark('#comment-name', 'comment-name');
@@ -217,6 +225,7 @@ test('a marker typed into every field of every demo form is in no request and no
 
   // Shop: checkout, every text field (card fields are type=text), to the purchase.
   await page.goto(d.base + '/shop/checkout.html');
+  assert.equal(await awaitReady(page), true);
   for (const id of ['co-email', 'co-phone', 'co-name', 'co-address', 'co-postcode', 'co-city',
     'co-card-name', 'co-card-number', 'co-card-expiry', 'co-card-cvc']) await mark('#' + id, id);
   await page.check('#co-terms');
@@ -224,6 +233,7 @@ test('a marker typed into every field of every demo form is in no request and no
 
   // App (SPA): the brew log notes and the settings' grinder name, saved in place.
   await page.goto(d.base + '/app/');
+  assert.equal(await awaitReady(page), true);
   await page.click('#route-brew-log');
   await mark('#brew-notes', 'brew-notes');
   await page.click('#brew-save');
