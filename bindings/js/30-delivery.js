@@ -11,7 +11,9 @@ const listeners = [];
 let wakeTimer = 0;
 let wakeAt = -1;
 let sending = null;   // the promise of the request in flight
-let persistQueued = false;
+let debugOn = false;  // config 'debug', read once the core runs
+let afterTaskQueued = false;
+let stateChanged = false;  // since the state was last stored
 
 const printCoreMessages = () => {
   const text = core.takeMessages();
@@ -20,27 +22,38 @@ const printCoreMessages = () => {
 
 // After every core call: `acceptedJson` is what it returned ('[]' when it
 // accepted no event and changed nothing, '' when it changed state only).
-// The state is stored at the end of this task; a send result stores less
-// (persistSent).
+// Listeners hear of events at once; the rest waits for the end of the task.
 const afterCoreCall = (acceptedJson) => {
-  printCoreMessages();
-  if (acceptedJson === '[]') return;  // e.g. a scroll sample that reached no threshold
-  if (acceptedJson && (listeners.length || core.debug()))
-    for (const event of JSON.parse(acceptedJson)) {
-      if (core.debug()) log('info', 'event ' + JSON.stringify(event));
-      for (const fn of listeners.slice()) guard(fn)(event);
-    }
-  if (!persistQueued) {
-    persistQueued = true;
-    queueMicrotask(guard(persistNow));
+  if (acceptedJson !== '[]') {  // '[]': e.g. a scroll sample that reached no threshold
+    stateChanged = true;
+    if (acceptedJson && (listeners.length || debugOn))
+      for (const event of JSON.parse(acceptedJson)) {
+        if (debugOn) log('info', 'event ' + JSON.stringify(event));
+        for (const fn of listeners.slice()) guard(fn)(event);
+      }
   }
-  schedule();
+  if (!afterTaskQueued) {
+    afterTaskQueued = true;
+    queueMicrotask(guard(afterTask));
+  }
+};
+
+// Once per task, however many calls it made (a loop of 1,000 track calls
+// crosses into the core 1,000 times, not 5,000): the core's messages, the
+// state stored, the next wake-up. A send result stores less (persistSent).
+const afterTask = () => {
+  afterTaskQueued = false;
+  printCoreMessages();
+  if (stateChanged) {
+    persistNow();
+    schedule();
+  }
 };
 
 // The ids go to the shared key (only when they changed), the queue to this tab's.
 let storedIds;
 const persistNow = () => {
-  persistQueued = false;
+  stateChanged = false;
   const ids = core.snapshot(false);
   if (ids !== storedIds) storageSet(STORAGE_KEY, storedIds = ids);
   storageSet(TAB_KEY, core.snapshot(true));
@@ -79,14 +92,14 @@ const send = (trigger) => {
     return IDLE;
   }
   const body = core.batchBody();
-  if (core.debug()) log('info', 'sending ' + body.length + ' bytes');
+  if (debugOn) log('info', 'sending ' + body.length + ' bytes');
   return sending = postBatch(collectorUrl, body).then((result) => {
     sending = null;
     guard(() => {
       core.onSendResult(id, result.status, result.retryAfter, now());
-      if (core.debug()) log('info', 'the collector answered ' + result.status);
+      if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
-      if (!persistQueued) persistSent();
+      if (!stateChanged) persistSent();  // else the whole state is stored at the end of this task
       schedule();
     })();
     return result.status >= 200 && result.status < 300;

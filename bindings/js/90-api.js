@@ -24,6 +24,7 @@ const startCore = (config) => {
     });
     module.start(configJson || '', environment, storageGet(), seed[0], seed[1], now());
     core = module;
+    debugOn = core.debug();
     printCoreMessages();
     persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
     if (core.active()) {
