@@ -81,6 +81,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              tracker->on_send_result(batch_id, status, microtrack::parse_retry_after_ms(retry_after, now_ms), now_ms);
            }));
   function("nextWakeMs", optional_override([] { return EVENTS->next_wake_ms(); }));
+  function("setEcho", optional_override([](bool echo) { EVENTS->set_echo(echo); }));
 #ifdef MICROTRACK_DETECTORS
   function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
                                              double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));

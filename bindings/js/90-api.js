@@ -25,6 +25,7 @@ const startCore = (config) => {
     module.start(configJson || '', environment, storageGet(), seed[0], seed[1], now());
     core = module;
     debugOn = core.debug();
+    core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
     printCoreMessages();
     persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
     if (core.active()) {
@@ -80,6 +81,7 @@ const api = {
   on(type, fn) {
     if (type !== 'event' || typeof fn !== 'function') return log('error', "on() takes 'event' and a function.");
     listeners.push(fn);
+    if (core) core.setEcho(true);
     return () => {
       const i = listeners.indexOf(fn);
       if (i >= 0) listeners.splice(i, 1);

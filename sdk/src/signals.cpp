@@ -92,6 +92,11 @@ void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
 }
 
 std::string Signals::finish() {
+  if (!echo_) {
+    bool any = !out_.empty();
+    out_.clear();
+    return any ? "" : "[]";
+  }
   std::string events = "[" + out_ + "]";
   out_.clear();
   return events;
@@ -136,13 +141,9 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
     raw_url_ = std::string(url);  // the same page with another query or fragment
     return "[]";
   }
-  leave_page(now_ms);
-  std::string left = finish();
-  std::string referrer = tracker_.page_url();
-  std::string entered = page_view(url, title, referrer, "", true, now_ms);
-  if (left == "[]") return entered;
-  if (entered == "[]") return left;
-  return left.substr(0, left.size() - 1) + "," + entered.substr(1);
+  leave_page(now_ms);  // its events wait in out_, ahead of the new page's
+  const std::string referrer = tracker_.page_url();  // a copy: page_view replaces it
+  return page_view(url, title, referrer, "", true, now_ms);
 }
 
 void Signals::leave_page(double now_ms) {

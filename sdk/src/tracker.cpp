@@ -240,6 +240,11 @@ void Tracker::emit(std::string_view type, std::string_view name_key, std::string
 }
 
 std::string Tracker::finish() {
+  if (!echo_) {
+    bool any = !out_.empty();
+    out_.clear();
+    return any ? "" : "[]";
+  }
   std::string events = "[" + out_ + "]";
   out_.clear();
   return events;

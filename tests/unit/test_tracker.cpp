@@ -901,3 +901,22 @@ SCENARIO("A burst overflows the queue", "[tracker]") {
     }
   }
 }
+
+SCENARIO("Without listeners the calls return no event JSON", "[tracker]") {
+  GIVEN("a tracker whose page has no on('event') listener and no debug") {
+    Tracker t(kConfig, kEnv, "", kSeed, t0);
+    t.set_echo(false);
+    THEN("an accepted event gives \"\", nothing accepted gives \"[]\", and the event is still queued") {
+      CHECK(t.track("cta_click", "{}", t0) == "");
+      CHECK(t.track("", "{}", t0) == "[]");
+      CHECK(t.on_scroll(0, 800, 4000, t0) == "[]");
+      json sent = drain(t, t0 + 10);
+      REQUIRE(sent.size() == 1);
+      CHECK(sent[0]["event"] == "cta_click");
+    }
+    WHEN("a listener comes") {
+      t.set_echo(true);
+      THEN("the events are returned again") { CHECK(single_event(t.track("cta_click", "{}", t0))["event"] == "cta_click"); }
+    }
+  }
+}

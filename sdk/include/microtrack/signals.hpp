@@ -63,6 +63,9 @@ class Signals {
   std::string page_state(bool visible, bool focused, double now_ms);
   // Timers due by now (visibility, heartbeat, engaged-time goals).
   std::string tick(double now_ms);
+  // As Tracker::set_echo, for the answers of this layer (the Tracker's stay on:
+  // they are read here).
+  void set_echo(bool echo) { echo_ = echo; }
   // The Tracker's next wake-up or a detector's, whichever is first (-1: none).
   double next_wake_ms() const;
 
@@ -94,6 +97,7 @@ class Signals {
   double now_ms_ = 0;            // the latest time a call gave
   double heartbeat_at_ms_ = -1;  // the next engagement heartbeat, -1 for none
   std::string out_;              // this call's accepted events, comma separated
+  bool echo_ = true;
 };
 
 }  // namespace microtrack

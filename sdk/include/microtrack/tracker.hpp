@@ -70,6 +70,11 @@ class Tracker {
   // Grants or withdraws consent (only matters with requireConsent).
   void consent(bool granted, double now_ms);
 
+  // Whether the event calls return the accepted events as JSON (for
+  // on('event') listeners and debug), or, to spare the page converting them,
+  // "" when they accepted any and "[]" when none. On by default.
+  void set_echo(bool echo) { echo_ = echo; }
+
   // --- Delivery (see Delivery).
   Batch next_batch(double now_ms, SendTrigger trigger);
   void on_send_result(double batch_id, int status, double retry_after_ms, double now_ms);
@@ -115,7 +120,8 @@ class Tracker {
   Delivery delivery_;
   ScrollDepth scroll_;
   bool active_ = false;
-  bool warned_queue_full_ = false;  // the queue-full warning is given once per page
+  bool warned_queue_full_ = false;
+  bool echo_ = true;  // the queue-full warning is given once per page
   bool sampled_out_ = false;
   bool consent_granted_ = false;
   std::vector<std::string> held_;  // events waiting for consent (memory only)
