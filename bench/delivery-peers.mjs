@@ -36,7 +36,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector, fetchEvents, checkBuild, FIXTURES, DIST, ROOT, CHROMIUM, COLLECTOR_BIN } from '../tests/browser/harness.mjs';
-import { startProxy, sendStats } from '../tests/browser/fault-proxy.mjs';
+import { startProxy, sendStats, fillLocalStorage } from '../tests/browser/fault-proxy.mjs';
 import { startSink, countSink } from './delivery-sink.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -257,13 +257,7 @@ const SCENARIOS = [
   {
     key: 'g', label: '(g) localStorage full',
     async setup(context) {
-      await context.addInitScript(() => {
-        if (sessionStorage.getItem('filled')) return;
-        sessionStorage.setItem('filled', '1');
-        const chunk = 'x'.repeat(512 * 1024);
-        try { for (let i = 0; i < 100; i++) localStorage.setItem('junk' + i, chunk); } catch (e) {}
-        try { for (let i = 0; i < 1000; i++) localStorage.setItem('small' + i, 'x'.repeat(1024)); } catch (e) {}
-      });
+      await context.addInitScript(fillLocalStorage);
     },
     async run(s) {
       const page = await s.open();

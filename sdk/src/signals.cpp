@@ -89,15 +89,11 @@ bool Signals::append(std::string_view accepted) {
   return true;
 }
 
-void Signals::track_and_check(std::string_view name, std::string_view properties_json, double now_ms) {
+void Signals::emit(std::string_view event, std::string_view properties_json, double now_ms) {
   // The name and properties are known here: no need to read them back out of
   // the event's JSON (which cost ~10 µs a call in the wasm).
-  if (append(tracker_.track(name, properties_json, now_ms)))
-    emit_goals(goals_.on_event(name, properties_json.empty() ? "{}" : properties_json, page_path()), now_ms);
-}
-
-void Signals::emit(std::string_view event, const std::string& properties_json, double now_ms) {
-  track_and_check(event, properties_json, now_ms);
+  if (append(tracker_.track(event, properties_json, now_ms)))
+    emit_goals(goals_.on_event(event, properties_json.empty() ? "{}" : properties_json, page_path()), now_ms);
 }
 
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
@@ -105,16 +101,7 @@ void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
     emit(goal.name, Properties().text("trigger", goal.trigger).str().insert(1, "\"goal\":true,"), now_ms);
 }
 
-std::string Signals::finish() {
-  if (!echo_) {
-    bool any = !out_.empty();
-    out_.clear();
-    return any ? "" : "[]";
-  }
-  std::string events = "[" + out_ + "]";
-  out_.clear();
-  return events;
-}
+std::string Signals::finish() { return take_answer(out_, echo_); }
 
 std::string Signals::page_view(std::string_view url, std::string_view title, std::string_view referrer,
                                std::string_view properties_json, bool automatic, double now_ms) {
@@ -136,7 +123,7 @@ std::string Signals::page_view(std::string_view url, std::string_view title, std
 
 std::string Signals::track(std::string_view name, std::string_view properties_json, double now_ms) {
   now_ms_ = now_ms;
-  track_and_check(name, properties_json, now_ms);
+  emit(name, properties_json, now_ms);
   return finish();
 }
 

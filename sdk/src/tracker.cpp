@@ -239,16 +239,13 @@ void Tracker::emit(std::string_view type, std::string_view name_key, std::string
   out_ += event;
 }
 
-std::string Tracker::finish() {
-  if (!echo_) {
-    bool any = !out_.empty();
-    out_.clear();
-    return any ? "" : "[]";
-  }
-  std::string events = "[" + out_ + "]";
-  out_.clear();
-  return events;
+std::string take_answer(std::string& events, bool echo) {
+  std::string answer = echo ? "[" + events + "]" : events.empty() ? "[]" : "";
+  events.clear();
+  return answer;
 }
+
+std::string Tracker::finish() { return take_answer(out_, echo_); }
 
 std::string Tracker::page_view(std::string_view url, std::string_view title, std::string_view referrer,
                                std::string_view properties_json, bool automatic, double now_ms) {

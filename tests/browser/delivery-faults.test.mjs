@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { startCollector, launchBrowser, recordPage, fetchEvents, checkBuild, FIXTURES } from './harness.mjs';
-import { startProxy, sendStats } from './fault-proxy.mjs';
+import { startProxy, sendStats, fillLocalStorage } from './fault-proxy.mjs';
 
 let collector;
 let browser;
@@ -244,13 +244,7 @@ test('(f) two tabs track at once; one closes while the collector is down: no eve
 test('(g) localStorage is full: events are kept in memory and delivered, with one warning', async (t) => {
   const proxy = await newProxy('ok');
   const context = await browser.newContext();
-  await context.addInitScript(() => {
-    if (sessionStorage.getItem('filled')) return;
-    sessionStorage.setItem('filled', '1');
-    const chunk = 'x'.repeat(512 * 1024);
-    try { for (let i = 0; i < 100; i++) localStorage.setItem('junk' + i, chunk); } catch (e) {}
-    try { for (let i = 0; i < 1000; i++) localStorage.setItem('small' + i, 'x'.repeat(1024)); } catch (e) {}
-  });
+  await context.addInitScript(fillLocalStorage);
   const rec = await openPage(context, proxy);
   const expected = names('g', 20);
   await trackAll(rec.page, expected, { pad: 'y'.repeat(200) });

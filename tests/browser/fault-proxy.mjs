@@ -118,3 +118,15 @@ export function sendStats(proxy, expectedIds) {
     }
   return { duplicateSends, retrySends, requests: proxy.sends.length };
 }
+
+/**
+ * An init script (context.addInitScript) that fills the origin's localStorage
+ * to its quota once per tab session, as scenario (g) needs.
+ */
+export function fillLocalStorage() {
+  if (sessionStorage.getItem('filled')) return;
+  sessionStorage.setItem('filled', '1');
+  const chunk = 'x'.repeat(512 * 1024);
+  try { for (let i = 0; i < 100; i++) localStorage.setItem('junk' + i, chunk); } catch (e) {}
+  try { for (let i = 0; i < 1000; i++) localStorage.setItem('small' + i, 'x'.repeat(1024)); } catch (e) {}
+}

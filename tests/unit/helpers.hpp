@@ -18,6 +18,14 @@ inline json parse_or_discarded(std::string_view text) {
   return json::parse(text.begin(), text.end(), nullptr, false);
 }
 
+// The JSON of `text`; the test fails (showing the text) when it is not JSON.
+inline json require_json(const std::string& text) {
+  json j = parse_or_discarded(text);
+  INFO("JSON text: " << text.substr(0, 2000));
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
 inline bool is_uuid_v4(const std::string& s) {
   static const std::regex re("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   return std::regex_match(s, re);

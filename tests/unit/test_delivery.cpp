@@ -764,12 +764,7 @@ std::vector<std::string> flush_all(Tracker& t, double now_ms) {
   return out;
 }
 
-json parsed(const std::string& text) {
-  json j = mt_test::parse_or_discarded(text);
-  INFO(text.substr(0, 500));
-  REQUIRE_FALSE(j.is_discarded());
-  return j;
-}
+json parsed(const std::string& text) { return mt_test::require_json(text); }
 
 }  // namespace
 

@@ -19,8 +19,7 @@ const std::string kConfig =
     R"({"name":"visited_pricing","path":"/pricing"}]})";
 
 json events(const std::string& answer) {
-  json j = mt_test::parse_or_discarded(answer);
-  INFO(answer);
+  json j = mt_test::require_json(answer);
   REQUIRE(j.is_array());
   return j;
 }

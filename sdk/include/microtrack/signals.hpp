@@ -80,8 +80,7 @@ class Signals {
   // Adds accepted events (a JSON array text) without reading them; false for none.
   bool append(std::string_view accepted);
   // A track event through the Tracker, then checked against the goals.
-  void track_and_check(std::string_view name, std::string_view properties_json, double now_ms);
-  void emit(std::string_view event, const std::string& properties_json, double now_ms);
+  void emit(std::string_view event, std::string_view properties_json, double now_ms);
   void emit_goals(const ReachedGoals& goals, double now_ms);
   void leave_page(double now_ms);
   // The engaged time since the last report, and how deep the page was scrolled.

@@ -27,6 +27,11 @@ struct Environment {
 };
 Environment parse_environment(std::string_view json_text);
 
+// A call's answer from its accepted events (comma-separated JSON texts,
+// emptied here): their JSON array; with `echo` off, "" when there were any
+// and "[]" when none (see Tracker::set_echo).
+std::string take_answer(std::string& events, bool echo);
+
 class Tracker {
  public:
   // `stored_state` is what snapshot() returned on an earlier page ("" if none

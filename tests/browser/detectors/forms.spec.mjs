@@ -178,10 +178,14 @@ async function typeMark(page, selector, tag) {
   return text;
 }
 
-// Then waits for microtrack on the new page: a page left before its core
+// Both wait for microtrack on the new page: a page left before its core
 // has started (tens of ms after load) has no page view to send.
 const submitTo = async (page, click, url) => {
   await Promise.all([page.waitForURL(url), page.click(click)]);
+  assert.equal(await awaitReady(page), true);
+};
+const visit = async (page, urlPath) => {
+  await page.goto(d.base + urlPath);
   assert.equal(await awaitReady(page), true);
 };
 
@@ -201,20 +205,17 @@ test('a marker typed into every field of every demo form is in no request and no
   await submitTo(page, '#newsletter button[type=submit]', /thanks\.html/);
 
   // Pricing: signup (the password too, minlength 8).
-  await page.goto(d.base + '/pricing.html');
-  assert.equal(await awaitReady(page), true);
+  await visit(page, '/pricing.html');
   await mark('#signup-email', 'signup-email');
   await mark('#signup-password', 'signup-password');
   await page.check('#signup-terms');
   await submitTo(page, '#signup button[type=submit]', /thanks\.html/);
 
   // Blog post: the comment form typed and abandoned, then typed and posted; the ignored chat.
-  await page.goto(d.base + '/blog/brewing-guide.html');
-  assert.equal(await awaitReady(page), true);
+  await visit(page, '/blog/brewing-guide.html');
   await mark('#comment-name', 'abandoned-name');
   await mark('#comment-body', 'abandoned-body');
-  await page.goto(d.base + '/blog/brewing-guide.html');
-  assert.equal(await awaitReady(page), true);
+  await visit(page, '/blog/brewing-guide.html');
   await mark('#chat-name', 'chat-name');
   await mark('#chat-message', 'chat-message');
   await mark('#comment-name', 'comment-name');
@@ -224,16 +225,14 @@ test('a marker typed into every field of every demo form is in no request and no
   await submitTo(page, '#comment-submit', /thanks\.html/);
 
   // Shop: checkout, every text field (card fields are type=text), to the purchase.
-  await page.goto(d.base + '/shop/checkout.html');
-  assert.equal(await awaitReady(page), true);
+  await visit(page, '/shop/checkout.html');
   for (const id of ['co-email', 'co-phone', 'co-name', 'co-address', 'co-postcode', 'co-city',
     'co-card-name', 'co-card-number', 'co-card-expiry', 'co-card-cvc']) await mark('#' + id, id);
   await page.check('#co-terms');
   await submitTo(page, '#place-order', /confirmation\.html/);
 
   // App (SPA): the brew log notes and the settings' grinder name, saved in place.
-  await page.goto(d.base + '/app/');
-  assert.equal(await awaitReady(page), true);
+  await visit(page, '/app/');
   await page.click('#route-brew-log');
   await mark('#brew-notes', 'brew-notes');
   await page.click('#brew-save');
