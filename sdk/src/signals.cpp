@@ -23,6 +23,11 @@ class Properties {
     append_json_number(json_, value);
     return *this;
   }
+  Properties& literal(std::string_view key, std::string_view json) {
+    open(key);
+    json_ += json;
+    return *this;
+  }
   std::string str() const { return json_.empty() ? "{}" : json_ + "}"; }
 
  private:
@@ -70,18 +75,6 @@ Signals::Signals(Tracker& tracker, double now_ms)
 
 std::string Signals::page_path() const { return parse_url(tracker_.page_url()).path; }
 
-void Signals::collect(std::string accepted, double now_ms) {
-  JsonView events = JsonView::parse(accepted);
-  for (auto item = events.children(); item.next();) {
-    JsonView event = item.value();
-    if (!out_.empty()) out_ += ',';
-    out_ += event.raw();
-    if (event.find("type").as_string() == "track")
-      emit_goals(goals_.on_event(event.find("event").as_string(), event.find("properties").raw(), page_path()),
-                 now_ms);
-  }
-}
-
 bool Signals::append(std::string_view accepted) {
   if (accepted.size() <= 2) return false;  // "[]"
   if (!out_.empty()) out_ += ',';
@@ -98,7 +91,7 @@ void Signals::emit(std::string_view event, std::string_view properties_json, dou
 
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
   for (const ReachedGoal& goal : goals)
-    emit(goal.name, Properties().text("trigger", goal.trigger).str().insert(1, "\"goal\":true,"), now_ms);
+    emit(goal.name, Properties().literal("goal", "true").text("trigger", goal.trigger).str(), now_ms);
 }
 
 std::string Signals::finish() { return take_answer(out_, echo_); }
@@ -129,7 +122,8 @@ std::string Signals::track(std::string_view name, std::string_view properties_js
 
 std::string Signals::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
   now_ms_ = now_ms;
-  collect(tracker_.on_scroll(scroll_top_px, viewport_px, document_px, now_ms), now_ms);
+  for (double percent : tracker_.scroll_sample(scroll_top_px, viewport_px, document_px))
+    emit("scroll_depth", Properties().number("percent", percent).str(), now_ms);
   return finish();
 }
 

@@ -299,14 +299,16 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   return finish();
 }
 
+std::vector<double> Tracker::scroll_sample(double scroll_top_px, double viewport_px, double document_px) {
+  if (!active_ || !config_.scroll) return {};
+  return scroll_.on_sample(scroll_top_px, viewport_px, document_px);
+}
+
 std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
-  if (!active_ || !config_.scroll) return "[]";
-  std::vector<double> reached = scroll_.on_sample(scroll_top_px, viewport_px, document_px);
-  if (reached.empty()) return "[]";
-  touch_session(now_ms);
-  for (double percent : reached) {
+  for (double percent : scroll_sample(scroll_top_px, viewport_px, document_px)) {
     std::string properties = "{\"percent\":";
     append_json_number(properties, percent);
+    touch_session(now_ms);
     emit("track", "event", "scroll_depth", "properties", properties + "}", now_ms);
   }
   return finish();

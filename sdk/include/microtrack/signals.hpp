@@ -74,9 +74,6 @@ class Signals {
   std::string goal_selectors_json() const { return goals_.selectors_json(); }
 
  private:
-  // Adds accepted events (a JSON array text) to this call's answer and
-  // checks each track event against the goals.
-  void collect(std::string accepted, double now_ms);
   // Adds accepted events (a JSON array text) without reading them; false for none.
   bool append(std::string_view accepted);
   // A track event through the Tracker, then checked against the goals.
