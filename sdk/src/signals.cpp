@@ -73,8 +73,6 @@ Signals::Signals(Tracker& tracker, double now_ms)
                               "'all' (at most 16 goals of at most 8 conditions); some were skipped.");
 }
 
-std::string Signals::page_path() const { return parse_url(tracker_.page_url()).path; }
-
 bool Signals::append(std::string_view accepted) {
   if (accepted.size() <= 2) return false;  // "[]"
   if (!out_.empty()) out_ += ',';
@@ -86,7 +84,8 @@ void Signals::emit(std::string_view event, std::string_view properties_json, dou
   // The name and properties are known here: no need to read them back out of
   // the event's JSON (which cost ~10 µs a call in the wasm).
   if (append(tracker_.track(event, properties_json, now_ms)))
-    emit_goals(goals_.on_event(event, properties_json.empty() ? "{}" : properties_json, page_path()), now_ms);
+    emit_goals(goals_.on_event(event, properties_json.empty() ? "{}" : properties_json, tracker_.page_path()),
+               now_ms);
 }
 
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
@@ -110,7 +109,7 @@ std::string Signals::page_view(std::string_view url, std::string_view title, std
     heartbeat_at_ms_ = config_.engagement && config_.heartbeat_ms > 0 ? now_ms + config_.heartbeat_ms : -1;
   }
   append(tracker_.page_view(url, title, referrer, properties_json, automatic, now_ms));  // a page event reaches no event goal
-  if (new_page && tracker_.active()) emit_goals(goals_.on_page(page_path()), now_ms);
+  if (new_page && tracker_.active()) emit_goals(goals_.on_page(tracker_.page_path()), now_ms);
   return finish();
 }
 
@@ -283,7 +282,7 @@ std::string Signals::tick(double now_ms) {
     heartbeat_at_ms_ = now_ms + config_.heartbeat_ms;
     emit_engagement(now_ms);
   }
-  emit_goals(goals_.on_engaged(engagement_.page_engaged_ms(now_ms), page_path()), now_ms);
+  emit_goals(goals_.on_engaged(engagement_.page_engaged_ms(now_ms), tracker_.page_path()), now_ms);
   return finish();
 }
 

@@ -148,8 +148,9 @@ void Tracker::rebuild_context() {
   std::string& p = page_properties_members_;
   p = "\"url\":";
   append_json_string(p, page_url_);
+  page_path_ = parse_url(page_url_).path;
   p += ",\"path\":";
-  append_json_string(p, parse_url(page_url_).path);
+  append_json_string(p, page_path_);
   p += ",\"search\":";
   append_json_string(p, search_of(page_url_));
   p += ",\"title\":";

@@ -83,7 +83,6 @@ class Signals {
   // The engaged time since the last report, and how deep the page was scrolled.
   void emit_engagement(double now_ms);
   std::string finish();
-  std::string page_path() const;
 
   Tracker& tracker_;
   const Config& config_;

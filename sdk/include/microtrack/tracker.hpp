@@ -49,6 +49,7 @@ class Tracker {
   const Config& config() const { return config_; }
   // The current page's URL (scrubbed) and how deep it has been scrolled (0–100).
   const std::string& page_url() const { return page_url_; }
+  const std::string& page_path() const { return page_path_; }
   double scroll_max_percent() const { return scroll_.max_percent(); }
 
   // Diagnostics since the last call, as a JSON array of
@@ -139,7 +140,7 @@ class Tracker {
   std::string campaign_json_;        // context.campaign: the session's last campaign, "" for none
   std::string first_campaign_json_;  // the session's first; context.firstCampaign when not the last
 
-  std::string page_url_, page_title_, page_referrer_;
+  std::string page_url_, page_path_, page_title_, page_referrer_;
   std::string out_;  // this call's accepted events, comma separated
   std::string page_properties_members_;  // "url":…,"path":…, … of the current page
   std::string context_json_;  // the §4 context, rebuilt when page/session change
