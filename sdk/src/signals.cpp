@@ -23,6 +23,9 @@ class Properties {
     append_json_number(json_, value);
     return *this;
   }
+  // Rounded to a whole number; the values are never negative, so floor(v + 0.5)
+  // does what std::round does without its libc call.
+  Properties& whole(std::string_view key, double value) { return number(key, std::floor(value + 0.5)); }
   Properties& literal(std::string_view key, std::string_view json) {
     open(key);
     json_ += json;
@@ -155,8 +158,8 @@ void Signals::leave_page(double now_ms) {
 
 void Signals::emit_engagement(double now_ms) {
   emit("engagement", Properties()
-                         .number("engaged_ms", std::round(engagement_.take(now_ms)))
-                         .number("max_scroll_percent", std::round(tracker_.scroll_max_percent()))
+                         .whole("engaged_ms", engagement_.take(now_ms))
+                         .whole("max_scroll_percent", tracker_.scroll_max_percent())
                          .str(),
        now_ms);
 }
@@ -275,7 +278,7 @@ std::string Signals::tick(double now_ms) {
   for (const VisibleElement& element : visibility_.due(now_ms))
     emit("element_visible", Properties()
                                 .text("name", config_.visibility[element.rule].name)
-                                .number("visible_ms", std::round(element.visible_ms))
+                                .whole("visible_ms", element.visible_ms)
                                 .str(),
          now_ms);
   if (heartbeat_at_ms_ >= 0 && now_ms >= heartbeat_at_ms_ && page_visible_) {
