@@ -7,7 +7,6 @@
 
 #include "string_view_wire.hpp"
 
-#include <memory>
 
 #include "microtrack/retry.hpp"
 #include "microtrack/tracker.hpp"
@@ -21,12 +20,14 @@ using microtrack::Tracker;
 
 namespace {
 
-std::unique_ptr<Tracker> tracker;
+// Made once per page by start() and kept for the page's life: never
+// destroyed, so no destructor code is linked (~370 B of wasm).
+Tracker* tracker;
 Batch batch;  // the last one nextBatch handed out
 
 #ifdef MICROTRACK_DETECTORS
 // The full build: events pass through the detectors' layer (signals.hpp).
-std::unique_ptr<microtrack::Signals> signals;
+microtrack::Signals* signals;
 #define EVENTS signals
 #else
 #define EVENTS tracker
@@ -36,9 +37,9 @@ std::unique_ptr<microtrack::Signals> signals;
 void start(std::string_view config_json, std::string_view environment_json, std::string_view stored_state,
            double seed_high, double seed_low, double now_ms) {
   auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
-  tracker = std::make_unique<Tracker>(config_json, environment_json, stored_state, seed, now_ms);
+  tracker = new Tracker(config_json, environment_json, stored_state, seed, now_ms);
 #ifdef MICROTRACK_DETECTORS
-  signals = std::make_unique<microtrack::Signals>(*tracker, now_ms);
+  signals = new microtrack::Signals(*tracker, now_ms);
 #endif
 }
 
