@@ -6,7 +6,8 @@ const log = (level, message) => {
   } catch (ignored) {}
 };
 
-const errorText = (e) => (e && e.message) || String(e);
+// The wasm's abort() throws an empty string (MINIMAL_RUNTIME): named here.
+const errorText = (e) => (e && e.message) || String(e) || 'the WebAssembly core aborted';
 
 // Wraps a callback so that nothing it throws reaches the page.
 const guard = (fn) => function (...args) {

@@ -7,47 +7,54 @@ let initialised = false;
 let resolveReady;
 const ready = new Promise((resolve) => (resolveReady = resolve));
 
+// The core's wasm, compiled while it downloads. A server that sends it with
+// another MIME type than application/wasm gets the slower path; a browser
+// without WebAssembly, a blocked request or a CSP without 'wasm-unsafe-eval'
+// rejects.
+const compileCore = (url) => Promise.resolve()
+  .then(() => WebAssembly.compileStreaming(fetch(url)))
+  .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
+
 const startCore = (config) => {
   const configJson = toJson(config, 'the init config');
-  createMicrotrackCore({
-    locateFile: () => (typeof config.wasmUrl === 'string' && config.wasmUrl) || scriptBase + 'microtrack.wasm',
-    printErr: () => {}  // the one message that counts is logged below
-  }).then(guard((module) => {
-    const seed = crypto.getRandomValues(new Uint32Array(2));
-    const environment = JSON.stringify({
-      userAgent: navigator.userAgent,
-      locale: navigator.language,
-      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      screenWidth: screen.width,
-      screenHeight: screen.height,
-      doNotTrack: navigator.globalPrivacyControl === true || navigator.doNotTrack === '1'
-    });
-    module.start(configJson || '', environment, storageGet(), seed[0], seed[1], now());
-    core = module;
-    debugOn = core.debug();
-    core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
-    printCoreMessages();
-    persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
-    if (core.active()) {
-      collectorUrl = config.collector;
-      enablePageViews();
-      enableLifecycle();
-    }
-    // The adapters in a task of their own: start-up stays two short tasks
-    // instead of one long one (bench/RESULTS.md, long tasks).
-    setTimeout(guard(() => {
+  compileCore((typeof config.wasmUrl === 'string' && config.wasmUrl) || scriptBase + 'microtrack.wasm')
+    .then((wasm) => createMicrotrackCore({ wasm }))
+    .then(guard((module) => {
+      const seed = crypto.getRandomValues(new Uint32Array(2));
+      const environment = JSON.stringify({
+        userAgent: navigator.userAgent,
+        locale: navigator.language,
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        screenWidth: screen.width,
+        screenHeight: screen.height,
+        doNotTrack: navigator.globalPrivacyControl === true || navigator.doNotTrack === '1'
+      });
+      module.start(configJson || '', environment, storageGet(), seed[0], seed[1], now());
+      core = module;
+      debugOn = core.debug();
+      core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
+      printCoreMessages();
+      persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
       if (core.active()) {
-        if (core.wants('scroll')) enableScroll();
-        for (const enable of adapters) enable();
+        collectorUrl = config.collector;
+        enablePageViews();
+        enableLifecycle();
       }
-      resolveReady(true);
-      for (const [method, args] of pending.splice(0)) run(method, args);
-    }));
-  }), (error) => {
-    log('error', 'the WebAssembly core could not start (' + errorText(error) +
-      "); nothing is tracked. A Content-Security-Policy must allow 'wasm-unsafe-eval'.");
-    resolveReady(false);
-  });
+      // The adapters in a task of their own: start-up stays two short tasks
+      // instead of one long one (bench/RESULTS.md, long tasks).
+      setTimeout(guard(() => {
+        if (core.active()) {
+          if (core.wants('scroll')) enableScroll();
+          for (const enable of adapters) enable();
+        }
+        resolveReady(true);
+        for (const [method, args] of pending.splice(0)) run(method, args);
+      }));
+    }), (error) => {
+      log('error', 'the WebAssembly core could not start (' + errorText(error) +
+        "); nothing is tracked. A Content-Security-Policy must allow 'wasm-unsafe-eval'.");
+      resolveReady(false);
+    });
 };
 
 // Each method runs once the core is up, with valid arguments.
