@@ -396,20 +396,12 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
   JsonView first = state.find("firstCampaign");
   first_campaign_json_ = first.is_object() && first.size() ? std::string(first.raw()) : campaign_json_;
-  adopt(stored_state, now_ms);
+  delivery_.restore(queue, now_ms);
   rebuild_context();
 }
 
 void Tracker::adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json) {
-  std::vector<std::string> events;
-  for (auto event = JsonView::parse(stored_state).find("queue").children(); event.next();) {
-    JsonView e = event.value();
-    // A messageId is a quoted UUID: finding its text in the list is exact.
-    std::string_view id = e.find("messageId").raw();
-    bool sent = !id.empty() && sent_ids_json.find(id) != std::string_view::npos;
-    if (e.is_object() && !sent) events.emplace_back(e.raw());
-  }
-  delivery_.restore(std::move(events), now_ms);
+  delivery_.restore(JsonView::parse(stored_state).find("queue"), now_ms, sent_ids_json);
 }
 
 }  // namespace microtrack
