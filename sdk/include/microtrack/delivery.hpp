@@ -104,7 +104,6 @@ class Delivery {
   std::size_t bytes() const { return bytes_; }
 
  private:
-  Batch take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes);
   const QueuedEvent* first_waiting() const;
   std::size_t drop_oldest_waiting(double now_ms);
   // Removing events takes two steps, so that a long queue is compacted once
