@@ -66,20 +66,20 @@ const QueuedEvent* Delivery::first_waiting() const {
 
 Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
   drop_oldest_waiting(now_ms);  // the age bound
+  Batch batch;  // every return is this one (one empty Batch, not one per return)
   const bool unload = trigger == SendTrigger::Unload;
   if (unload) {
-    if (attempt_) return {};
+    if (attempt_) return batch;
     // The JS sends bodies under the beacon limit with fetch keepalive.
     if (auto_batch_bytes_ < kMaxBeaconBodyBytes) keepalive_at_unload_id_ = auto_batch_id_;
   } else if (trigger == SendTrigger::Flush) {
-    if (auto_batch_id_) return {};
+    if (auto_batch_id_) return batch;
   } else {
     double wake = next_wake_ms();
-    if (wake < 0 || wake > now_ms) return {};
+    if (wake < 0 || wake > now_ms) return batch;
   }
-  if (!waiting_) return {};
+  if (!waiting_) return batch;
 
-  Batch batch;
   batch.id = next_batch_id_++;
   std::string tail = "],\"sentAt\":";
   append_json_string(tail, iso8601_utc(now_ms));

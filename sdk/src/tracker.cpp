@@ -354,9 +354,8 @@ std::string Tracker::sent_since_snapshot() const {
 
 std::string Tracker::snapshot(bool with_queue) const {
   if (!may_store()) return "";
-  std::string s = "{\"v\":";
-  append_json_number(s, kSnapshotVersion);
-  s += ",\"anonymousId\":";
+  static_assert(kSnapshotVersion == 1, "written as text below");
+  std::string s = "{\"v\":1,\"anonymousId\":";
   append_json_string(s, anonymous_id_);
   s += ",\"userId\":";
   append_json_string(s, user_id_);
@@ -365,19 +364,20 @@ std::string Tracker::snapshot(bool with_queue) const {
   s += ",\"lastActivityMs\":";
   append_json_number(s, last_activity_ms_);
   s += ",\"campaign\":";
-  s += campaign_json_.empty() ? "{}" : campaign_json_;
+  s += campaign_json_.empty() ? std::string_view("{}") : campaign_json_;
   s += ",\"firstCampaign\":";
-  s += first_campaign_json_.empty() ? "{}" : first_campaign_json_;
+  s += first_campaign_json_.empty() ? std::string_view("{}") : first_campaign_json_;
   s += ",\"queue\":[";
-  bool first = true;
+  const char* separator = "";
   for (const QueuedEvent& event : delivery_.unsent()) {
     if (!with_queue) break;
     if (!delivery_.must_survive_reload(event)) continue;
-    if (!first) s += ',';
-    first = false;
+    s += separator;
+    separator = ",";
     s += event.json;
   }
-  return s + "]}";
+  s += "]}";
+  return s;
 }
 
 void Tracker::restore(std::string_view stored_state, double now_ms) {
