@@ -10,27 +10,44 @@ namespace microtrack {
 
 Delivery::Delivery(const Config& config) : config_(config) {}
 
+namespace {
+constexpr double kLeaving = -1;  // the batch_id that marks an event being removed
+}  // namespace
+
+void Delivery::leave(QueuedEvent& event) {
+  event.batch_id = kLeaving;
+  bytes_ -= event.json.size();
+  std::string_view id = JsonView::parse(event.json).find("messageId").raw();
+  if (id.empty()) return;
+  if (!removed_ids_.empty()) removed_ids_ += ',';
+  removed_ids_ += id;
+}
+
+void Delivery::erase_leaving() {
+  // std::remove_if + erase() by hand: the same moves, less wasm.
+  std::size_t kept = 0;
+  for (QueuedEvent& event : events_)
+    if (event.batch_id != kLeaving) {
+      if (&event != &events_[kept]) events_[kept] = std::move(event);
+      ++kept;
+    }
+  while (events_.size() > kept) events_.pop_back();
+}
+
 std::size_t Delivery::drop_oldest_waiting(double now_ms) {
-  // Events are in arrival order, so the oldest (and the expired) come first:
-  // mark what goes in one pass, then remove it in one more (never one
-  // erase per event, which made a long queue quadratic).
+  // Events are in arrival order, so the oldest (and the expired) come first.
   std::size_t dropped = 0;
   for (QueuedEvent& event : events_) {
-    bool over = waiting_ - dropped > static_cast<std::size_t>(config_.max_queue_size) || bytes_ > kMaxQueueBytes ||
+    bool over = waiting_ > config_.max_queue_size || bytes_ > kMaxQueueBytes ||
                 event.queued_at_ms < now_ms - kMaxEventAgeMs;
     if (!over) break;
     if (event.batch_id != 0) continue;
-    event.batch_id = -1;  // marked
-    log_removed(event);
-    bytes_ -= event.json.size();
+    leave(event);
+    --waiting_;
     ++dropped;
   }
-  if (dropped) {
-    events_.erase(std::remove_if(events_.begin(), events_.end(), [](const QueuedEvent& e) { return e.batch_id < 0; }),
-                  events_.end());
-    waiting_ -= dropped;
-    dropped_total_ += dropped;
-  }
+  if (dropped) erase_leaving();
+  dropped_total_ += dropped;
   return dropped;
 }
 
@@ -49,31 +66,20 @@ const QueuedEvent* Delivery::first_waiting() const {
 
 Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
   drop_oldest_waiting(now_ms);  // the age bound
-  const std::size_t limit = split_limit_ ? split_limit_ : static_cast<std::size_t>(config_.batch_size);
-  switch (trigger) {
-    case SendTrigger::Auto: {
-      double wake = next_wake_ms();
-      if (wake < 0 || wake > now_ms) return {};
-      break;
-    }
-    case SendTrigger::Flush:
-      if (auto_batch_id_) return {};
-      break;
-    case SendTrigger::Unload:
-      if (attempt_) return {};
-      // The JS sends bodies under the beacon limit with fetch keepalive.
-      if (auto_batch_bytes_ < kMaxBeaconBodyBytes) keepalive_at_unload_id_ = auto_batch_id_;
-      return take_batch(now_ms, limit, kMaxBeaconBodyBytes);
+  Batch batch;  // every return is this one (one empty Batch, not one per return)
+  const bool unload = trigger == SendTrigger::Unload;
+  if (unload) {
+    if (attempt_) return batch;
+    // The JS sends bodies under the beacon limit with fetch keepalive.
+    if (auto_batch_bytes_ < kMaxBeaconBodyBytes) keepalive_at_unload_id_ = auto_batch_id_;
+  } else if (trigger == SendTrigger::Flush) {
+    if (auto_batch_id_) return batch;
+  } else {
+    double wake = next_wake_ms();
+    if (wake < 0 || wake > now_ms) return batch;
   }
-  Batch batch = take_batch(now_ms, limit, kMaxBodyBytes);
-  auto_batch_id_ = batch.id;
-  auto_batch_bytes_ = batch.body.size();
-  return batch;
-}
+  if (!waiting_) return batch;
 
-Batch Delivery::take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes) {
-  if (!waiting_) return {};
-  Batch batch;
   batch.id = next_batch_id_++;
   std::string tail = "],\"sentAt\":";
   append_json_string(tail, iso8601_utc(now_ms));
@@ -83,6 +89,8 @@ Batch Delivery::take_batch(double now_ms, std::size_t max_events, std::size_t ma
   }
   tail += '}';
 
+  const double max_events = split_limit_ ? split_limit_ : config_.batch_size;
+  const std::size_t max_body_bytes = unload ? kMaxBeaconBodyBytes : kMaxBodyBytes;
   std::string& body = batch.body;
   body = "{\"batch\":[";
   std::size_t count = 0;
@@ -98,48 +106,35 @@ Batch Delivery::take_batch(double now_ms, std::size_t max_events, std::size_t ma
   body += tail;
   waiting_ -= count;
   batch.event_count = static_cast<int>(count);
+  if (!unload) {
+    auto_batch_id_ = batch.id;
+    auto_batch_bytes_ = body.size();
+  }
   return batch;
-}
-
-std::size_t Delivery::finish_batch(double batch_id, bool remove) {
-  std::size_t count = 0;
-  for (QueuedEvent& event : events_)
-    if (event.batch_id == batch_id) {
-      ++count;
-      if (remove) {
-        log_removed(event);
-        bytes_ -= event.json.size();
-      } else {
-        event.batch_id = 0;
-      }
-    }
-  if (remove)
-    events_.erase(std::remove_if(events_.begin(), events_.end(),
-                                 [&](const QueuedEvent& e) { return e.batch_id == batch_id; }),
-                  events_.end());
-  else
-    waiting_ += count;
-  return count;
-}
-
-void Delivery::log_removed(const QueuedEvent& event) {
-  std::string_view id = JsonView::parse(event.json).find("messageId").raw();
-  if (id.empty()) return;
-  if (!removed_ids_.empty()) removed_ids_ += ',';
-  removed_ids_ += id;
 }
 
 Delivery::ResultAction Delivery::on_send_result(double batch_id, int status, double retry_after_ms,
                                                 double now_ms, double jitter01) {
   if (batch_id == auto_batch_id_) auto_batch_id_ = 0;
   if (batch_id == keepalive_at_unload_id_) keepalive_at_unload_id_ = 0;
-  const auto count = static_cast<std::size_t>(std::count_if(
-      events_.begin(), events_.end(), [&](const QueuedEvent& e) { return e.batch_id == batch_id; }));
+  std::size_t count = 0;
+  for (const QueuedEvent& event : events_) count += event.batch_id == batch_id;
   if (!count || batch_id == 0) return ResultAction::Unknown;
   SendOutcome outcome = classify_status(status);
   // A single event the collector finds too large: nothing left to split.
   if (outcome == SendOutcome::Split && count == 1) outcome = SendOutcome::Drop;
-  finish_batch(batch_id, outcome != SendOutcome::Retry && outcome != SendOutcome::Split);
+  // The batch ends: its events are removed (delivered, dropped) or wait again.
+  const bool remove = outcome != SendOutcome::Retry && outcome != SendOutcome::Split;
+  for (QueuedEvent& event : events_)
+    if (event.batch_id == batch_id) {
+      if (remove) {
+        leave(event);
+      } else {
+        event.batch_id = 0;
+        ++waiting_;
+      }
+    }
+  if (remove) erase_leaving();
 
   switch (outcome) {
     case SendOutcome::Delivered:
@@ -164,29 +159,33 @@ Delivery::ResultAction Delivery::on_send_result(double batch_id, int status, dou
 double Delivery::next_wake_ms() const {
   const QueuedEvent* oldest = first_waiting();
   if (!oldest || auto_batch_id_) return -1;  // a result in flight reschedules
-  double due = waiting_ >= static_cast<std::size_t>(config_.batch_size) ? oldest->queued_at_ms
-                                                                        : oldest->queued_at_ms + config_.flush_interval_ms;
-  return std::max(due, retry_at_ms_);
+  double due = oldest->queued_at_ms + (waiting_ >= config_.batch_size ? 0 : config_.flush_interval_ms);
+  return due > retry_at_ms_ ? due : retry_at_ms_;
 }
 
-void Delivery::restore(std::vector<std::string> events_json, double now_ms) {
-  // Restored events are older than anything queued here: they go first.
-  std::vector<QueuedEvent> restored;
+void Delivery::restore(JsonView queue, double now_ms, std::string_view skip_ids) {
   // The age bound by the events' timestamps: ISO-8601 UTC text in one
   // format sorts as time does, so no date parsing is needed.
   const std::string oldest = iso8601_utc(now_ms - kMaxEventAgeMs);
-  for (auto& json : events_json) {
-    std::string timestamp = JsonView::parse(json).find("timestamp").as_string();
+  // The restored events, then those queued here (older ones go first).
+  std::vector<QueuedEvent> events;
+  for (auto item = queue.children(); item.next();) {
+    JsonView event = item.value();
+    // A messageId is a quoted UUID: finding its text in the list is exact.
+    std::string_view id = event.find("messageId").raw();
+    if (!event.is_object() || (!id.empty() && skip_ids.find(id) != std::string_view::npos)) continue;
+    std::string timestamp = event.find("timestamp").as_string();
     if (!timestamp.empty() && timestamp < oldest) {
       ++dropped_total_;
       continue;
     }
     // Due at once: they have waited at least a page load already.
-    bytes_ += json.size();
-    restored.push_back({now_ms - config_.flush_interval_ms, std::move(json), 0});
+    bytes_ += event.raw().size();
+    ++waiting_;
+    events.push_back({now_ms - config_.flush_interval_ms, std::string(event.raw()), 0});
   }
-  events_.insert(events_.begin(), std::make_move_iterator(restored.begin()), std::make_move_iterator(restored.end()));
-  waiting_ += restored.size();
+  for (QueuedEvent& event : events_) events.push_back(std::move(event));
+  events_.swap(events);
   drop_oldest_waiting(now_ms);
 }
 

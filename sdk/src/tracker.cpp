@@ -357,9 +357,8 @@ std::string Tracker::sent_since_snapshot() const {
 
 std::string Tracker::snapshot(bool with_queue) const {
   if (!may_store()) return "";
-  std::string s = "{\"v\":";
-  append_json_number(s, kSnapshotVersion);
-  s += ",\"anonymousId\":";
+  static_assert(kSnapshotVersion == 1, "written as text below");
+  std::string s = "{\"v\":1,\"anonymousId\":";
   append_json_string(s, anonymous_id_);
   s += ",\"userId\":";
   append_json_string(s, user_id_);
@@ -368,19 +367,20 @@ std::string Tracker::snapshot(bool with_queue) const {
   s += ",\"lastActivityMs\":";
   append_json_number(s, last_activity_ms_);
   s += ",\"campaign\":";
-  s += campaign_json_.empty() ? "{}" : campaign_json_;
+  s += campaign_json_.empty() ? std::string_view("{}") : campaign_json_;
   s += ",\"firstCampaign\":";
-  s += first_campaign_json_.empty() ? "{}" : first_campaign_json_;
+  s += first_campaign_json_.empty() ? std::string_view("{}") : first_campaign_json_;
   s += ",\"queue\":[";
-  bool first = true;
+  const char* separator = "";
   for (const QueuedEvent& event : delivery_.unsent()) {
     if (!with_queue) break;
     if (!delivery_.must_survive_reload(event)) continue;
-    if (!first) s += ',';
-    first = false;
+    s += separator;
+    separator = ",";
     s += event.json;
   }
-  return s + "]}";
+  s += "]}";
+  return s;
 }
 
 void Tracker::restore(std::string_view stored_state, double now_ms) {
@@ -399,20 +399,12 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
   JsonView first = state.find("firstCampaign");
   first_campaign_json_ = first.is_object() && first.size() ? std::string(first.raw()) : campaign_json_;
-  adopt(stored_state, now_ms);
+  delivery_.restore(queue, now_ms);
   rebuild_context();
 }
 
 void Tracker::adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json) {
-  std::vector<std::string> events;
-  for (auto event = JsonView::parse(stored_state).find("queue").children(); event.next();) {
-    JsonView e = event.value();
-    // A messageId is a quoted UUID: finding its text in the list is exact.
-    std::string_view id = e.find("messageId").raw();
-    bool sent = !id.empty() && sent_ids_json.find(id) != std::string_view::npos;
-    if (e.is_object() && !sent) events.emplace_back(e.raw());
-  }
-  delivery_.restore(std::move(events), now_ms);
+  delivery_.restore(JsonView::parse(stored_state).find("queue"), now_ms, sent_ids_json);
 }
 
 }  // namespace microtrack

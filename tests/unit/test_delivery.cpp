@@ -76,6 +76,13 @@ void enqueue_range(Delivery& d, int first, int last, double now_ms, std::size_t 
   for (int n = first; n <= last; ++n) d.enqueue(event(n, pad), now_ms);
 }
 
+// Delivery::restore() of these events, as a stored queue (a JSON array).
+void restore(Delivery& d, const std::vector<std::string>& events, double now_ms) {
+  std::string queue = "[";
+  for (const auto& e : events) queue += (queue.size() > 1 ? "," : "") + e;
+  d.restore(microtrack::JsonView::parse(queue + "]"), now_ms);
+}
+
 bool empty(const Batch& b) { return b.id == 0 && b.event_count == 0; }
 
 // An absolute time to within half a millisecond. (Approx's default relative
@@ -561,7 +568,7 @@ TEST_CASE("restore() puts stored events back before anything queued since", "[de
   const Config cfg = make_config(10);
   Delivery d(cfg);
   d.enqueue(event(3), t0);
-  d.restore({event(1), event(2)}, t0 + 5);
+  restore(d, {event(1), event(2)}, t0 + 5);
   CHECK(d.queued() == 3);
   CHECK(unsent_names(d) == names({1, 2, 3}));
   const Batch b = d.next_batch(t0 + 10, SendTrigger::Flush);
@@ -571,6 +578,18 @@ TEST_CASE("restore() puts stored events back before anything queued since", "[de
   CHECK(body["batch"][0] == json::parse(event(1)));
   CHECK(body["batch"][1] == json::parse(event(2)));
   CHECK(body["batch"][2] == json::parse(event(3)));
+}
+
+TEST_CASE("restore() skips the events whose messageId is listed, and items that are not events", "[delivery]") {
+  const Config cfg = make_config(10);
+  Delivery d(cfg);
+  const std::string queue = "[" + event(1) + ",7," + event(2) + ",\"x\"," + event(3) + "]";
+  const std::string skip = json(json::parse(event(2))["messageId"]).dump();
+  d.restore(microtrack::JsonView::parse(queue), t0, skip);
+  CHECK(unsent_names(d) == names({1, 3}));
+  CHECK(d.queued() == 2);
+  CHECK(d.dropped_total() == 0);
+  CHECK(d.bytes() == event(1).size() + event(3).size());
 }
 
 TEST_CASE("unsent() from one Delivery restores into another unchanged", "[delivery]") {
@@ -583,7 +602,7 @@ TEST_CASE("unsent() from one Delivery restores into another unchanged", "[delive
   for (const auto& q : first.unsent()) stored.push_back(q.json);
 
   Delivery second(cfg);
-  second.restore(stored, t0 + 60'000);
+  restore(second, stored, t0 + 60'000);
   CHECK(unsent_names(second) == names({1, 2, 3}));
   const Batch b = second.next_batch(t0 + 60'000, SendTrigger::Auto);
   REQUIRE(b.id != 0);
@@ -677,7 +696,7 @@ TEST_CASE("Events older than kMaxEventAgeMs are dropped, not sent", "[delivery]"
   const double week = microtrack::kMaxEventAgeMs;
   SECTION("restored events, by their timestamps") {
     Delivery d(cfg);
-    d.restore({stamped_event(1, t0 - week - 1), stamped_event(2, t0 - week - 60'000), stamped_event(3, t0 - week + 1),
+    restore(d, {stamped_event(1, t0 - week - 1), stamped_event(2, t0 - week - 60'000), stamped_event(3, t0 - week + 1),
                event(4)},  // no timestamp: kept
               t0);
     CHECK(unsent_names(d) == names({3, 4}));
@@ -697,7 +716,7 @@ TEST_CASE("Events older than kMaxEventAgeMs are dropped, not sent", "[delivery]"
 TEST_CASE("Restored events are due at once", "[delivery]") {
   const Config cfg = make_config(20, 5000);
   Delivery d(cfg);
-  d.restore({stamped_event(1, t0 - 60'000), stamped_event(2, t0 - 59'000)}, t0);
+  restore(d, {stamped_event(1, t0 - 60'000), stamped_event(2, t0 - 59'000)}, t0);
   CHECK(d.next_wake_ms() <= t0);
   const Batch b = d.next_batch(t0, SendTrigger::Auto);
   CHECK(names_in(b) == names({1, 2}));
@@ -732,7 +751,7 @@ TEST_CASE("Queue bounds: count, bytes and age together, as a table", "[delivery]
     Delivery d(cfg);
     std::vector<std::string> stored;
     for (int n = 1; n <= row.events; ++n) stored.push_back(stamped_event(n, t0 - row.age_ms, row.pad));
-    d.restore(stored, t0);
+    restore(d, stored, t0);
     CHECK(d.unsent().size() == row.kept);
     CHECK(d.dropped_total() == static_cast<std::size_t>(row.events) - row.kept);
     if (row.kept) CHECK(unsent_names(d).back() == "e" + std::to_string(row.events));  // the newest stay

@@ -4,12 +4,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "microtrack/config.hpp"
+#include "microtrack/json.hpp"
 
 namespace microtrack {
 
@@ -42,7 +42,7 @@ enum class SendTrigger {
 struct QueuedEvent {
   double queued_at_ms = 0;
   std::string json;   // the serialized event
-  double batch_id = 0;  // the batch it is in flight in, 0 = waiting
+  double batch_id = 0;  // the batch it is in flight in, 0 = waiting (-1: being removed)
 };
 
 class Delivery {
@@ -87,9 +87,12 @@ class Delivery {
   bool must_survive_reload(const QueuedEvent& event) const {
     return event.batch_id == 0 || event.batch_id != keepalive_at_unload_id_;
   }
-  // Puts restored events back (before anything queued since), due at once;
-  // those whose "timestamp" is older than kMaxEventAgeMs are dropped.
-  void restore(std::vector<std::string> events_json, double now_ms);
+  // Puts the events of a stored queue (a JSON array of serialized events)
+  // back before anything queued since, due at once. Skips the items that are
+  // not objects and the events whose messageId `skip_ids` lists (in the
+  // format of removed_ids()); drops those whose "timestamp" is older than
+  // kMaxEventAgeMs.
+  void restore(JsonView queue, double now_ms, std::string_view skip_ids = "");
   // Forgets everything queued and in flight (consent withdrawn).
   void clear();
 
@@ -101,12 +104,13 @@ class Delivery {
   std::size_t bytes() const { return bytes_; }
 
  private:
-  Batch take_batch(double now_ms, std::size_t max_events, std::size_t max_body_bytes);
   const QueuedEvent* first_waiting() const;
   std::size_t drop_oldest_waiting(double now_ms);
-  // Ends a batch: its events are removed (delivered, dropped) or wait again.
-  std::size_t finish_batch(double batch_id, bool remove);
-  void log_removed(const QueuedEvent& event);
+  // Removing events takes two steps, so that a long queue is compacted once
+  // and not once per event: leave() marks an event, erase_leaving() erases
+  // every marked one.
+  void leave(QueuedEvent& event);
+  void erase_leaving();
 
   const Config& config_;
   // Every unsent event in arrival order, waiting or in flight: a retried
