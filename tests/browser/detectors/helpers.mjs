@@ -128,7 +128,11 @@ export function useDetectorHarness() {
     rows = (await fetchEvents(h.base)).filter(select);
     const sent = d.posted(anon).map((e) => e.messageId);
     const dup = sent.filter((id, i) => sent.indexOf(id) !== i);
-    assert.deepEqual(dup, [], 'no event POSTed twice');
+    // On failure, say how: the same body twice is one request sent again (by
+    // the browser's network stack), different bodies are two sends.
+    const posts = dup.length ? d.proxy.records.filter((r) => r.method === 'POST' && r.body.includes(dup[0])) : [];
+    assert.deepEqual(dup, [], `no event POSTed twice (${posts.length} POSTs hold ${dup[0]}: ` +
+      posts.map((r) => `${r.url} at ${r.at} sentAt ${(/"sentAt":"([^"]*)"/.exec(r.body) || [])[1]}`).join('; ') + ')');
     assert.deepEqual([...sent].sort(), rows.map((e) => e.message_id).sort(), 'what was POSTed is what was stored');
     return chronological(rows);
   };
