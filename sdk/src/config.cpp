@@ -1,8 +1,7 @@
 #include "microtrack/config.hpp"
 
-#include <algorithm>
+#include <utility>
 #include <cmath>
-#include <cstring>
 
 #include "microtrack/json.hpp"
 
@@ -46,14 +45,20 @@ const NumberOption kNumberOptions[] = {
     {"engagement.heartbeatMs", &Config::heartbeat_ms, 0, 86400000, false, "a number of ms >= 0"},
 };
 
-struct StringsOption {
+// Options kept as text: a string, or a list kept as its JSON text.
+struct TextOption {
   const char* key;
-  std::vector<std::string> Config::*field;
+  std::string Config::*field;
+  enum class Form { String, List, ListOfStrings } form;
 };
-const StringsOption kStringsOptions[] = {
-    {"scrubQueryParams", &Config::scrub_query_params},
-    {"clicks.internalDomains", &Config::internal_domains},
-    {"clicks.downloads", &Config::download_extensions},  // or a bool: see read_option
+const TextOption kTextOptions[] = {
+    {"collector", &Config::collector, TextOption::Form::String},
+    {"writeKey", &Config::write_key, TextOption::Form::String},
+    {"wasmUrl", &Config::wasm_url, TextOption::Form::String},
+    {"goals", &Config::goals_json, TextOption::Form::List},
+    {"scrubQueryParams", &Config::scrub_query_params_json, TextOption::Form::ListOfStrings},
+    {"clicks.internalDomains", &Config::internal_domains_json, TextOption::Form::ListOfStrings},
+    {"clicks.downloads", &Config::download_extensions_json, TextOption::Form::ListOfStrings},  // or a bool
 };
 
 struct PercentsOption {
@@ -77,36 +82,33 @@ class ConfigReader {
   explicit ConfigReader(ConfigResult& result) : result_(result), c_(result.config) {}
 
   // Messages share one shape, "config 'KEY' must be EXPECTED; OUTCOME."
-  void reject(const std::string& key, const char* expected, const std::string& outcome = "using the default") {
-    result_.diagnostics.push_back(
-        {Diagnostic::Level::Error, key, "config '" + key + "' must be " + expected + "; " + outcome + "."});
+  // (const char* keeps each call site free of a strlen for a string_view.)
+  void reject(const char* key, const char* expected, const char* outcome = "using the default") {
+    std::string message = "config '";
+    (((message += key) += "' must be ") += expected) += "; ";
+    (message += outcome) += '.';
+    result_.diagnostics.push_back({Diagnostic::Level::Error, std::move(message)});
   }
 
   void read_option(const std::string& key, JsonView value) {
     if (const auto* option = lookup(kBoolOptions, key)) {
       if (value.is_bool()) c_.*option->field = value.as_bool();
-      else reject(key, "true or false");
+      else reject(option->key, "true or false");
     } else if (const auto* feature = lookup(kFeatures, key)) {
       read_feature(key, value, c_.*feature->field);
     } else if (const auto* number = lookup(kNumberOptions, key)) {
       read_number(*number, value, c_.*number->field);
-    } else if (const auto* strings = lookup(kStringsOptions, key)) {
-      if (key == "clicks.downloads" && value.is_bool()) c_.clicks_downloads = value.as_bool();
-      else read_strings(key, value, c_.*strings->field);
+    } else if (const auto* text = lookup(kTextOptions, key)) {
+      if (text->field == &Config::download_extensions_json && value.is_bool()) c_.clicks_downloads = value.as_bool();
+      else read_text(*text, value);
     } else if (const auto* percents = lookup(kPercentsOptions, key)) {
-      read_percents(key, value, c_.*percents->field);
-    } else if (key == "collector" || key == "writeKey" || key == "wasmUrl") {
-      std::string& field = key == "collector" ? c_.collector : key == "writeKey" ? c_.write_key : c_.wasm_url;
-      if (value.is_string()) field = value.as_string();
-      else if (key != "collector") reject(key, "a string", "ignoring it");  // collector: checked at the end
+      read_percents(percents->key, value, c_.*percents->field);
     } else if (key == "visibility") {
       read_visibility(value);
-    } else if (key == "goals") {
-      if (value.is_array()) c_.goals_json = std::string(value.raw());
-      else reject(key, "a list", "ignoring it");
     } else {
-      result_.diagnostics.push_back(
-          {Diagnostic::Level::Warning, key, "unknown config key '" + key + "' is ignored."});
+      std::string message = "unknown config key '";
+      (message += key) += "' is ignored.";
+      result_.diagnostics.push_back({Diagnostic::Level::Warning, std::move(message)});
     }
   }
 
@@ -118,7 +120,7 @@ class ConfigReader {
       enabled = true;
       for (auto option = value.children(); option.next();) read_option(key + "." + option.key(), option.value());
     } else {
-      reject(key, "false or an object");
+      reject(key.c_str(), "false or an object");
     }
   }
 
@@ -131,34 +133,46 @@ class ConfigReader {
       v = v < option.min ? option.min : option.max;
       std::string outcome = "using ";
       append_json_number(outcome, v);
-      reject(option.key, option.expected, outcome);
+      reject(option.key, option.expected, outcome.c_str());
     }
     out = v;
   }
 
-  void read_strings(const std::string& key, JsonView value, std::vector<std::string>& out) {
-    std::vector<std::string> list;
-    for (auto item = value.children(); item.next();) {
-      if (!item.value().is_string()) return reject(key, "a list of strings");
-      list.push_back(item.value().as_string());
+  void read_text(const TextOption& option, JsonView value) {
+    std::string& field = c_.*option.field;
+    switch (option.form) {
+      case TextOption::Form::String:
+        if (value.is_string()) field = value.as_string();
+        else if (&field != &c_.collector) reject(option.key, "a string", "ignoring it");  // collector: checked at the end
+        return;
+      case TextOption::Form::List:
+        if (value.is_array()) field = std::string(value.raw());
+        else reject(option.key, "a list", "ignoring it");
+        return;
+      case TextOption::Form::ListOfStrings:
+        bool strings = value.is_array();
+        for (auto item = value.children(); item.next();) strings = strings && item.value().is_string();
+        if (strings) field = std::string(value.raw());
+        else reject(option.key, "a list of strings");
+        return;
     }
-    if (!value.is_array()) return reject(key, "a list of strings");
-    out = std::move(list);
   }
 
   // Percents in (0, 100], kept ascending without repeats.
-  void read_percents(const std::string& key, JsonView value, std::vector<double>& out) {
+  void read_percents(const char* key, JsonView value, std::vector<double>& out) {
     std::vector<double> list;
-    for (auto item = value.children(); item.next();) {
+    bool valid = true;
+    for (auto item = value.children(); valid && item.next();) {
       double percent = item.value().as_number();
-      if (!item.value().is_number() || !(percent > 0 && percent <= 100))
-        return reject(key, "a non-empty list of percents in (0, 100]");
+      valid = item.value().is_number() && percent > 0 && percent <= 100;
+      bool skip = !valid;  // or a repeat
+      for (double kept : list) skip = skip || kept == percent;
+      if (skip) continue;
       // Insertion: std::sort would cost ~1 KB of wasm for a handful of numbers.
-      auto at = list.begin();
-      while (at != list.end() && *at < percent) ++at;
-      if (at == list.end() || *at != percent) list.insert(at, percent);
+      list.push_back(percent);
+      for (std::size_t i = list.size() - 1; i > 0 && list[i - 1] > list[i]; --i) std::swap(list[i - 1], list[i]);
     }
-    if (list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
+    if (!valid || list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
     out = std::move(list);
   }
 
@@ -193,13 +207,11 @@ bool is_collector_url(const std::string& url) {
 
 }  // namespace
 
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> list;
-  for (std::size_t start = 0, end; start < text.size(); start = end + 1) {
-    end = std::min(text.find(' ', start), text.size());
-    if (end > start) list.emplace_back(text.substr(start, end - start));
-  }
-  return list;
+std::string_view Diagnostic::key() const {
+  std::size_t open = message.find('\'');
+  if (open == std::string::npos) return {};
+  std::size_t close = message.find('\'', open + 1);
+  return std::string_view(message).substr(open + 1, close - open - 1);
 }
 
 ConfigResult parse_config(std::string_view json_text) {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "microtrack/string_list.hpp"
 #include "microtrack/url.hpp"
 
 namespace microtrack {
@@ -57,8 +58,7 @@ bool host_within(std::string_view host, std::string_view domain) {
 }
 
 LinkClick classify_link(std::string_view href, bool download_attribute, std::string_view page_host,
-                        const std::vector<std::string>& internal_domains,
-                        const std::vector<std::string>& download_extensions) {
+                        std::string_view internal_domains_json, std::string_view download_extensions_json) {
   LinkClick click;
   if (href.rfind("mailto:", 0) == 0 || href.rfind("tel:", 0) == 0) {
     click.kind = LinkClick::Kind::Contact;
@@ -71,8 +71,7 @@ LinkClick classify_link(std::string_view href, bool download_attribute, std::str
   std::size_t dot = file.rfind('.');
   if (dot != std::string_view::npos) {
     for (char c : file.substr(dot + 1)) click.extension += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool known = false;
-    for (const std::string& extension : download_extensions) known = known || extension == click.extension;
+    bool known = any_item(download_extensions_json, [&](const std::string& listed) { return listed == click.extension; });
     if (!known && !download_attribute) click.extension.clear();  // the attribute makes any file a download
   }
   if (download_attribute || !click.extension.empty()) {
@@ -81,9 +80,9 @@ LinkClick classify_link(std::string_view href, bool download_attribute, std::str
   }
   if (url.scheme != "http" && url.scheme != "https") return click;  // javascript:, relative: internal
 
-  bool internal = host_within(url.host, site_of(page_host));
-  for (const std::string& domain : internal_domains) internal = internal || host_within(url.host, domain);
-  if (internal) return click;
+  if (host_within(url.host, site_of(page_host)) ||
+      any_item(internal_domains_json, [&](const std::string& domain) { return host_within(url.host, domain); }))
+    return click;
   click.kind = LinkClick::Kind::Outbound;
   click.domain = url.host.rfind("www.", 0) == 0 ? url.host.substr(4) : url.host;
   click.category = listed(url.host, kReviewSites) ? "review" : listed(url.host, kSocialNetworks) ? "social" : "other";

@@ -258,9 +258,9 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
     if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
     campaign_json_ = std::move(campaign);  // the last touch
   }
-  page_url_ = scrub_url(url, config_.scrub_query_params);
+  page_url_ = scrub_url(url, config_.scrub_query_params_json);
   page_title_ = std::string(title);
-  page_referrer_ = scrub_url(referrer, config_.scrub_query_params);
+  page_referrer_ = scrub_url(referrer, config_.scrub_query_params_json);
   rebuild_context();
   scroll_.reset();
   if (automatic && !config_.auto_pageview) return "[]";

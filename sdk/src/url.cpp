@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "microtrack/string_list.hpp"
+
 namespace microtrack {
 namespace {
 
@@ -33,22 +35,20 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-bool is_scrubbed(std::string_view pair, const std::vector<std::string>& names) {
+bool is_scrubbed(std::string_view pair, std::string_view names_json) {
   std::string name = lower(percent_decode(pair.substr(0, pair.find('='))));
-  for (const auto& scrubbed : names)
-    if (name == lower(scrubbed)) return true;
-  return false;
+  return any_item(names_json, [&](std::string scrubbed) { return name == lower(scrubbed); });
 }
 
 // Drops the scrubbed parameters of an '&'-separated list, keeping the rest verbatim.
-std::string scrub_params(std::string_view params, const std::vector<std::string>& names) {
+std::string scrub_params(std::string_view params, std::string_view names_json) {
   std::string out;
   std::size_t start = 0;
   while (start <= params.size()) {
     std::size_t end = params.find('&', start);
     if (end == std::string_view::npos) end = params.size();
     std::string_view pair = params.substr(start, end - start);
-    if (!pair.empty() && !is_scrubbed(pair, names)) {
+    if (!pair.empty() && !is_scrubbed(pair, names_json)) {
       if (!out.empty()) out += '&';
       out += pair;
     }
@@ -63,12 +63,12 @@ UrlParts parse_url(std::string_view url) {
   UrlParts parts;
   std::size_t hash = url.find('#');
   if (hash != std::string_view::npos) {
-    parts.fragment = std::string(url.substr(hash + 1));
+    parts.fragment = url.substr(hash + 1);
     url = url.substr(0, hash);
   }
   std::size_t question = url.find('?');
   if (question != std::string_view::npos) {
-    parts.query = std::string(url.substr(question + 1));
+    parts.query = url.substr(question + 1);
     url = url.substr(0, question);
   }
   std::size_t scheme_end = url.find("://");
@@ -82,13 +82,13 @@ UrlParts parse_url(std::string_view url) {
     std::size_t colon = authority.rfind(':');
     std::size_t bracket = authority.rfind(']');  // an IPv6 literal holds colons of its own
     if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-      parts.port = std::string(authority.substr(colon + 1));
+      parts.port = authority.substr(colon + 1);
       authority = authority.substr(0, colon);
     }
     parts.host = lower(authority);
-    parts.path = path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start));
+    parts.path = path_start == std::string_view::npos ? "/" : url.substr(path_start);
   } else {
-    parts.path = std::string(url);
+    parts.path = url;
   }
   return parts;
 }
@@ -110,7 +110,7 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
   return params;
 }
 
-std::string scrub_url(std::string_view url, const std::vector<std::string>& names) {
+std::string scrub_url(std::string_view url, std::string_view names_json) {
   std::string_view fragment;
   std::size_t hash = url.find('#');
   if (hash != std::string_view::npos) {
@@ -123,7 +123,7 @@ std::string scrub_url(std::string_view url, const std::vector<std::string>& name
     out = std::string(url);
   } else {
     out = std::string(url.substr(0, question));
-    std::string query = scrub_params(url.substr(question + 1), names);
+    std::string query = scrub_params(url.substr(question + 1), names_json);
     if (!query.empty()) out += '?' + query;
   }
   if (hash != std::string_view::npos) {
@@ -133,10 +133,10 @@ std::string scrub_url(std::string_view url, const std::vector<std::string>& name
     out += '#';
     if (route_query != std::string_view::npos) {
       out += fragment.substr(0, route_query);
-      std::string query = scrub_params(fragment.substr(route_query + 1), names);
+      std::string query = scrub_params(fragment.substr(route_query + 1), names_json);
       if (!query.empty()) out += '?' + query;
     } else {
-      out += fragment.find('=') != std::string_view::npos ? scrub_params(fragment, names) : std::string(fragment);
+      out += fragment.find('=') != std::string_view::npos ? scrub_params(fragment, names_json) : std::string(fragment);
     }
     if (out.back() == '#') out.pop_back();
   }
@@ -145,7 +145,9 @@ std::string scrub_url(std::string_view url, const std::vector<std::string>& name
 
 std::string search_of(std::string_view url) {
   UrlParts parts = parse_url(url);
-  return parts.query.empty() ? std::string() : "?" + parts.query;
+  std::string search;
+  if (!parts.query.empty()) (search = '?') += parts.query;
+  return search;
 }
 
 }  // namespace microtrack

@@ -12,13 +12,11 @@ namespace microtrack {
 struct Diagnostic {
   enum class Level { Warning, Error };
   Level level = Level::Error;
-  std::string key;      // the config key concerned ("" when none)
   std::string message;  // complete sentence, without the "microtrack:" prefix
+  // The config key concerned: every message names it first, in quotes
+  // ("config 'batchSize' must be …"); "" when none.
+  std::string_view key() const;
 };
-
-// "a b c" -> {"a", "b", "c"}: long default lists as one literal (an
-// initializer list of strings costs ~30 bytes of wasm per item).
-std::vector<std::string> words(std::string_view text);
 
 struct VisibilityRule {
   std::string name;
@@ -43,9 +41,11 @@ struct Config {
   bool clicks = true;
   bool clicks_outbound = true;
   bool clicks_downloads = true;
-  std::vector<std::string> download_extensions = words(
-      "pdf epub mobi zip rar 7z doc docx xls xlsx ppt pptx csv txt rtf mp3 mp4 mov dmg exe msi apk");
-  std::vector<std::string> internal_domains;
+  // The lists of strings are kept as their JSON text (see string_list.hpp).
+  std::string download_extensions_json =
+      R"(["pdf","epub","mobi","zip","rar","7z","doc","docx","xls","xlsx","ppt","pptx","csv","txt","rtf","mp3",)"
+      R"("mp4","mov","dmg","exe","msi","apk"])";
+  std::string internal_domains_json = "[]";
   std::vector<VisibilityRule> visibility;
   bool engagement = true;
   double idle_ms = 30000;
@@ -55,7 +55,7 @@ struct Config {
   double sample_rate = 1;  // 0..1
   bool respect_do_not_track = true;
   bool require_consent = false;
-  std::vector<std::string> scrub_query_params = words("email token password auth key code");
+  std::string scrub_query_params_json = R"(["email","token","password","auth","key","code"])";
   bool debug = false;
   std::string wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
 };
