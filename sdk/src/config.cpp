@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "microtrack/json.hpp"
+#include "microtrack/url.hpp"
 
 namespace microtrack {
 namespace {
@@ -198,11 +199,11 @@ class ConfigReader {
   Config& c_;
 };
 
-bool is_collector_url(const std::string& url) {
-  std::size_t host = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
+bool is_collector_url(std::string_view url) {
+  std::size_t host = starts_with(url, "https://") ? 8 : starts_with(url, "http://") ? 7 : 0;
   bool absolute = host && url.size() > host && url[host] != '/';
-  bool same_origin_path = !host && !url.empty() && url[0] == '/' && url.rfind("//", 0) != 0;
-  return (absolute || same_origin_path) && url.find_first_of(" \t\n\r") == std::string::npos;
+  bool same_origin_path = !host && starts_with(url, "/") && !starts_with(url, "//");
+  return (absolute || same_origin_path) && url.find_first_of(" \t\n\r") == std::string_view::npos;
 }
 
 }  // namespace

@@ -6,17 +6,15 @@
 
 #include <string_view>
 
-#include "microtrack/json.hpp"
-
 namespace microtrack {
 
-// True when `match(item)` holds for an item (a std::string) of `list_json`,
-// a JSON list of strings.
-template <typename Match>
-bool any_item(std::string_view list_json, Match match) {
-  for (auto item = JsonView::parse(list_json).children(); item.next();)
-    if (match(item.value().as_string())) return true;
-  return false;
-}
+// True when `match(item, value)` holds for an item of `list_json`, a JSON
+// list of strings. (A function pointer, not a template: one copy of the loop.)
+bool any_item(std::string_view list_json, std::string_view value,
+              bool (*match)(std::string_view item, std::string_view value));
+
+// The same for a space-separated list of words (built-in lists, one literal each).
+bool any_word(std::string_view words, std::string_view value,
+              bool (*match)(std::string_view word, std::string_view value));
 
 }  // namespace microtrack

@@ -34,4 +34,9 @@ std::string scrub_url(std::string_view url, std::string_view names_json);
 // "?a=1&b=2" form of a (scrubbed) URL's query, "" when it has none.
 std::string search_of(std::string_view url);
 
+// C++20's starts_with (rfind(prefix, 0) pulls in a general search).
+inline bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
 }  // namespace microtrack
