@@ -82,13 +82,21 @@ class ConfigReader {
  public:
   explicit ConfigReader(ConfigResult& result) : result_(result), c_(result.config) {}
 
+  void add(const char* level, std::string_view message) {
+    std::string& out = result_.messages_json;
+    if (!out.empty()) out += ',';
+    ((out += "{\"level\":\"") += level) += "\",\"message\":";
+    append_json_string(out, message);
+    out += '}';
+  }
+
   // Messages share one shape, "config 'KEY' must be EXPECTED; OUTCOME."
   // (const char* keeps each call site free of a strlen for a string_view.)
   void reject(const char* key, const char* expected, const char* outcome = "using the default") {
     std::string message = "config '";
     (((message += key) += "' must be ") += expected) += "; ";
     (message += outcome) += '.';
-    result_.diagnostics.push_back({Diagnostic::Level::Error, std::move(message)});
+    add("error", message);
   }
 
   void read_option(const std::string& key, JsonView value) {
@@ -109,7 +117,7 @@ class ConfigReader {
     } else {
       std::string message = "unknown config key '";
       (message += key) += "' is ignored.";
-      result_.diagnostics.push_back({Diagnostic::Level::Warning, std::move(message)});
+      add("warn", message);
     }
   }
 
@@ -207,13 +215,6 @@ bool is_collector_url(std::string_view url) {
 }
 
 }  // namespace
-
-std::string_view Diagnostic::key() const {
-  std::size_t open = message.find('\'');
-  if (open == std::string::npos) return {};
-  std::size_t close = message.find('\'', open + 1);
-  return std::string_view(message).substr(open + 1, close - open - 1);
-}
 
 ConfigResult parse_config(std::string_view json_text) {
   ConfigResult result;

@@ -89,8 +89,7 @@ Tracker::Tracker(std::string_view config_json, std::string_view environment_json
   ConfigResult checked = parse_config(config_json);
   config_ = std::move(checked.config);
   scroll_ = ScrollDepth(config_.scroll_thresholds);
-  for (const auto& d : checked.diagnostics)
-    message(d.level == Diagnostic::Level::Error ? "error" : "warn", d.message);
+  messages_ = std::move(checked.messages_json);
   if (!checked.ok) return;
 
   if (config_.respect_do_not_track && env_.do_not_track) {

@@ -9,15 +9,6 @@
 
 namespace microtrack {
 
-struct Diagnostic {
-  enum class Level { Warning, Error };
-  Level level = Level::Error;
-  std::string message;  // complete sentence, without the "microtrack:" prefix
-  // The config key concerned: every message names it first, in quotes
-  // ("config 'batchSize' must be …"); "" when none.
-  std::string_view key() const;
-};
-
 struct VisibilityRule {
   std::string name;
   std::string selector;
@@ -62,7 +53,12 @@ struct Config {
 
 struct ConfigResult {
   Config config;
-  std::vector<Diagnostic> diagnostics;
+  // The diagnostics as comma-separated JSON objects, the items that
+  // Tracker::take_messages hands the JS to print:
+  // {"level":"error"|"warn","message":"config 'KEY' must be …"}. Each message
+  // is a sentence without the "microtrack:" prefix that names its key first,
+  // in quotes. (Written once here instead of a vector of structs copied over.)
+  std::string messages_json;
   bool ok = false;  // false without a valid collector: nothing is tracked
 };
 
