@@ -12,21 +12,24 @@ namespace {
 // The options by kind. One table per kind keeps parse_config a lookup
 // instead of a branch per key (which also keeps the wasm small). Nested
 // options of a feature object are named "feature.option".
+// A feature is given as false/true or as an object of its options.
 struct BoolOption {
   const char* key;
   bool Config::*field;
+  bool feature;
 };
 const BoolOption kBoolOptions[] = {
-    {"persist", &Config::persist},           {"autoPageview", &Config::auto_pageview},
-    {"forms", &Config::forms},               {"respectDoNotTrack", &Config::respect_do_not_track},
-    {"requireConsent", &Config::require_consent}, {"debug", &Config::debug},
-    {"clicks.outbound", &Config::clicks_outbound},
-};
-
-// A feature given as false/true or as an object of its options.
-const BoolOption kFeatures[] = {
-    {"scroll", &Config::scroll}, {"video", &Config::video},
-    {"clicks", &Config::clicks}, {"engagement", &Config::engagement},
+    {"persist", &Config::persist, false},
+    {"autoPageview", &Config::auto_pageview, false},
+    {"forms", &Config::forms, false},
+    {"respectDoNotTrack", &Config::respect_do_not_track, false},
+    {"requireConsent", &Config::require_consent, false},
+    {"debug", &Config::debug, false},
+    {"clicks.outbound", &Config::clicks_outbound, false},
+    {"scroll", &Config::scroll, true},
+    {"video", &Config::video, true},
+    {"clicks", &Config::clicks, true},
+    {"engagement", &Config::engagement, true},
 };
 
 struct NumberOption {
@@ -101,10 +104,7 @@ class ConfigReader {
 
   void read_option(const std::string& key, JsonView value) {
     if (const auto* option = lookup(kBoolOptions, key)) {
-      if (value.is_bool()) c_.*option->field = value.as_bool();
-      else reject(option->key, "true or false");
-    } else if (const auto* feature = lookup(kFeatures, key)) {
-      read_feature(key, value, c_.*feature->field);
+      read_bool(*option, value);
     } else if (const auto* number = lookup(kNumberOptions, key)) {
       read_number(*number, value, c_.*number->field);
     } else if (const auto* text = lookup(kTextOptions, key)) {
@@ -122,14 +122,15 @@ class ConfigReader {
   }
 
  private:
-  void read_feature(const std::string& key, JsonView value, bool& enabled) {
+  void read_bool(const BoolOption& option, JsonView value) {
     if (value.is_bool()) {
-      enabled = value.as_bool();
-    } else if (value.is_object()) {
-      enabled = true;
-      for (auto option = value.children(); option.next();) read_option(key + "." + option.key(), option.value());
+      c_.*option.field = value.as_bool();
+    } else if (option.feature && value.is_object()) {
+      c_.*option.field = true;
+      for (auto nested = value.children(); nested.next();)
+        read_option(option.key + ("." + nested.key()), nested.value());
     } else {
-      reject(key.c_str(), "false or an object");
+      reject(option.key, option.feature ? "false or an object" : "true or false");
     }
   }
 
