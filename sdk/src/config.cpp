@@ -1,10 +1,10 @@
 #include "microtrack/config.hpp"
 
-#include <algorithm>
+#include <utility>
 #include <cmath>
-#include <cstring>
 
 #include "microtrack/json.hpp"
+#include "microtrack/url.hpp"
 
 namespace microtrack {
 namespace {
@@ -12,21 +12,24 @@ namespace {
 // The options by kind. One table per kind keeps parse_config a lookup
 // instead of a branch per key (which also keeps the wasm small). Nested
 // options of a feature object are named "feature.option".
+// A feature is given as false/true or as an object of its options.
 struct BoolOption {
   const char* key;
   bool Config::*field;
+  bool feature;
 };
 const BoolOption kBoolOptions[] = {
-    {"persist", &Config::persist},           {"autoPageview", &Config::auto_pageview},
-    {"forms", &Config::forms},               {"respectDoNotTrack", &Config::respect_do_not_track},
-    {"requireConsent", &Config::require_consent}, {"debug", &Config::debug},
-    {"clicks.outbound", &Config::clicks_outbound},
-};
-
-// A feature given as false/true or as an object of its options.
-const BoolOption kFeatures[] = {
-    {"scroll", &Config::scroll}, {"video", &Config::video},
-    {"clicks", &Config::clicks}, {"engagement", &Config::engagement},
+    {"persist", &Config::persist, false},
+    {"autoPageview", &Config::auto_pageview, false},
+    {"forms", &Config::forms, false},
+    {"respectDoNotTrack", &Config::respect_do_not_track, false},
+    {"requireConsent", &Config::require_consent, false},
+    {"debug", &Config::debug, false},
+    {"clicks.outbound", &Config::clicks_outbound, false},
+    {"scroll", &Config::scroll, true},
+    {"video", &Config::video, true},
+    {"clicks", &Config::clicks, true},
+    {"engagement", &Config::engagement, true},
 };
 
 struct NumberOption {
@@ -46,14 +49,20 @@ const NumberOption kNumberOptions[] = {
     {"engagement.heartbeatMs", &Config::heartbeat_ms, 0, 86400000, false, "a number of ms >= 0"},
 };
 
-struct StringsOption {
+// Options kept as text: a string, or a list kept as its JSON text.
+struct TextOption {
   const char* key;
-  std::vector<std::string> Config::*field;
+  std::string Config::*field;
+  enum class Form { String, List, ListOfStrings } form;
 };
-const StringsOption kStringsOptions[] = {
-    {"scrubQueryParams", &Config::scrub_query_params},
-    {"clicks.internalDomains", &Config::internal_domains},
-    {"clicks.downloads", &Config::download_extensions},  // or a bool: see read_option
+const TextOption kTextOptions[] = {
+    {"collector", &Config::collector, TextOption::Form::String},
+    {"writeKey", &Config::write_key, TextOption::Form::String},
+    {"wasmUrl", &Config::wasm_url, TextOption::Form::String},
+    {"goals", &Config::goals_json, TextOption::Form::List},
+    {"scrubQueryParams", &Config::scrub_query_params_json, TextOption::Form::ListOfStrings},
+    {"clicks.internalDomains", &Config::internal_domains_json, TextOption::Form::ListOfStrings},
+    {"clicks.downloads", &Config::download_extensions_json, TextOption::Form::ListOfStrings},  // or a bool
 };
 
 struct PercentsOption {
@@ -76,49 +85,52 @@ class ConfigReader {
  public:
   explicit ConfigReader(ConfigResult& result) : result_(result), c_(result.config) {}
 
+  void add(const char* level, std::string_view message) {
+    std::string& out = result_.messages_json;
+    if (!out.empty()) out += ',';
+    ((out += "{\"level\":\"") += level) += "\",\"message\":";
+    append_json_string(out, message);
+    out += '}';
+  }
+
   // Messages share one shape, "config 'KEY' must be EXPECTED; OUTCOME."
-  void reject(const std::string& key, const char* expected, const std::string& outcome = "using the default") {
-    result_.diagnostics.push_back(
-        {Diagnostic::Level::Error, key, "config '" + key + "' must be " + expected + "; " + outcome + "."});
+  // (const char* keeps each call site free of a strlen for a string_view.)
+  void reject(const char* key, const char* expected, const char* outcome = "using the default") {
+    std::string message = "config '";
+    (((message += key) += "' must be ") += expected) += "; ";
+    (message += outcome) += '.';
+    add("error", message);
   }
 
   void read_option(const std::string& key, JsonView value) {
     if (const auto* option = lookup(kBoolOptions, key)) {
-      if (value.is_bool()) c_.*option->field = value.as_bool();
-      else reject(key, "true or false");
-    } else if (const auto* feature = lookup(kFeatures, key)) {
-      read_feature(key, value, c_.*feature->field);
+      read_bool(*option, value);
     } else if (const auto* number = lookup(kNumberOptions, key)) {
       read_number(*number, value, c_.*number->field);
-    } else if (const auto* strings = lookup(kStringsOptions, key)) {
-      if (key == "clicks.downloads" && value.is_bool()) c_.clicks_downloads = value.as_bool();
-      else read_strings(key, value, c_.*strings->field);
+    } else if (const auto* text = lookup(kTextOptions, key)) {
+      if (text->field == &Config::download_extensions_json && value.is_bool()) c_.clicks_downloads = value.as_bool();
+      else read_text(*text, value);
     } else if (const auto* percents = lookup(kPercentsOptions, key)) {
-      read_percents(key, value, c_.*percents->field);
-    } else if (key == "collector" || key == "writeKey" || key == "wasmUrl") {
-      std::string& field = key == "collector" ? c_.collector : key == "writeKey" ? c_.write_key : c_.wasm_url;
-      if (value.is_string()) field = value.as_string();
-      else if (key != "collector") reject(key, "a string", "ignoring it");  // collector: checked at the end
+      read_percents(percents->key, value, c_.*percents->field);
     } else if (key == "visibility") {
       read_visibility(value);
-    } else if (key == "goals") {
-      if (value.is_array()) c_.goals_json = std::string(value.raw());
-      else reject(key, "a list", "ignoring it");
     } else {
-      result_.diagnostics.push_back(
-          {Diagnostic::Level::Warning, key, "unknown config key '" + key + "' is ignored."});
+      std::string message = "unknown config key '";
+      (message += key) += "' is ignored.";
+      add("warn", message);
     }
   }
 
  private:
-  void read_feature(const std::string& key, JsonView value, bool& enabled) {
+  void read_bool(const BoolOption& option, JsonView value) {
     if (value.is_bool()) {
-      enabled = value.as_bool();
-    } else if (value.is_object()) {
-      enabled = true;
-      for (auto option = value.children(); option.next();) read_option(key + "." + option.key(), option.value());
+      c_.*option.field = value.as_bool();
+    } else if (option.feature && value.is_object()) {
+      c_.*option.field = true;
+      for (auto nested = value.children(); nested.next();)
+        read_option(option.key + ("." + nested.key()), nested.value());
     } else {
-      reject(key, "false or an object");
+      reject(option.key, option.feature ? "false or an object" : "true or false");
     }
   }
 
@@ -131,34 +143,46 @@ class ConfigReader {
       v = v < option.min ? option.min : option.max;
       std::string outcome = "using ";
       append_json_number(outcome, v);
-      reject(option.key, option.expected, outcome);
+      reject(option.key, option.expected, outcome.c_str());
     }
     out = v;
   }
 
-  void read_strings(const std::string& key, JsonView value, std::vector<std::string>& out) {
-    std::vector<std::string> list;
-    for (auto item = value.children(); item.next();) {
-      if (!item.value().is_string()) return reject(key, "a list of strings");
-      list.push_back(item.value().as_string());
+  void read_text(const TextOption& option, JsonView value) {
+    std::string& field = c_.*option.field;
+    switch (option.form) {
+      case TextOption::Form::String:
+        if (value.is_string()) field = value.as_string();
+        else if (&field != &c_.collector) reject(option.key, "a string", "ignoring it");  // collector: checked at the end
+        return;
+      case TextOption::Form::List:
+        if (value.is_array()) field = std::string(value.raw());
+        else reject(option.key, "a list", "ignoring it");
+        return;
+      case TextOption::Form::ListOfStrings:
+        bool strings = value.is_array();
+        for (auto item = value.children(); item.next();) strings = strings && item.value().is_string();
+        if (strings) field = std::string(value.raw());
+        else reject(option.key, "a list of strings");
+        return;
     }
-    if (!value.is_array()) return reject(key, "a list of strings");
-    out = std::move(list);
   }
 
   // Percents in (0, 100], kept ascending without repeats.
-  void read_percents(const std::string& key, JsonView value, std::vector<double>& out) {
+  void read_percents(const char* key, JsonView value, std::vector<double>& out) {
     std::vector<double> list;
-    for (auto item = value.children(); item.next();) {
+    bool valid = true;
+    for (auto item = value.children(); valid && item.next();) {
       double percent = item.value().as_number();
-      if (!item.value().is_number() || !(percent > 0 && percent <= 100))
-        return reject(key, "a non-empty list of percents in (0, 100]");
+      valid = item.value().is_number() && percent > 0 && percent <= 100;
+      bool skip = !valid;  // or a repeat
+      for (double kept : list) skip = skip || kept == percent;
+      if (skip) continue;
       // Insertion: std::sort would cost ~1 KB of wasm for a handful of numbers.
-      auto at = list.begin();
-      while (at != list.end() && *at < percent) ++at;
-      if (at == list.end() || *at != percent) list.insert(at, percent);
+      list.push_back(percent);
+      for (std::size_t i = list.size() - 1; i > 0 && list[i - 1] > list[i]; --i) std::swap(list[i - 1], list[i]);
     }
-    if (list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
+    if (!valid || list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
     out = std::move(list);
   }
 
@@ -184,23 +208,14 @@ class ConfigReader {
   Config& c_;
 };
 
-bool is_collector_url(const std::string& url) {
-  std::size_t host = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
+bool is_collector_url(std::string_view url) {
+  std::size_t host = starts_with(url, "https://") ? 8 : starts_with(url, "http://") ? 7 : 0;
   bool absolute = host && url.size() > host && url[host] != '/';
-  bool same_origin_path = !host && !url.empty() && url[0] == '/' && url.rfind("//", 0) != 0;
-  return (absolute || same_origin_path) && url.find_first_of(" \t\n\r") == std::string::npos;
+  bool same_origin_path = !host && starts_with(url, "/") && !starts_with(url, "//");
+  return (absolute || same_origin_path) && url.find_first_of(" \t\n\r") == std::string_view::npos;
 }
 
 }  // namespace
-
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> list;
-  for (std::size_t start = 0, end; start < text.size(); start = end + 1) {
-    end = std::min(text.find(' ', start), text.size());
-    if (end > start) list.emplace_back(text.substr(start, end - start));
-  }
-  return list;
-}
 
 ConfigResult parse_config(std::string_view json_text) {
   ConfigResult result;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "microtrack/string_list.hpp"
 #include "microtrack/url.hpp"
 
 namespace microtrack {
@@ -16,18 +17,12 @@ constexpr std::string_view kSocialNetworks =
     "tiktok.com pinterest.com pin.it reddit.com threads.net bsky.app mastodon.social snapchat.com tumblr.com "
     "whatsapp.com wa.me t.me telegram.me discord.gg discord.com vk.com weibo.com xing.com";
 
-bool listed(std::string_view host, std::string_view list) {
-  for (std::size_t start = 0; start < list.size();) {
-    std::size_t end = list.find(' ', start);
-    if (end == std::string_view::npos) end = list.size();
-    if (host_within(host, list.substr(start, end - start))) return true;
-    start = end + 1;
-  }
-  return false;
-}
+// Matches for any_item and any_word, which pass the list's entry first.
+bool equal(std::string_view a, std::string_view b) { return a == b; }
+bool within(std::string_view domain, std::string_view host) { return host_within(host, domain); }
 
 // Second levels that are public suffixes under a country code ("co.uk").
-constexpr std::string_view kPublicSecondLevels = " co com net org gov edu ac ltd plc ne or go gob mil ";
+constexpr std::string_view kPublicSecondLevels = "co com net org gov edu ac ltd plc ne or go gob mil";
 
 // The site a host belongs to: its last two labels, or three under a
 // country code with a public second level ("shop.example.co.uk").
@@ -39,8 +34,8 @@ std::string_view site_of(std::string_view host) {
   std::size_t second = host.rfind('.', last - 1);
   if (second == std::string_view::npos) return host;
   std::string_view second_level = host.substr(second + 1, last - second - 1);
-  bool country_code = host.size() - last - 1 == 2 && kPublicSecondLevels.find(" " + std::string(second_level) + " ") !=
-                                                          std::string_view::npos;
+  bool country_code = host.size() - last - 1 == 2 &&
+                      any_word(kPublicSecondLevels, second_level, equal);
   if (country_code) {
     std::size_t third = host.rfind('.', second - 1);
     return third == std::string_view::npos || second == 0 ? host : host.substr(third + 1);
@@ -57,10 +52,9 @@ bool host_within(std::string_view host, std::string_view domain) {
 }
 
 LinkClick classify_link(std::string_view href, bool download_attribute, std::string_view page_host,
-                        const std::vector<std::string>& internal_domains,
-                        const std::vector<std::string>& download_extensions) {
+                        std::string_view internal_domains_json, std::string_view download_extensions_json) {
   LinkClick click;
-  if (href.rfind("mailto:", 0) == 0 || href.rfind("tel:", 0) == 0) {
+  if (starts_with(href, "mailto:") || starts_with(href, "tel:")) {
     click.kind = LinkClick::Kind::Contact;
     click.method = href[0] == 'm' ? "email" : "phone";
     return click;
@@ -71,8 +65,7 @@ LinkClick classify_link(std::string_view href, bool download_attribute, std::str
   std::size_t dot = file.rfind('.');
   if (dot != std::string_view::npos) {
     for (char c : file.substr(dot + 1)) click.extension += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool known = false;
-    for (const std::string& extension : download_extensions) known = known || extension == click.extension;
+    bool known = any_item(download_extensions_json, click.extension, equal);
     if (!known && !download_attribute) click.extension.clear();  // the attribute makes any file a download
   }
   if (download_attribute || !click.extension.empty()) {
@@ -81,12 +74,14 @@ LinkClick classify_link(std::string_view href, bool download_attribute, std::str
   }
   if (url.scheme != "http" && url.scheme != "https") return click;  // javascript:, relative: internal
 
-  bool internal = host_within(url.host, site_of(page_host));
-  for (const std::string& domain : internal_domains) internal = internal || host_within(url.host, domain);
-  if (internal) return click;
+  if (host_within(url.host, site_of(page_host)) || any_item(internal_domains_json, url.host, within)) return click;
   click.kind = LinkClick::Kind::Outbound;
-  click.domain = url.host.rfind("www.", 0) == 0 ? url.host.substr(4) : url.host;
-  click.category = listed(url.host, kReviewSites) ? "review" : listed(url.host, kSocialNetworks) ? "social" : "other";
+  std::string_view domain = url.host;
+  if (starts_with(domain, "www.")) domain.remove_prefix(4);
+  click.domain = domain;
+  click.category = any_word(kReviewSites, url.host, within)      ? "review"
+                   : any_word(kSocialNetworks, url.host, within) ? "social"
+                                                                  : "other";
   return click;
 }
 

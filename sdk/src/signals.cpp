@@ -172,7 +172,7 @@ std::string Signals::media_signal(int media_id, int signal, double current_s, do
   for (const MediaMoment& moment :
        media_.on_signal(media_id, static_cast<MediaSignal>(signal), current_s, duration_s, ended)) {
     Properties properties;
-    properties.text("src", scrub_url(src, config_.scrub_query_params))
+    properties.text("src", scrub_url(src, config_.scrub_query_params_json))
         .text("title", media_title(data_title, title, aria_label, src))
         .text("media_type", audio ? "audio" : "video")
         .number("duration_s", duration_s);  // null for a live stream
@@ -218,11 +218,10 @@ std::string Signals::click(std::string_view href, std::string_view text, bool do
   now_ms_ = now_ms;
   if (!tracker_.active()) return "[]";
   if (config_.clicks && !href.empty()) {
-    static const std::vector<std::string> kNoExtensions;
     LinkClick link = classify_link(href, download_attribute && config_.clicks_downloads,
-                                   parse_url(tracker_.page_url()).host, config_.internal_domains,
-                                   config_.clicks_downloads ? config_.download_extensions : kNoExtensions);
-    std::string url = scrub_url(href, config_.scrub_query_params);
+                                   parse_url(tracker_.page_url()).host, config_.internal_domains_json,
+                                   config_.clicks_downloads ? std::string_view(config_.download_extensions_json) : "[]");
+    std::string url = scrub_url(href, config_.scrub_query_params_json);
     switch (link.kind) {
       case LinkClick::Kind::Outbound:
         if (config_.clicks_outbound)

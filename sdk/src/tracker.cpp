@@ -89,8 +89,7 @@ Tracker::Tracker(std::string_view config_json, std::string_view environment_json
   ConfigResult checked = parse_config(config_json);
   config_ = std::move(checked.config);
   scroll_ = ScrollDepth(config_.scroll_thresholds);
-  for (const auto& d : checked.diagnostics)
-    message(d.level == Diagnostic::Level::Error ? "error" : "warn", d.message);
+  messages_ = std::move(checked.messages_json);
   if (!checked.ok) return;
 
   if (config_.respect_do_not_track && env_.do_not_track) {
@@ -258,9 +257,9 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
     if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
     campaign_json_ = std::move(campaign);  // the last touch
   }
-  page_url_ = scrub_url(url, config_.scrub_query_params);
+  page_url_ = scrub_url(url, config_.scrub_query_params_json);
   page_title_ = std::string(title);
-  page_referrer_ = scrub_url(referrer, config_.scrub_query_params);
+  page_referrer_ = scrub_url(referrer, config_.scrub_query_params_json);
   rebuild_context();
   scroll_.reset();
   if (automatic && !config_.auto_pageview) return "[]";

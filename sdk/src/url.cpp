@@ -1,6 +1,9 @@
 #include "microtrack/url.hpp"
 
+#include <algorithm>
 #include <cctype>
+
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 namespace {
@@ -33,28 +36,31 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-bool is_scrubbed(std::string_view pair, const std::vector<std::string>& names) {
-  std::string name = lower(percent_decode(pair.substr(0, pair.find('='))));
-  for (const auto& scrubbed : names)
-    if (name == lower(scrubbed)) return true;
-  return false;
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
 }
 
-// Drops the scrubbed parameters of an '&'-separated list, keeping the rest verbatim.
-std::string scrub_params(std::string_view params, const std::vector<std::string>& names) {
-  std::string out;
-  std::size_t start = 0;
-  while (start <= params.size()) {
-    std::size_t end = params.find('&', start);
-    if (end == std::string_view::npos) end = params.size();
+bool is_scrubbed(std::string_view pair, std::string_view names_json) {
+  std::string name = percent_decode(pair.substr(0, pair.find('=')));
+  return any_item(names_json, name, same_ignoring_case);
+}
+
+// Appends the parameters of an '&'-separated list that are not scrubbed,
+// verbatim, after `separator`; nothing at all when none is kept.
+void append_kept_params(std::string& out, char separator, std::string_view params, std::string_view names_json) {
+  for (std::size_t start = 0; start <= params.size();) {
+    std::size_t end = std::min(params.find('&', start), params.size());
     std::string_view pair = params.substr(start, end - start);
-    if (!pair.empty() && !is_scrubbed(pair, names)) {
-      if (!out.empty()) out += '&';
+    if (!pair.empty() && !is_scrubbed(pair, names_json)) {
+      out += separator;
       out += pair;
+      separator = '&';
     }
     start = end + 1;
   }
-  return out;
 }
 
 }  // namespace
@@ -63,12 +69,12 @@ UrlParts parse_url(std::string_view url) {
   UrlParts parts;
   std::size_t hash = url.find('#');
   if (hash != std::string_view::npos) {
-    parts.fragment = std::string(url.substr(hash + 1));
+    parts.fragment = url.substr(hash + 1);
     url = url.substr(0, hash);
   }
   std::size_t question = url.find('?');
   if (question != std::string_view::npos) {
-    parts.query = std::string(url.substr(question + 1));
+    parts.query = url.substr(question + 1);
     url = url.substr(0, question);
   }
   std::size_t scheme_end = url.find("://");
@@ -82,13 +88,13 @@ UrlParts parse_url(std::string_view url) {
     std::size_t colon = authority.rfind(':');
     std::size_t bracket = authority.rfind(']');  // an IPv6 literal holds colons of its own
     if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-      parts.port = std::string(authority.substr(colon + 1));
+      parts.port = authority.substr(colon + 1);
       authority = authority.substr(0, colon);
     }
     parts.host = lower(authority);
-    parts.path = path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start));
+    parts.path = path_start == std::string_view::npos ? "/" : url.substr(path_start);
   } else {
-    parts.path = std::string(url);
+    parts.path = url;
   }
   return parts;
 }
@@ -110,42 +116,34 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
   return params;
 }
 
-std::string scrub_url(std::string_view url, const std::vector<std::string>& names) {
-  std::string_view fragment;
-  std::size_t hash = url.find('#');
-  if (hash != std::string_view::npos) {
-    fragment = url.substr(hash + 1);
-    url = url.substr(0, hash);
+std::string scrub_url(std::string_view url, std::string_view names_json) {
+  std::size_t hash = std::min(url.find('#'), url.size());
+  std::string_view fragment = url.substr(std::min(hash + 1, url.size()));
+  std::string_view before_hash = url.substr(0, hash);
+  std::size_t question = std::min(before_hash.find('?'), before_hash.size());
+  std::string out(before_hash.substr(0, question));
+  if (question < before_hash.size()) append_kept_params(out, '?', before_hash.substr(question + 1), names_json);
+  if (hash == url.size()) return out;
+  // A hash router's route keeps its own query (#/reset?token=…); OAuth puts
+  // parameters straight into the fragment (#access_token=…).
+  std::size_t route_query = fragment.find('?');
+  if (route_query == std::string_view::npos && fragment.find('=') != std::string_view::npos) {
+    append_kept_params(out, '#', fragment, names_json);
+    return out;
   }
-  std::string out;
-  std::size_t question = url.find('?');
-  if (question == std::string_view::npos) {
-    out = std::string(url);
-  } else {
-    out = std::string(url.substr(0, question));
-    std::string query = scrub_params(url.substr(question + 1), names);
-    if (!query.empty()) out += '?' + query;
-  }
-  if (hash != std::string_view::npos) {
-    // A hash router's route keeps its own query (#/reset?token=…); OAuth puts
-    // parameters straight into the fragment (#access_token=…).
-    std::size_t route_query = fragment.find('?');
-    out += '#';
-    if (route_query != std::string_view::npos) {
-      out += fragment.substr(0, route_query);
-      std::string query = scrub_params(fragment.substr(route_query + 1), names);
-      if (!query.empty()) out += '?' + query;
-    } else {
-      out += fragment.find('=') != std::string_view::npos ? scrub_params(fragment, names) : std::string(fragment);
-    }
-    if (out.back() == '#') out.pop_back();
-  }
+  out += '#';
+  out += fragment.substr(0, route_query);
+  if (route_query != std::string_view::npos)
+    append_kept_params(out, '?', fragment.substr(route_query + 1), names_json);
+  if (out.back() == '#') out.pop_back();
   return out;
 }
 
 std::string search_of(std::string_view url) {
   UrlParts parts = parse_url(url);
-  return parts.query.empty() ? std::string() : "?" + parts.query;
+  std::string search;
+  if (!parts.query.empty()) (search = '?') += parts.query;
+  return search;
 }
 
 }  // namespace microtrack

@@ -8,10 +8,34 @@
 #include "microtrack/config.hpp"
 
 using microtrack::ConfigResult;
-using microtrack::Diagnostic;
 using microtrack::parse_config;
 
 namespace {
+
+// One diagnostic as the JS receives it, read back from ConfigResult::messages_json.
+struct Diagnostic {
+  enum class Level { Warning, Error };
+  Level level;
+  std::string key;  // the name its message quotes first
+  std::string message;
+};
+
+std::vector<Diagnostic> diagnostics_of(const ConfigResult& r) {
+  MT_PARSE(items, "[" + r.messages_json + "]");
+  std::vector<Diagnostic> out;
+  for (const auto& item : items) {
+    REQUIRE(item.size() == 2);
+    const std::string level = item.at("level");
+    REQUIRE((level == "error" || level == "warn"));
+    const std::string message = item.at("message");
+    const std::size_t open = message.find('\'');
+    const std::size_t close = message.find('\'', open + 1);
+    REQUIRE(close != std::string::npos);
+    out.push_back({level == "error" ? Diagnostic::Level::Error : Diagnostic::Level::Warning,
+                   message.substr(open + 1, close - open - 1), message});
+  }
+  return out;
+}
 
 const std::string kCollector = "https://collect.example.com/v1/batch";
 
@@ -24,7 +48,7 @@ std::string with_collector(const std::string& extra) {
 
 std::vector<Diagnostic> of_level(const ConfigResult& r, Diagnostic::Level level) {
   std::vector<Diagnostic> out;
-  for (const auto& d : r.diagnostics) {
+  for (const auto& d : diagnostics_of(r)) {
     if (d.level == level) out.push_back(d);
   }
   return out;
@@ -32,7 +56,7 @@ std::vector<Diagnostic> of_level(const ConfigResult& r, Diagnostic::Level level)
 
 std::string describe(const ConfigResult& r) {
   std::string s;
-  for (const auto& d : r.diagnostics) {
+  for (const auto& d : diagnostics_of(r)) {
     s += (d.level == Diagnostic::Level::Error ? "[error " : "[warning ");
     s += d.key + "] " + d.message + "\n";
   }
@@ -42,8 +66,9 @@ std::string describe(const ConfigResult& r) {
 // Exactly one diagnostic, an error about `key` whose message names the key.
 void require_single_error_naming(const ConfigResult& r, const std::string& key) {
   INFO(describe(r));
-  REQUIRE(r.diagnostics.size() == 1);
-  const Diagnostic& d = r.diagnostics.front();
+  const auto diagnostics = diagnostics_of(r);
+  REQUIRE(diagnostics.size() == 1);
+  const Diagnostic& d = diagnostics.front();
   CHECK(d.level == Diagnostic::Level::Error);
   CHECK(d.key == key);
   CHECK(mt_test::contains(d.message, key));
@@ -55,7 +80,7 @@ TEST_CASE("A config with only a collector is valid and has every default", "[con
   const ConfigResult r = parse_config(with_collector(""));
   INFO(describe(r));
   REQUIRE(r.ok);
-  CHECK(r.diagnostics.empty());
+  CHECK(diagnostics_of(r).empty());
   const auto& c = r.config;
   CHECK(c.collector == kCollector);
   CHECK(c.write_key.empty());
@@ -72,8 +97,10 @@ TEST_CASE("A config with only a collector is valid and has every default", "[con
   CHECK(c.clicks);
   CHECK(c.clicks_outbound);
   CHECK(c.clicks_downloads);
-  CHECK(c.download_extensions.size() == 22);
-  CHECK(c.internal_domains.empty());
+  MT_PARSE(downloads, c.download_extensions_json);
+  CHECK(downloads.size() == 22);
+  MT_PARSE(internal_domains, c.internal_domains_json);
+  CHECK(internal_domains == nlohmann::json::array());
   CHECK(c.visibility.empty());
   CHECK(c.engagement);
   CHECK(c.idle_ms == 30000);
@@ -84,8 +111,8 @@ TEST_CASE("A config with only a collector is valid and has every default", "[con
   CHECK(c.sample_rate == 1);
   CHECK(c.respect_do_not_track);
   CHECK_FALSE(c.require_consent);
-  CHECK(c.scrub_query_params ==
-        std::vector<std::string>{"email", "token", "password", "auth", "key", "code"});
+  MT_PARSE(scrub, c.scrub_query_params_json);
+  CHECK(scrub == nlohmann::json::array({"email", "token", "password", "auth", "key", "code"}));
   CHECK_FALSE(c.debug);
 }
 
@@ -127,7 +154,7 @@ TEST_CASE("The collector may be an http(s) URL or a path starting with a slash",
     const ConfigResult r = parse_config(R"({"collector":")" + url + "\"}");
     INFO(url << "\n" << describe(r));
     CHECK(r.ok);
-    CHECK(r.diagnostics.empty());
+    CHECK(diagnostics_of(r).empty());
     CHECK(r.config.collector == url);
   }
 }
@@ -180,7 +207,7 @@ TEST_CASE("Every documented key is read into the config", "[config]") {
   })");
   INFO(describe(r));
   REQUIRE(r.ok);
-  CHECK(r.diagnostics.empty());
+  CHECK(diagnostics_of(r).empty());
   const auto& c = r.config;
   CHECK(c.write_key == "wk_live_123");
   CHECK(c.batch_size == 50);
@@ -195,8 +222,10 @@ TEST_CASE("Every documented key is read into the config", "[config]") {
   CHECK_FALSE(c.forms);
   CHECK(c.clicks);
   CHECK_FALSE(c.clicks_outbound);
-  CHECK(c.download_extensions == std::vector<std::string>{"pdf", "zip"});
-  CHECK(c.internal_domains == std::vector<std::string>{"example.org"});
+  MT_PARSE(downloads, c.download_extensions_json);
+  CHECK(downloads == nlohmann::json::array({"pdf", "zip"}));
+  MT_PARSE(internal_domains, c.internal_domains_json);
+  CHECK(internal_domains == nlohmann::json::array({"example.org"}));
   REQUIRE(c.visibility.size() == 2);
   CHECK(c.visibility[0].name == "pricing_table");
   CHECK(c.visibility[0].selector == "#pricing");
@@ -215,7 +244,8 @@ TEST_CASE("Every documented key is read into the config", "[config]") {
   CHECK(c.sample_rate == Approx(0.25));
   CHECK_FALSE(c.respect_do_not_track);
   CHECK(c.require_consent);
-  CHECK(c.scrub_query_params == std::vector<std::string>{"session", "sig"});
+  MT_PARSE(scrub, c.scrub_query_params_json);
+  CHECK(scrub == nlohmann::json::array({"session", "sig"}));
   CHECK(c.debug);
   CHECK(c.wasm_url == "/static/microtrack.wasm");
 }
@@ -224,25 +254,25 @@ TEST_CASE("A signal given as false is switched off", "[config]") {
   SECTION("scroll") {
     const ConfigResult r = parse_config(with_collector(R"("scroll":false)"));
     INFO(describe(r));
-    CHECK(r.diagnostics.empty());
+    CHECK(diagnostics_of(r).empty());
     CHECK_FALSE(r.config.scroll);
   }
   SECTION("video") {
     const ConfigResult r = parse_config(with_collector(R"("video":false)"));
     INFO(describe(r));
-    CHECK(r.diagnostics.empty());
+    CHECK(diagnostics_of(r).empty());
     CHECK_FALSE(r.config.video);
   }
   SECTION("clicks") {
     const ConfigResult r = parse_config(with_collector(R"("clicks":false)"));
     INFO(describe(r));
-    CHECK(r.diagnostics.empty());
+    CHECK(diagnostics_of(r).empty());
     CHECK_FALSE(r.config.clicks);
   }
   SECTION("clicks.downloads") {
     const ConfigResult r = parse_config(with_collector(R"("clicks":{"downloads":false})"));
     INFO(describe(r));
-    CHECK(r.diagnostics.empty());
+    CHECK(diagnostics_of(r).empty());
     CHECK(r.config.clicks);
     CHECK_FALSE(r.config.clicks_downloads);
     CHECK(r.config.clicks_outbound);
@@ -250,7 +280,7 @@ TEST_CASE("A signal given as false is switched off", "[config]") {
   SECTION("engagement") {
     const ConfigResult r = parse_config(with_collector(R"("engagement":false)"));
     INFO(describe(r));
-    CHECK(r.diagnostics.empty());
+    CHECK(diagnostics_of(r).empty());
     CHECK_FALSE(r.config.engagement);
   }
 }
@@ -259,10 +289,11 @@ TEST_CASE("An unknown key gives one warning naming it and changes nothing else",
   const ConfigResult r = parse_config(with_collector(R"("batchsize":5)"));
   INFO(describe(r));
   CHECK(r.ok);
-  REQUIRE(r.diagnostics.size() == 1);
-  CHECK(r.diagnostics[0].level == Diagnostic::Level::Warning);
-  CHECK(r.diagnostics[0].key == "batchsize");
-  CHECK(mt_test::contains(r.diagnostics[0].message, "batchsize"));
+  const auto diagnostics = diagnostics_of(r);
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].level == Diagnostic::Level::Warning);
+  CHECK(diagnostics[0].key == "batchsize");
+  CHECK(mt_test::contains(diagnostics[0].message, "batchsize"));
   CHECK(r.config.batch_size == 20);
 }
 
@@ -309,8 +340,8 @@ TEST_CASE("A value of the wrong type gives an error naming the key and the defau
   SECTION("scrubQueryParams") {
     const ConfigResult r = parse_config(with_collector(R"("scrubQueryParams":"email")"));
     require_single_error_naming(r, "scrubQueryParams");
-    CHECK(r.config.scrub_query_params ==
-          std::vector<std::string>{"email", "token", "password", "auth", "key", "code"});
+    MT_PARSE(scrub, r.config.scrub_query_params_json);
+    CHECK(scrub == nlohmann::json::array({"email", "token", "password", "auth", "key", "code"}));
   }
   SECTION("goals") {
     const ConfigResult r = parse_config(with_collector(R"("goals":{"name":"signup"})"));
@@ -364,7 +395,7 @@ TEST_CASE("The bounds themselves are accepted without a diagnostic", "[config]")
   const ConfigResult r = parse_config(with_collector(
       R"("batchSize":500,"flushIntervalMs":250,"maxQueueSize":1,"sampleRate":0)"));
   INFO(describe(r));
-  CHECK(r.diagnostics.empty());
+  CHECK(diagnostics_of(r).empty());
   CHECK(r.config.batch_size == 500);
   CHECK(r.config.flush_interval_ms == 250);
   CHECK(r.config.max_queue_size == 1);
@@ -406,8 +437,9 @@ TEST_CASE("Several problems give one diagnostic each", "[config]") {
 TEST_CASE("Diagnostic messages are sentences without the microtrack: prefix", "[config]") {
   const ConfigResult r = parse_config(with_collector(R"("batchSize":"x","colour":1)"));
   INFO(describe(r));
-  REQUIRE(r.diagnostics.size() == 2);
-  for (const auto& d : r.diagnostics) {
+  const auto diagnostics = diagnostics_of(r);
+  REQUIRE(diagnostics.size() == 2);
+  for (const auto& d : diagnostics) {
     CHECK_FALSE(d.message.empty());
     CHECK_FALSE(mt_test::contains(d.message, "microtrack:"));
   }

@@ -9,17 +9,6 @@
 
 namespace microtrack {
 
-struct Diagnostic {
-  enum class Level { Warning, Error };
-  Level level = Level::Error;
-  std::string key;      // the config key concerned ("" when none)
-  std::string message;  // complete sentence, without the "microtrack:" prefix
-};
-
-// "a b c" -> {"a", "b", "c"}: long default lists as one literal (an
-// initializer list of strings costs ~30 bytes of wasm per item).
-std::vector<std::string> words(std::string_view text);
-
 struct VisibilityRule {
   std::string name;
   std::string selector;
@@ -43,9 +32,11 @@ struct Config {
   bool clicks = true;
   bool clicks_outbound = true;
   bool clicks_downloads = true;
-  std::vector<std::string> download_extensions = words(
-      "pdf epub mobi zip rar 7z doc docx xls xlsx ppt pptx csv txt rtf mp3 mp4 mov dmg exe msi apk");
-  std::vector<std::string> internal_domains;
+  // The lists of strings are kept as their JSON text (see string_list.hpp).
+  std::string download_extensions_json =
+      R"(["pdf","epub","mobi","zip","rar","7z","doc","docx","xls","xlsx","ppt","pptx","csv","txt","rtf","mp3",)"
+      R"("mp4","mov","dmg","exe","msi","apk"])";
+  std::string internal_domains_json = "[]";
   std::vector<VisibilityRule> visibility;
   bool engagement = true;
   double idle_ms = 30000;
@@ -55,14 +46,19 @@ struct Config {
   double sample_rate = 1;  // 0..1
   bool respect_do_not_track = true;
   bool require_consent = false;
-  std::vector<std::string> scrub_query_params = words("email token password auth key code");
+  std::string scrub_query_params_json = R"(["email","token","password","auth","key","code"])";
   bool debug = false;
   std::string wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
 };
 
 struct ConfigResult {
   Config config;
-  std::vector<Diagnostic> diagnostics;
+  // The diagnostics as comma-separated JSON objects, the items that
+  // Tracker::take_messages hands the JS to print:
+  // {"level":"error"|"warn","message":"config 'KEY' must be …"}. Each message
+  // is a sentence without the "microtrack:" prefix that names its key first,
+  // in quotes. (Written once here instead of a vector of structs copied over.)
+  std::string messages_json;
   bool ok = false;  // false without a valid collector: nothing is tracked
 };
 

@@ -4,24 +4,23 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace microtrack {
 
 struct LinkClick {
   enum class Kind { Internal, Outbound, Download, Contact } kind = Kind::Internal;
   std::string domain;     // Outbound: the link's host without "www."
-  std::string category;   // Outbound: "review", "social" or "other"
-  std::string extension;  // Download: the file's, lower case ("" when the URL has none)
-  std::string method;     // Contact: "email" or "phone"
+  std::string_view category;  // Outbound: "review", "social" or "other"
+  std::string extension;      // Download: the file's, lower case ("" when the URL has none)
+  std::string_view method;    // Contact: "email" or "phone"
 };
 
 // `href` is the link's absolute URL, `page_host` the current page's host.
-// Subdomains of the page's site and `internal_domains` (and their
-// subdomains) are internal. A download wins over outbound.
+// Subdomains of the page's site and of `internal_domains_json` (a JSON list
+// of strings) are internal. `download_extensions_json` (a JSON list of
+// strings) names the files that are downloads. A download wins over outbound.
 LinkClick classify_link(std::string_view href, bool download_attribute, std::string_view page_host,
-                        const std::vector<std::string>& internal_domains,
-                        const std::vector<std::string>& download_extensions);
+                        std::string_view internal_domains_json, std::string_view download_extensions_json);
 
 // True when `host` is `domain` or one of its subdomains.
 bool host_within(std::string_view host, std::string_view domain);

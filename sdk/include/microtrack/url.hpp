@@ -8,13 +8,15 @@
 
 namespace microtrack {
 
+// The parts of one URL. Scheme and host are lower-cased copies; the other
+// parts are views into the parsed text, which must outlive them.
 struct UrlParts {
-  std::string scheme;    // "https" (lower case), "" for a relative URL
-  std::string host;      // "www.example.com" (lower case, no port)
-  std::string port;      // "8080" or ""
-  std::string path;      // "/pricing", "/" when empty on an absolute URL
-  std::string query;     // without '?'
-  std::string fragment;  // without '#'
+  std::string scheme;          // "https" (lower case), "" for a relative URL
+  std::string host;            // "www.example.com" (lower case, no port)
+  std::string_view port;       // "8080" or ""
+  std::string_view path;       // "/pricing", "/" when empty on an absolute URL
+  std::string_view query;      // without '?'
+  std::string_view fragment;   // without '#'
 };
 
 UrlParts parse_url(std::string_view url);
@@ -23,12 +25,18 @@ UrlParts parse_url(std::string_view url);
 // ('+' as space).
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 
-// Removes every query parameter whose name matches one of `names`
-// (case-insensitive), from the query and from a fragment that looks like a
-// query (OAuth puts tokens there). Everything else is kept byte for byte.
-std::string scrub_url(std::string_view url, const std::vector<std::string>& names);
+// Removes every query parameter whose name matches one of `names_json` (a
+// JSON list of strings, matched case-insensitively), from the query and from
+// a fragment that looks like a query (OAuth puts tokens there). Everything
+// else is kept byte for byte.
+std::string scrub_url(std::string_view url, std::string_view names_json);
 
 // "?a=1&b=2" form of a (scrubbed) URL's query, "" when it has none.
 std::string search_of(std::string_view url);
+
+// C++20's starts_with (rfind(prefix, 0) pulls in a general search).
+inline bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 
 }  // namespace microtrack
