@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "microtrack/digits.hpp"
+
 namespace microtrack {
 namespace {
 
@@ -260,30 +262,24 @@ void append_json_number(std::string& out, double value) {
     return;
   }
   double magnitude = std::fabs(value);
-  if (magnitude >= 1e15) {  // no fraction left to write: the integer's digits, exact up to 2^53
-    std::string digits;
-    for (; magnitude >= 1; magnitude = std::floor(magnitude / 10))
-      digits += static_cast<char>('0' + static_cast<int>(std::fmod(magnitude, 10)));
-    if (value < 0) out += '-';
-    out.append(digits.rbegin(), digits.rend());
-    return;
+  // Beyond 64 bits: the leading digits, then zeros (1e20 stays exact).
+  std::size_t zeros = 0;
+  for (; magnitude >= 1e19; magnitude /= 10) ++zeros;
+  // From 1e15 on a double has no room for 3 decimals: write its integer.
+  auto whole = static_cast<std::uint64_t>(magnitude);
+  unsigned thousandths = 0;
+  if (magnitude < 1e15) {
+    auto rounded = static_cast<std::uint64_t>(magnitude * 1000 + 0.5);
+    whole = rounded / 1000;
+    thousandths = static_cast<unsigned>(rounded % 1000);
   }
-  auto thousandths = static_cast<std::uint64_t>(magnitude * 1000 + 0.5);
-  if (value < 0 && thousandths) out += '-';
-  char digits[24];
-  int n = 0;
-  std::uint64_t whole = thousandths / 1000;
-  do {
-    digits[n++] = static_cast<char>('0' + whole % 10);
-    whole /= 10;
-  } while (whole);
-  while (n) out += digits[--n];
-  if (unsigned fraction = static_cast<unsigned>(thousandths % 1000)) {
+  if (value < 0 && (whole || thousandths)) out += '-';
+  append_digits(out, whole);
+  out.append(zeros, '0');
+  if (thousandths) {
     out += '.';
-    for (unsigned unit = 100; fraction; unit /= 10) {
-      out += static_cast<char>('0' + fraction / unit);
-      fraction %= unit;
-    }
+    append_digits(out, thousandths, 3);
+    while (out.back() == '0') out.pop_back();
   }
 }
 
