@@ -3,19 +3,9 @@
 #include <cmath>
 #include <cstdint>
 
+#include "microtrack/digits.hpp"
+
 namespace microtrack {
-namespace {
-
-void append_padded(std::string& out, std::int64_t value, int width) {
-  char digits[8];
-  for (int i = width - 1; i >= 0; --i) {
-    digits[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(digits, static_cast<std::size_t>(width));
-}
-
-}  // namespace
 
 std::string iso8601_utc(double epoch_ms) {
   auto ms = static_cast<std::int64_t>(std::floor(epoch_ms));
@@ -34,20 +24,19 @@ std::string iso8601_utc(double epoch_ms) {
   std::int64_t year = yoe + era * 400 + (month <= 2);
 
   std::string out;
-  out.reserve(24);
-  append_padded(out, year, 4);
+  append_digits(out, year, 4);
   out += '-';
-  append_padded(out, month, 2);
+  append_digits(out, month, 2);
   out += '-';
-  append_padded(out, day, 2);
+  append_digits(out, day, 2);
   out += 'T';
-  append_padded(out, ms_of_day / 3600000, 2);
+  append_digits(out, ms_of_day / 3600000, 2);
   out += ':';
-  append_padded(out, ms_of_day / 60000 % 60, 2);
+  append_digits(out, ms_of_day / 60000 % 60, 2);
   out += ':';
-  append_padded(out, ms_of_day / 1000 % 60, 2);
+  append_digits(out, ms_of_day / 1000 % 60, 2);
   out += '.';
-  append_padded(out, ms_of_day % 1000, 3);
+  append_digits(out, ms_of_day % 1000, 3);
   out += 'Z';
   return out;
 }
