@@ -1,7 +1,6 @@
 #include "microtrack/retry.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 
 namespace microtrack {
@@ -14,7 +13,9 @@ SendOutcome classify_status(int status) {
 }
 
 double backoff_ms(int attempt, double jitter01) {
-  double ceiling = std::min(kBackoffCapMs, std::ldexp(kBackoffBaseMs, std::max(0, std::min(attempt, 30))));
+  // A shift, not std::ldexp: libc's scalbn would come along into the wasm.
+  const unsigned doublings = static_cast<unsigned>(std::max(0, std::min(attempt, 30)));
+  double ceiling = std::min(kBackoffCapMs, kBackoffBaseMs * static_cast<double>(1u << doublings));
   return std::max(250.0, ceiling * jitter01);
 }
 
@@ -56,16 +57,12 @@ double parse_retry_after_ms(std::string_view header, double now_ms) {
   if (seconds >= 0 && pos == header.size()) return static_cast<double>(seconds) * 1000;
 
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   pos = header.find(", ");
   if (pos == std::string_view::npos || header.size() < pos + 26) return -1;
   pos += 2;
   std::int64_t day = read_int(header, pos);
-  std::string_view month_name = header.substr(pos + 1, 3);
-  unsigned month = 0;
-  for (unsigned i = 0; i < 12; ++i)
-    if (month_name == kMonths[i]) month = i + 1;
+  // The month's position in this list, a multiple of 3.
+  std::size_t month = std::string_view("JanFebMarAprMayJunJulAugSepOctNovDec").find(header.substr(pos + 1, 3));
   pos += 5;
   std::int64_t year = read_int(header, pos);
   ++pos;
@@ -74,10 +71,11 @@ double parse_retry_after_ms(std::string_view header, double now_ms) {
   std::int64_t minute = read_int(header, pos);
   ++pos;
   std::int64_t second = read_int(header, pos);
-  if (day < 1 || day > 31 || !month || year < 1970 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-      second < 0 || second > 60 || header.substr(pos) != " GMT")
+  if (day < 1 || day > 31 || month % 3 || month > 33 || year < 1970 || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 60 || header.substr(pos) != " GMT")
     return -1;
-  double at_ms = (static_cast<double>(days_from_civil(year, month, static_cast<unsigned>(day))) * 86400 +
+  const auto month_number = static_cast<unsigned>(month / 3 + 1);
+  double at_ms = (static_cast<double>(days_from_civil(year, month_number, static_cast<unsigned>(day))) * 86400 +
                   static_cast<double>(hour * 3600 + minute * 60 + second)) * 1000;
   return std::max(0.0, at_ms - now_ms);
 }
