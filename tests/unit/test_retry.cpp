@@ -141,6 +141,13 @@ TEST_CASE("parse_retry_after_ms reads delay-seconds and HTTP-dates", "[retry]") 
     CHECK(parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1'445'412'480'000 - 90'000) ==
           Approx(90'000));
   }
+  SECTION("an HTTP-date in the past means at once") {
+    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 09:59:00 GMT", t0) == 0);
+  }
+  SECTION("spaces around the value are ignored") {
+    CHECK(parse_retry_after_ms("  120 ", t0) == Approx(120'000));
+    CHECK(parse_retry_after_ms(" Fri, 27 Nov 2026 10:00:30 GMT  ", t0) == Approx(30'000));
+  }
   SECTION("every month name is read") {
     // 1 Jan .. 1 Dec 2026, 00:00:00 GMT, as Date.UTC gives them.
     const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -162,6 +169,9 @@ TEST_CASE("parse_retry_after_ms reads delay-seconds and HTTP-dates", "[retry]") 
     CHECK(parse_retry_after_ms("Fri, 27 Nox 2026 10:00:30 GMT", t0) == -1);
     CHECK(parse_retry_after_ms("Fri, 27 anF 2026 10:00:30 GMT", t0) == -1);
     CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10:00:30 UTC", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 7 Nov 2026 10:00:30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10-00-30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("1234567890123", t0) == -1);
   }
 }
 
