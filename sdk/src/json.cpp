@@ -232,16 +232,15 @@ std::size_t JsonView::size() const {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-  static const char kHex[] = "0123456789abcdef";
   out += '"';
   for (char c : text) {
-    const char* escape = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
-    if (escape) {
-      out += escape;
+    std::size_t short_escape = std::string_view("\"\\\n\r\t").find(c);
+    if (short_escape != std::string_view::npos) {
+      out += '\\';
+      out += "\"\\nrt"[short_escape];
     } else if (static_cast<unsigned char>(c) < 0x20) {
       out += "\\u00";
-      out += kHex[(c >> 4) & 0xF];
-      out += kHex[c & 0xF];
+      append_digits(out, static_cast<unsigned char>(c), 2, 16);
     } else {
       out += c;
     }
