@@ -183,7 +183,8 @@ double JsonView::as_number() const {
 std::string JsonView::as_string() const { return is_string() ? unescape(raw_) : std::string(); }
 
 JsonView::Cursor JsonView::children() const {
-  return is_array() || is_object() ? Cursor(raw_.data(), raw_.data() + raw_.size()) : Cursor();
+  const Type t = type();
+  return t == Type::Array || t == Type::Object ? Cursor(raw_.data(), raw_.data() + raw_.size()) : Cursor();
 }
 
 bool JsonView::Cursor::step(int depth) {

@@ -36,7 +36,7 @@ class JsonView {
 
   // The value's exact source text, e.g. to pass an object on unchanged.
   std::string_view raw() const { return raw_; }
-  bool as_bool() const { return raw_ == "true"; }
+  bool as_bool() const { return !raw_.empty() && raw_[0] == 't'; }  // only `true` starts with t
   double as_number() const;      // 0 unless a number; within ~1e-15 relative
   std::string as_string() const; // unescaped; "" unless a string
 
