@@ -3,15 +3,20 @@
 #include <cmath>
 #include <cstdint>
 
+#include "microtrack/digits.hpp"
+
 namespace microtrack {
 namespace {
 
-constexpr std::size_t kInvalid = std::string_view::npos;
+// The scanners read the text in [p, end) and return the position just past
+// what they read, or nullptr when it is not valid JSON. Pointers, not
+// (string_view, index) pairs: at -Oz each s[i] stays a call.
+
 constexpr int kMaxDepth = 64;
 
-std::size_t skip_space(std::string_view s, std::size_t pos) {
-  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) ++pos;
-  return pos;
+const char* skip_space(const char* p, const char* end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+  return p;
 }
 
 int hex_digit(char c) {
@@ -20,78 +25,41 @@ int hex_digit(char c) {
   return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-bool is_digit(std::string_view s, std::size_t pos) { return pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; }
-
-std::size_t skip_digits(std::string_view s, std::size_t pos) {
-  while (is_digit(s, pos)) ++pos;
-  return pos;
+// One digit or more; nullptr when there is none.
+const char* skip_digits(const char* p, const char* end) {
+  const char* start = p;
+  while (p < end && *p >= '0' && *p <= '9') ++p;
+  return p == start ? nullptr : p;
 }
 
-// Returns the position just past the string that opens at `pos`, or kInvalid.
-std::size_t skip_string(std::string_view s, std::size_t pos) {
-  for (++pos; pos < s.size(); ++pos) {
-    char c = s[pos];
-    if (c == '"') return pos + 1;
-    if (static_cast<unsigned char>(c) < 0x20) return kInvalid;
+const char* skip_string(const char* p, const char* end) {
+  if (p >= end || *p != '"') return nullptr;
+  while (++p < end) {
+    char c = *p;
+    if (c == '"') return p + 1;
+    if (static_cast<unsigned char>(c) < 0x20) return nullptr;
     if (c != '\\') continue;
-    if (++pos >= s.size()) return kInvalid;
-    if (s[pos] == 'u') {
-      for (int i = 1; i <= 4; ++i)
-        if (pos + i >= s.size() || hex_digit(s[pos + i]) < 0) return kInvalid;
-      pos += 4;
-    } else if (std::string_view("\"\\/bfnrt").find(s[pos]) == kInvalid) {
-      return kInvalid;
+    if (++p >= end) return nullptr;
+    if (*p == 'u') {
+      for (int i = 0; i < 4; ++i)
+        if (++p >= end || hex_digit(*p) < 0) return nullptr;
+    } else if (std::string_view("\"\\/bfnrt").find(*p) == std::string_view::npos) {
+      return nullptr;
     }
   }
-  return kInvalid;
+  return nullptr;
 }
 
-std::size_t skip_number(std::string_view s, std::size_t pos) {
-  if (pos < s.size() && s[pos] == '-') ++pos;
-  if (pos < s.size() && s[pos] == '0') ++pos;
-  else if (is_digit(s, pos)) pos = skip_digits(s, pos);
-  else return kInvalid;
-  if (pos < s.size() && s[pos] == '.') {
-    if (!is_digit(s, ++pos)) return kInvalid;
-    pos = skip_digits(s, pos);
+const char* skip_number(const char* p, const char* end) {
+  if (p < end && *p == '-') ++p;
+  p = p < end && *p == '0' ? p + 1 : skip_digits(p, end);  // no leading zero
+  if (p && p < end && *p == '.') p = skip_digits(p + 1, end);
+  if (p && p < end && (*p | 0x20) == 'e') {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    p = skip_digits(p, end);
   }
-  if (pos < s.size() && (s[pos] | 0x20) == 'e') {
-    ++pos;
-    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) ++pos;
-    if (!is_digit(s, pos)) return kInvalid;
-    pos = skip_digits(s, pos);
-  }
-  return pos;
-}
-
-// Returns the position just past the value that starts at `pos` (no leading
-// space), or kInvalid. Validates as it goes.
-std::size_t skip_value(std::string_view s, std::size_t pos, int depth) {
-  if (pos >= s.size() || depth >= kMaxDepth) return kInvalid;  // depth counts from 0
-  char c = s[pos];
-  if (c == '"') return skip_string(s, pos);
-  if (c == '{' || c == '[') {
-    const char close = c == '{' ? '}' : ']';
-    pos = skip_space(s, pos + 1);
-    if (pos < s.size() && s[pos] == close) return pos + 1;
-    while (true) {
-      if (c == '{') {
-        if (pos >= s.size() || s[pos] != '"' || (pos = skip_string(s, pos)) == kInvalid) return kInvalid;
-        pos = skip_space(s, pos);
-        if (pos >= s.size() || s[pos] != ':') return kInvalid;
-        pos = skip_space(s, pos + 1);
-      }
-      pos = skip_value(s, pos, depth + 1);
-      if (pos == kInvalid) return kInvalid;
-      pos = skip_space(s, pos);
-      if (pos < s.size() && s[pos] == close) return pos + 1;
-      if (pos >= s.size() || s[pos] != ',') return kInvalid;
-      pos = skip_space(s, pos + 1);
-    }
-  }
-  for (std::string_view word : {"true", "false", "null"})
-    if (s.substr(pos, word.size()) == word) return pos + word.size();
-  return skip_number(s, pos);
+  return p;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -105,42 +73,38 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   while (extra--) out += static_cast<char>(0x80 | ((cp >> (6 * extra)) & 0x3F));
 }
 
-std::uint32_t read_hex4(std::string_view s, std::size_t pos) {
+// The 4 hex digits of a validated \u escape.
+std::uint32_t read_hex4(const char* p) {
   std::uint32_t code = 0;
-  for (std::size_t i = 0; i < 4 && pos + i < s.size(); ++i) code = code * 16 + hex_digit(s[pos + i]);
+  for (int i = 0; i < 4; ++i) code = code * 16 + static_cast<std::uint32_t>(hex_digit(p[i]));
   return code;
 }
 
 // Unescapes a validated string literal (with its quotes).
 std::string unescape(std::string_view literal) {
   std::string out;
-  for (std::size_t i = 1; i + 1 < literal.size(); ++i) {
-    char c = literal[i];
+  const char* end = literal.data() + literal.size() - 1;  // the closing quote
+  for (const char* p = literal.data() + 1; p < end; ++p) {
+    char c = *p;
     if (c != '\\') {
       out += c;
       continue;
     }
-    c = literal[++i];
-    switch (c) {
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        std::uint32_t cp = read_hex4(literal, i + 1);
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF && literal.substr(i + 1, 2) == "\\u") {  // a surrogate pair
-          std::uint32_t low = read_hex4(literal, i + 3);
-          if (low >= 0xDC00 && low <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-          }
+    c = *++p;
+    if (c == 'u') {
+      std::uint32_t cp = read_hex4(p + 1);
+      p += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF && end - p > 2 && p[1] == '\\' && p[2] == 'u') {  // a surrogate pair
+        std::uint32_t low = read_hex4(p + 3);
+        if (low >= 0xDC00 && low <= 0xDFFF) {
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          p += 6;
         }
-        append_utf8(out, cp);
-        break;
       }
-      default: out += c;  // " \ /
+      append_utf8(out, cp);
+    } else {
+      std::size_t short_escape = std::string_view("bfnrt").find(c);
+      out += short_escape == std::string_view::npos ? c : "\b\f\n\r\t"[short_escape];  // else " or / or \ itself
     }
   }
   return out;
@@ -148,11 +112,28 @@ std::string unescape(std::string_view literal) {
 
 }  // namespace
 
+const char* JsonView::skip_value(const char* p, const char* end, int depth) {
+  if (p >= end || depth >= kMaxDepth) return nullptr;  // depth counts from 0
+  char c = *p;
+  if (c == '"') return skip_string(p, end);
+  if (c == '[' || c == '{') {
+    // The walk that children() does, validating each item.
+    Cursor items(p, end);
+    while (items.step(depth)) {
+    }
+    return items.at_ ? items.at_ + 1 : nullptr;
+  }
+  std::string_view word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+  if (std::string_view(p, static_cast<std::size_t>(end - p)).substr(0, word.size()) == word) return p + word.size();
+  return skip_number(p, end);
+}
+
 JsonView JsonView::parse(std::string_view text) {
-  std::size_t start = skip_space(text, 0);
-  std::size_t end = skip_value(text, start, 0);
-  if (end == kInvalid || skip_space(text, end) != text.size()) return JsonView();
-  return JsonView(text.substr(start, end - start));
+  const char* end = text.data() + text.size();
+  const char* start = skip_space(text.data(), end);
+  const char* value_end = skip_value(start, end, 0);
+  if (!value_end || skip_space(value_end, end) != end) return JsonView();
+  return JsonView(std::string_view(start, static_cast<std::size_t>(value_end - start)));
 }
 
 JsonView::Type JsonView::type() const {
@@ -172,18 +153,25 @@ double JsonView::as_number() const {
   // strtod would bring musl's long-double scanner (~10 KB of wasm); this is
   // exact for integers and within ~1e-15 otherwise, plenty for a tracker.
   if (!is_number()) return 0;
-  std::size_t pos = raw_[0] == '-';
+  const char* p = raw_.data();
+  const char* end = p + raw_.size();
   double value = 0;
-  int exponent = 0;
-  for (; is_digit(raw_, pos); ++pos) value = value * 10 + (raw_[pos] - '0');
-  if (pos < raw_.size() && raw_[pos] == '.')
-    for (++pos; is_digit(raw_, pos); ++pos, --exponent) value = value * 10 + (raw_[pos] - '0');
-  if (pos < raw_.size()) {  // exponent
-    ++pos;
-    int sign = raw_[pos] == '-' ? -1 : 1;
-    if (raw_[pos] == '-' || raw_[pos] == '+') ++pos;
-    int e = 0;
-    for (; is_digit(raw_, pos); ++pos) e = e < 100000 ? e * 10 + (raw_[pos] - '0') : e;
+  int exponent = 0;  // of 10: less one for each digit after the point, plus what follows 'e'
+  bool fraction = false;
+  for (; p < end && (*p | 0x20) != 'e'; ++p) {
+    if (*p == '.') {
+      fraction = true;
+    } else if (*p != '-') {
+      value = value * 10 + (*p - '0');
+      exponent -= fraction;
+    }
+  }
+  if (p < end) {  // after 'e': a sign, then digits
+    int sign = 1, e = 0;
+    while (++p < end) {
+      if (*p == '-') sign = -1;
+      else if (*p != '+' && e < 100000) e = e * 10 + (*p - '0');
+    }
     exponent += sign * e;
   }
   double scale = 10;
@@ -195,25 +183,35 @@ double JsonView::as_number() const {
 std::string JsonView::as_string() const { return is_string() ? unescape(raw_) : std::string(); }
 
 JsonView::Cursor JsonView::children() const {
-  Cursor cursor;
-  if (is_array() || is_object()) cursor.container_ = raw_;
-  return cursor;
+  const Type t = type();
+  return t == Type::Array || t == Type::Object ? Cursor(raw_.data(), raw_.data() + raw_.size()) : Cursor();
 }
 
-bool JsonView::Cursor::next() {
-  std::string_view s = container_;
-  std::size_t pos = skip_space(s, pos_);
-  if (pos >= s.size() || s[pos] == ']' || s[pos] == '}') return false;
-  if (s[0] == '{') {
-    std::size_t key_end = skip_string(s, pos);
-    key_raw_ = s.substr(pos, key_end - pos);
-    pos = skip_space(s, skip_space(s, key_end) + 1);  // past ':'
+bool JsonView::Cursor::step(int depth) {
+  if (!at_ || *at_ == close_) return false;  // not a container, an error, or over
+  const char* p = skip_space(at_ + 1, end_);  // past the '[', '{' or ','
+  if (*at_ != ',' && p < end_ && *p == close_) {  // empty
+    at_ = p;
+    return false;
   }
-  std::size_t end = skip_value(s, pos, 0);
-  value_raw_ = s.substr(pos, end - pos);
-  pos = skip_space(s, end);
-  pos_ = pos < s.size() && s[pos] == ',' ? pos + 1 : pos;
-  return true;
+  if (close_ == '}') {
+    const char* key_end = skip_string(p, end_);
+    if (!key_end) return fail();
+    key_raw_ = std::string_view(p, static_cast<std::size_t>(key_end - p));
+    p = skip_space(key_end, end_);
+    if (p >= end_ || *p != ':') return fail();
+    p = skip_space(p + 1, end_);
+  }
+  const char* value_end = skip_value(p, end_, depth + 1);
+  if (!value_end) return fail();
+  value_raw_ = std::string_view(p, static_cast<std::size_t>(value_end - p));
+  at_ = skip_space(value_end, end_);
+  return at_ < end_ && (*at_ == ',' || *at_ == close_) ? true : fail();
+}
+
+bool JsonView::Cursor::fail() {
+  at_ = nullptr;
+  return false;
 }
 
 JsonView JsonView::Cursor::value() const { return JsonView(value_raw_); }
@@ -235,16 +233,15 @@ std::size_t JsonView::size() const {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-  static const char kHex[] = "0123456789abcdef";
   out += '"';
   for (char c : text) {
-    const char* escape = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
-    if (escape) {
-      out += escape;
+    std::size_t short_escape = std::string_view("\"\\\n\r\t").find(c);
+    if (short_escape != std::string_view::npos) {
+      out += '\\';
+      out += "\"\\nrt"[short_escape];
     } else if (static_cast<unsigned char>(c) < 0x20) {
       out += "\\u00";
-      out += kHex[(c >> 4) & 0xF];
-      out += kHex[c & 0xF];
+      append_digits(out, static_cast<unsigned char>(c), 2, 16);
     } else {
       out += c;
     }
@@ -260,30 +257,24 @@ void append_json_number(std::string& out, double value) {
     return;
   }
   double magnitude = std::fabs(value);
-  if (magnitude >= 1e15) {  // no fraction left to write: the integer's digits, exact up to 2^53
-    std::string digits;
-    for (; magnitude >= 1; magnitude = std::floor(magnitude / 10))
-      digits += static_cast<char>('0' + static_cast<int>(std::fmod(magnitude, 10)));
-    if (value < 0) out += '-';
-    out.append(digits.rbegin(), digits.rend());
-    return;
+  // Beyond 64 bits: the leading digits, then zeros (1e20 stays exact).
+  std::size_t zeros = 0;
+  for (; magnitude >= 1e19; magnitude /= 10) ++zeros;
+  // From 1e15 on a double has no room for 3 decimals: write its integer.
+  auto whole = static_cast<std::uint64_t>(magnitude);
+  unsigned thousandths = 0;
+  if (magnitude < 1e15) {
+    auto rounded = static_cast<std::uint64_t>(magnitude * 1000 + 0.5);
+    whole = rounded / 1000;
+    thousandths = static_cast<unsigned>(rounded % 1000);
   }
-  auto thousandths = static_cast<std::uint64_t>(magnitude * 1000 + 0.5);
-  if (value < 0 && thousandths) out += '-';
-  char digits[24];
-  int n = 0;
-  std::uint64_t whole = thousandths / 1000;
-  do {
-    digits[n++] = static_cast<char>('0' + whole % 10);
-    whole /= 10;
-  } while (whole);
-  while (n) out += digits[--n];
-  if (unsigned fraction = static_cast<unsigned>(thousandths % 1000)) {
+  if (value < 0 && (whole || thousandths)) out += '-';
+  append_digits(out, whole);
+  out.append(zeros, '0');
+  if (thousandths) {
     out += '.';
-    for (unsigned unit = 100; fraction; unit /= 10) {
-      out += static_cast<char>('0' + fraction / unit);
-      fraction %= unit;
-    }
+    append_digits(out, thousandths, 3);
+    while (out.back() == '0') out.pop_back();
   }
 }
 

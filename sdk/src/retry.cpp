@@ -1,8 +1,6 @@
 #include "microtrack/retry.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdint>
 
 namespace microtrack {
 
@@ -14,7 +12,9 @@ SendOutcome classify_status(int status) {
 }
 
 double backoff_ms(int attempt, double jitter01) {
-  double ceiling = std::min(kBackoffCapMs, std::ldexp(kBackoffBaseMs, std::max(0, std::min(attempt, 30))));
+  // A shift, not std::ldexp: libc's scalbn would come along into the wasm.
+  const unsigned doublings = static_cast<unsigned>(std::max(0, std::min(attempt, 30)));
+  double ceiling = std::min(kBackoffCapMs, kBackoffBaseMs * static_cast<double>(1u << doublings));
   return std::max(250.0, ceiling * jitter01);
 }
 
@@ -27,58 +27,54 @@ double retry_delay_ms(int attempt, double jitter01, double retry_after_ms) {
 namespace microtrack {
 namespace {
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {  // Howard Hinnant's
+// Howard Hinnant's days_from_civil, for years from 1970 on (no negative eras).
+int days_from_civil(int y, int m, int d) {
   y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// Reads the digits at `pos`, at least one; -1 when there are none.
-std::int64_t read_int(std::string_view text, std::size_t& pos) {
-  std::size_t start = pos;
-  std::int64_t value = 0;
-  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 12)
-    value = value * 10 + (text[pos++] - '0');
-  return pos > start ? value : -1;
+  const int yoe = y % 400;
+  const int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  return y / 400 * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
 }  // namespace
 
 double parse_retry_after_ms(std::string_view header, double now_ms) {
-  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
-  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
-  if (header.empty()) return -1;
-  std::size_t pos = 0;
-  std::int64_t seconds = read_int(header, pos);
-  if (seconds >= 0 && pos == header.size()) return static_cast<double>(seconds) * 1000;
+  const char* p = header.data();
+  const char* end = p + header.size();
+  while (p < end && *p == ' ') ++p;
+  while (p < end && end[-1] == ' ') --end;
 
-  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  pos = header.find(", ");
-  if (pos == std::string_view::npos || header.size() < pos + 26) return -1;
-  pos += 2;
-  std::int64_t day = read_int(header, pos);
-  std::string_view month_name = header.substr(pos + 1, 3);
-  unsigned month = 0;
-  for (unsigned i = 0; i < 12; ++i)
-    if (month_name == kMonths[i]) month = i + 1;
-  pos += 5;
-  std::int64_t year = read_int(header, pos);
-  ++pos;
-  std::int64_t hour = read_int(header, pos);
-  ++pos;
-  std::int64_t minute = read_int(header, pos);
-  ++pos;
-  std::int64_t second = read_int(header, pos);
-  if (day < 1 || day > 31 || !month || year < 1970 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-      second < 0 || second > 60 || header.substr(pos) != " GMT")
+  // delay-seconds: 1 to 12 digits.
+  double seconds = p == end || end - p > 12 ? -1 : 0;
+  for (const char* c = p; c < end; ++c)
+    seconds = seconds >= 0 && *c >= '0' && *c <= '9' ? seconds * 10 + (*c - '0') : -1;
+  if (seconds >= 0) return seconds * 1000;
+
+  // HTTP-date in IMF-fixdate, the fixed-length form senders write:
+  // "Sun, 06 Nov 1994 08:49:37 GMT". From the ", " on it follows kForm, where
+  // 0 is a digit and ? a letter of the month's name.
+  static const char kForm[] = ", 00 ??? 0000 00:00:00 GMT";
+  constexpr int kFormSize = sizeof kForm - 1;
+  if (end - p < kFormSize) return -1;
+  p = end - kFormSize;
+  enum { kDay, kYear, kHour, kMinute, kSecond };
+  int field[5] = {};
+  int n = kDay;
+  for (int i = 0; i < kFormSize; ++i) {
+    if (kForm[i] == '0') {
+      if (p[i] < '0' || p[i] > '9') return -1;
+      field[n] = field[n] * 10 + (p[i] - '0');
+      n += kForm[i + 1] != '0';  // the field's last digit
+    } else if (kForm[i] != '?' && p[i] != kForm[i]) {
+      return -1;
+    }
+  }
+  // The month's position in this list, a multiple of 3.
+  const std::size_t month = std::string_view("JanFebMarAprMayJunJulAugSepOctNovDec").find({p + 5, 3});
+  if (month % 3 || month > 33 || field[kDay] < 1 || field[kDay] > 31 || field[kYear] < 1970 || field[kHour] > 23 ||
+      field[kMinute] > 59 || field[kSecond] > 60)
     return -1;
-  double at_ms = (static_cast<double>(days_from_civil(year, month, static_cast<unsigned>(day))) * 86400 +
-                  static_cast<double>(hour * 3600 + minute * 60 + second)) * 1000;
+  const int days = days_from_civil(field[kYear], static_cast<int>(month / 3 + 1), field[kDay]);
+  const double at_ms = (days * 86400.0 + field[kHour] * 3600 + field[kMinute] * 60 + field[kSecond]) * 1000;
   return std::max(0.0, at_ms - now_ms);
 }
 

@@ -3,51 +3,44 @@
 #include <cmath>
 #include <cstdint>
 
+#include "microtrack/digits.hpp"
+
 namespace microtrack {
-namespace {
-
-void append_padded(std::string& out, std::int64_t value, int width) {
-  char digits[8];
-  for (int i = width - 1; i >= 0; --i) {
-    digits[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(digits, static_cast<std::size_t>(width));
-}
-
-}  // namespace
 
 std::string iso8601_utc(double epoch_ms) {
-  auto ms = static_cast<std::int64_t>(std::floor(epoch_ms));
-  std::int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
-  std::int64_t ms_of_day = ms - days * 86400000;
+  // Whole ms (floored like Date does), then whole days and the ms into the
+  // last one: exact in doubles for every date a Date can hold, and 32-bit
+  // integers from there on are smaller wasm than 64-bit ones.
+  const double ms = std::floor(epoch_ms);
+  const double days_f = std::floor(ms / 86400000);
+  const int days = static_cast<int>(days_f);
+  const int ms_of_day = static_cast<int>(ms - days_f * 86400000);
 
   // Howard Hinnant's civil_from_days.
-  std::int64_t z = days + 719468;
-  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  std::int64_t doe = z - era * 146097;
-  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  std::int64_t mp = (5 * doy + 2) / 153;
-  std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  std::int64_t year = yoe + era * 400 + (month <= 2);
+  const int z = days + 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const int doe = z - era * 146097;
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int mp = (5 * doy + 2) / 153;
+  const int day = doy - (153 * mp + 2) / 5 + 1;
+  const int month = mp < 10 ? mp + 3 : mp - 9;
+  const int year = yoe + era * 400 + (month <= 2);
 
   std::string out;
-  out.reserve(24);
-  append_padded(out, year, 4);
+  append_digits(out, year, 4);
   out += '-';
-  append_padded(out, month, 2);
+  append_digits(out, month, 2);
   out += '-';
-  append_padded(out, day, 2);
+  append_digits(out, day, 2);
   out += 'T';
-  append_padded(out, ms_of_day / 3600000, 2);
+  append_digits(out, ms_of_day / 3600000, 2);
   out += ':';
-  append_padded(out, ms_of_day / 60000 % 60, 2);
+  append_digits(out, ms_of_day / 60000 % 60, 2);
   out += ':';
-  append_padded(out, ms_of_day / 1000 % 60, 2);
+  append_digits(out, ms_of_day / 1000 % 60, 2);
   out += '.';
-  append_padded(out, ms_of_day % 1000, 3);
+  append_digits(out, ms_of_day % 1000, 3);
   out += 'Z';
   return out;
 }

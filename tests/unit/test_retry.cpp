@@ -1,6 +1,7 @@
 // Retry primitives (CONTRACT §5): what a status means, and how long to wait.
 #include <cmath>
 #include <limits>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -140,12 +141,37 @@ TEST_CASE("parse_retry_after_ms reads delay-seconds and HTTP-dates", "[retry]") 
     CHECK(parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1'445'412'480'000 - 90'000) ==
           Approx(90'000));
   }
+  SECTION("an HTTP-date in the past means at once") {
+    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 09:59:00 GMT", t0) == 0);
+  }
+  SECTION("spaces around the value are ignored") {
+    CHECK(parse_retry_after_ms("  120 ", t0) == Approx(120'000));
+    CHECK(parse_retry_after_ms(" Fri, 27 Nov 2026 10:00:30 GMT  ", t0) == Approx(30'000));
+  }
+  SECTION("every month name is read") {
+    // 1 Jan .. 1 Dec 2026, 00:00:00 GMT, as Date.UTC gives them.
+    const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const double first_of_month_ms[] = {1767225600000, 1769904000000, 1772323200000, 1775001600000,
+                                        1777593600000, 1780272000000, 1782864000000, 1785542400000,
+                                        1788220800000, 1790812800000, 1793491200000, 1796083200000};
+    for (int i = 0; i < 12; ++i) {
+      const std::string header = std::string("Thu, 01 ") + names[i] + " 2026 00:00:00 GMT";
+      INFO(header);
+      CHECK(parse_retry_after_ms(header, first_of_month_ms[i] - 5'000) == Approx(5'000));
+    }
+  }
   SECTION("absent or unreadable gives -1") {
     CHECK(parse_retry_after_ms("", t0) == -1);
     CHECK(parse_retry_after_ms("soon", t0) == -1);
     CHECK(parse_retry_after_ms("-5", t0) == -1);
     CHECK(parse_retry_after_ms("12abc", t0) == -1);
     CHECK(parse_retry_after_ms("Fri, 32 Nov 2026 10:00:30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 27 Nox 2026 10:00:30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 27 anF 2026 10:00:30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10:00:30 UTC", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 7 Nov 2026 10:00:30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10-00-30 GMT", t0) == -1);
+    CHECK(parse_retry_after_ms("1234567890123", t0) == -1);
   }
 }
 

@@ -36,7 +36,7 @@ class JsonView {
 
   // The value's exact source text, e.g. to pass an object on unchanged.
   std::string_view raw() const { return raw_; }
-  bool as_bool() const { return raw_ == "true"; }
+  bool as_bool() const { return !raw_.empty() && raw_[0] == 't'; }  // only `true` starts with t
   double as_number() const;      // 0 unless a number; within ~1e-15 relative
   std::string as_string() const; // unescaped; "" unless a string
 
@@ -50,20 +50,31 @@ class JsonView {
   //   for (auto c = view.children(); c.next();) use(c.key(), c.value());
   class Cursor {
    public:
-    bool next();
+    bool next() { return step(0); }
     std::string key() const;  // the member's name; "" for array items
     JsonView value() const;
 
    private:
     friend class JsonView;
-    std::string_view container_;
-    std::size_t pos_ = 1;  // just past '[' or '{'
+    Cursor() = default;  // walks nothing
+    Cursor(const char* open, const char* end) : at_(open), end_(end), close_(static_cast<char>(*open + 2)) {}
+    // Reads the next item and the ',' or closing bracket after it, validating
+    // as it goes (`depth`: the container's nesting, for the limit).
+    bool step(int depth);
+    bool fail();  // ends the walk as invalid
+    const char* at_ = nullptr;  // the '[', '{' or ',' before the next item; the closing bracket when
+                                // over; nullptr after an error or for a value that is no container
+    const char* end_ = nullptr;
+    char close_ = 0;  // ']' after '[', '}' after '{'
     std::string_view key_raw_, value_raw_;
   };
   Cursor children() const;
 
  private:
   explicit JsonView(std::string_view raw) : raw_(raw) {}
+  // The position just past the value at `p` (no leading space), validated;
+  // nullptr if invalid. `depth` counts from 0.
+  static const char* skip_value(const char* p, const char* end, int depth);
   std::string_view raw_;  // empty = Invalid
 };
 
