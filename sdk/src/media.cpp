@@ -4,10 +4,6 @@
 
 namespace microtrack {
 
-MediaTracker::MediaTracker(std::vector<double> milestones_percent) : milestones_(std::move(milestones_percent)) {
-  if (milestones_.size() > 32) milestones_.resize(32);
-}
-
 MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double current_s, double duration_s,
                                      bool ended) {
   MediaMoments moments;
@@ -43,7 +39,7 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
       break;
     case MediaSignal::TimeUpdate:
       if (state->seeking || !state->started || !bounded) break;
-      for (std::size_t i = 0; i < milestones_.size(); ++i)
+      for (std::size_t i = 0; i < milestones_.size() && i < 32; ++i)
         if (!(state->fired >> i & 1) && state->last_percent < milestones_[i] && percent >= milestones_[i]) {
           state->fired |= 1u << i;
           moments.push_back({"video_progress", milestones_[i]});

@@ -24,8 +24,10 @@ using MediaMoments = FixedList<MediaMoment, 35>;
 
 class MediaTracker {
  public:
-  // `milestones_percent` ascending; at most 32 are used.
-  explicit MediaTracker(std::vector<double> milestones_percent);
+  // `milestones_percent` ascending (kept by the caller, as Config keeps
+  // them); at most 32 are used.
+  explicit MediaTracker(const std::vector<double>& milestones_percent) : milestones_(milestones_percent) {}
+  explicit MediaTracker(std::vector<double>&&) = delete;  // a temporary would not outlive the tracker
 
   // One signal of element `media_id` at playback position `current_s` of
   // `duration_s` (infinite or NaN for a live stream: no progress). `ended`
@@ -43,7 +45,7 @@ class MediaTracker {
     double last_percent = 0;
     std::uint32_t fired = 0;  // bit i: milestone i fired
   };
-  std::vector<double> milestones_;
+  const std::vector<double>& milestones_;
   FixedList<State, 32> media_;
 };
 
