@@ -4,8 +4,6 @@
 
 namespace microtrack {
 
-ScrollDepth::ScrollDepth(std::vector<double> thresholds_percent) : thresholds_(std::move(thresholds_percent)) {}
-
 std::vector<double> ScrollDepth::on_sample(double scroll_top_px, double viewport_px, double document_px) {
   std::vector<double> reached;
   if (document_px <= viewport_px || document_px <= 0) return reached;  // nothing to scroll

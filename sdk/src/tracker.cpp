@@ -85,10 +85,9 @@ Environment parse_environment(std::string_view json_text) {
 Tracker::Tracker(std::string_view config_json, std::string_view environment_json,
                  std::string_view stored_state, std::uint64_t seed, double now_ms)
     : config_(), env_(parse_environment(environment_json)), random_(seed), delivery_(config_),
-      scroll_({}) {
+      scroll_(config_.scroll_thresholds) {
   ConfigResult checked = parse_config(config_json);
   config_ = std::move(checked.config);
-  scroll_ = ScrollDepth(config_.scroll_thresholds);
   for (const auto& d : checked.diagnostics)
     message(d.level == Diagnostic::Level::Error ? "error" : "warn", d.message);
   if (!checked.ok) return;

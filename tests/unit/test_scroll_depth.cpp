@@ -114,7 +114,8 @@ TEST_CASE("reset starts a new page view in which every threshold fires again", "
 }
 
 TEST_CASE("Custom thresholds are used instead of the defaults", "[scroll]") {
-  ScrollDepth s({10, 60});
+  const Fired custom{10, 60};
+  ScrollDepth s(custom);
   CHECK(s.on_sample(0, kViewport, kDocument) == Fired{10});
   CHECK(s.on_sample(1600, kViewport, kDocument) == Fired{60});
   CHECK(s.on_sample(2400, kViewport, kDocument) == Fired{});

@@ -8,8 +8,10 @@ namespace microtrack {
 
 class ScrollDepth {
  public:
-  // `thresholds_percent` ascending (as Config keeps them), each in (0, 100].
-  explicit ScrollDepth(std::vector<double> thresholds_percent);
+  // `thresholds_percent` ascending (as Config keeps them), each in (0, 100];
+  // kept by the caller.
+  explicit ScrollDepth(const std::vector<double>& thresholds_percent) : thresholds_(thresholds_percent) {}
+  explicit ScrollDepth(std::vector<double>&&) = delete;  // a temporary would not outlive this
 
   // A scroll sample: distance scrolled from the top, viewport height and
   // document height, all in CSS px. Returns the thresholds first reached by
@@ -24,7 +26,7 @@ class ScrollDepth {
   void reset();
 
  private:
-  std::vector<double> thresholds_;
+  const std::vector<double>& thresholds_;
   std::size_t next_ = 0;  // index of the first threshold not yet reached
   double max_percent_ = 0;
 };
