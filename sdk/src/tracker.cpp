@@ -299,7 +299,7 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   return finish();
 }
 
-std::vector<double> Tracker::scroll_sample(double scroll_top_px, double viewport_px, double document_px) {
+ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_px, double document_px) {
   if (!active_ || !config_.scroll) return {};
   return scroll_.on_sample(scroll_top_px, viewport_px, document_px);
 }

@@ -6,6 +6,19 @@
 
 namespace microtrack {
 
+// Thresholds first reached by one sample: a run of the configured list.
+class ReachedThresholds {
+ public:
+  ReachedThresholds() = default;  // none
+  ReachedThresholds(const double* first, const double* last) : first_(first), last_(last) {}
+  const double* begin() const { return first_; }
+  const double* end() const { return last_; }
+  bool empty() const { return first_ == last_; }
+
+ private:
+  const double *first_ = nullptr, *last_ = nullptr;
+};
+
 class ScrollDepth {
  public:
   // `thresholds_percent` ascending (as Config keeps them), each in (0, 100];
@@ -17,7 +30,7 @@ class ScrollDepth {
   // document height, all in CSS px. Returns the thresholds first reached by
   // this sample, ascending. A document that fits the viewport fires none.
   // A 1 px tolerance absorbs fractional scroll positions at the very bottom.
-  std::vector<double> on_sample(double scroll_top_px, double viewport_px, double document_px);
+  ReachedThresholds on_sample(double scroll_top_px, double viewport_px, double document_px);
 
   // Deepest point seen in this page view, 0..100 (0 for a page that fits).
   double max_percent() const { return max_percent_; }
