@@ -22,7 +22,7 @@ namespace microtrack {
 struct ReachedGoal {
   // The rule's name (valid while the Goals lives) or on_declared's `name`.
   std::string_view name;
-  const char* trigger = "";  // "click", "submit", "path", "event", "all"
+  const char* trigger;  // "click", "submit", "path", "event", "all"
 };
 using ReachedGoals = FixedList<ReachedGoal, 16>;
 
