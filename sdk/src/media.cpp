@@ -58,10 +58,12 @@ void MediaTracker::reset() { media_.clear(); }
 
 std::string media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
                         std::string_view src) {
-  for (std::string_view candidate : {data_title, title, aria_label})
-    if (!candidate.empty()) return std::string(candidate);
-  src = src.substr(0, src.find_first_of("?#"));
-  return std::string(src.substr(src.rfind('/') + 1));
+  std::string_view chosen = !data_title.empty() ? data_title : !title.empty() ? title : aria_label;
+  if (chosen.empty()) {  // the file name: after the last '/', before any query or fragment
+    chosen = src.substr(0, src.find_first_of("?#"));
+    chosen.remove_prefix(chosen.rfind('/') + 1);
+  }
+  return std::string(chosen);
 }
 
 }  // namespace microtrack
