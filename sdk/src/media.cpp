@@ -11,7 +11,7 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
   for (State& s : media_)
     if (s.id == media_id) state = &s;
   if (!state) {
-    State added;
+    State added{};
     added.id = media_id;
     if (!media_.push_back(added)) return moments;
     state = &media_.back();

@@ -39,11 +39,11 @@ class MediaTracker {
   void reset();  // a new page view
 
  private:
-  struct State {
-    int id = 0;
-    bool started = false, seeking = false, completed = false;
-    double last_percent = 0;
-    std::uint32_t fired = 0;  // bit i: milestone i fired
+  struct State {  // all zero at first (no initializers: a list of them starts as zeroed memory)
+    int id;
+    bool started, seeking, completed;
+    double last_percent;
+    std::uint32_t fired;  // bit i: milestone i fired
   };
   const std::vector<double>& milestones_;
   FixedList<State, 32> media_;
