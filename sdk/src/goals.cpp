@@ -1,8 +1,23 @@
 #include "microtrack/goals.hpp"
 
-#include "microtrack/json.hpp"
-
 namespace microtrack {
+namespace {
+
+// A rule's or a condition's string member; "" when absent or not a string.
+std::string text(JsonView object, const char* key) { return object.find(key).as_string(); }
+
+// An `all` condition's engagedMs; -1 for none (an event condition).
+double engaged_ms(JsonView condition) {
+  JsonView engaged = condition.find("engagedMs");
+  return engaged.is_number() ? engaged.as_number() : -1;
+}
+
+// An event rule or condition: the event's name and its `where` match.
+bool event_matches(JsonView object, std::string_view event, std::string_view properties_json) {
+  return text(object, "event") == event && properties_match(object.find("where").raw(), properties_json);
+}
+
+}  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
   std::size_t star = pattern.find('*');
@@ -26,110 +41,104 @@ bool properties_match(std::string_view where_json, std::string_view properties_j
   return true;
 }
 
-Goals::Goals(std::string_view goals_json) {
-  JsonView list = JsonView::parse(goals_json);
-  for (auto item = list.children(); item.next();) {
-    JsonView goal = item.value();
-    GoalRule rule;
-    rule.name = goal.find("name").as_string();
-    rule.selector = goal.find("selector").as_string();
-    rule.path = goal.find("path").as_string();
-    rule.event = goal.find("event").as_string();
-    rule.where_json = std::string(goal.find("where").raw());
-    bool fits = true;
-    for (auto c = goal.find("all").children(); c.next();) {
-      JsonView engaged = c.value().find("engagedMs");
-      GoalCondition condition;
-      condition.event = c.value().find("event").as_string();
-      condition.where_json = std::string(c.value().find("where").raw());
-      condition.engaged_ms = engaged.is_number() ? engaged.as_number() : -1;
-      fits = fits && rule.all.push_back(condition);
-    }
-    bool triggered = !rule.selector.empty() || !rule.path.empty() || !rule.event.empty() || !rule.all.empty();
-    if (rule.name.empty() || !triggered || !fits || !rules_.push_back(rule)) ++skipped_;
+Goals::Goals(std::string_view goals_json) : json_(goals_json) {
+  for (auto item = JsonView::parse(json_).children(); item.next();) {
+    Rule rule;
+    rule.goal = item.value();
+    rule.conditions = static_cast<unsigned>(rule.goal.find("all").size());
+    rule.by_selector = !text(rule.goal, "selector").empty();
+    bool has_event = !text(rule.goal, "event").empty();
+    rule.by_event = has_event && rule.conditions == 0;
+    rule.by_path = !has_event && !rule.by_selector && rule.conditions == 0 && !text(rule.goal, "path").empty();
+    bool triggered = rule.by_selector || has_event || rule.by_path || rule.conditions > 0;
+    std::string name = text(rule.goal, "name");
+    rule.name_at = names_.size();
+    rule.name_size = name.size();
+    if (name.empty() || !triggered || rule.conditions > 8 || !rules_.push_back(rule)) ++skipped_;
+    else names_ += name;
   }
 }
 
 std::string Goals::selectors_json() const {
   std::string out = "[";
   for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].selector.empty()) continue;
+    if (!rules_[i].by_selector) continue;
     if (out.size() > 1) out += ',';
     out += '[';
     append_json_number(out, static_cast<double>(i));
     out += ',';
-    append_json_string(out, rules_[i].selector);
+    append_json_string(out, text(rules_[i].goal, "selector"));
     out += ']';
   }
   return out + "]";
 }
 
 bool Goals::waits_for_engagement() const {
-  for (const GoalRule& rule : rules_)
-    if (!rule.reached)
-      for (std::size_t c = 0; c < rule.all.size(); ++c)
-        if (rule.all[c].engaged_ms >= 0 && !(rule.met >> c & 1)) return true;
+  for (const Rule& rule : rules_) {
+    unsigned c = 0;
+    for (auto condition = rule.goal.find("all").children(); condition.next(); ++c)
+      if (!rule.reached && engaged_ms(condition.value()) >= 0 && !(rule.met >> c & 1)) return true;
+  }
   return false;
 }
 
 void Goals::reset() {
-  for (GoalRule& rule : rules_) {
+  for (Rule& rule : rules_) {
     rule.met = 0;
     rule.reached = false;
   }
-  declared_reached_.clear();
+  declared_names_.clear();
+  declared_sizes_.clear();
 }
 
-void Goals::reach(ReachedGoals& out, GoalRule& rule, const char* trigger) {
+void Goals::reach(ReachedGoals& out, Rule& rule, const char* trigger) const {
   if (rule.reached) return;
   rule.reached = true;
-  ReachedGoal goal;
-  goal.name = rule.name;
-  goal.trigger = trigger;
-  out.push_back(goal);
+  out.push_back({std::string_view(names_).substr(rule.name_at, rule.name_size), trigger});
 }
 
-void Goals::check_all(ReachedGoals& out, GoalRule& rule, std::string_view path) {
-  bool path_ok = rule.path.empty() || glob_match(rule.path, path);
-  if (!rule.all.empty() && path_ok && rule.met == (1u << rule.all.size()) - 1) reach(out, rule, "all");
+void Goals::check_all(ReachedGoals& out, Rule& rule, std::string_view path) const {
+  if (rule.conditions == 0 || rule.met != (1u << rule.conditions) - 1) return;
+  std::string pattern = text(rule.goal, "path");
+  if (pattern.empty() || glob_match(pattern, path)) reach(out, rule, "all");
 }
 
 ReachedGoals Goals::on_page(std::string_view path) {
   ReachedGoals out;
-  for (GoalRule& rule : rules_)
-    if (rule.all.empty() && rule.event.empty() && rule.selector.empty() && glob_match(rule.path, path))
+  for (Rule& rule : rules_)
+    if (rule.by_path && glob_match(text(rule.goal, "path"), path))
       reach(out, rule, "path");
   return out;
 }
 
 ReachedGoals Goals::on_selector_click(int rule_index) {
   ReachedGoals out;
-  if (rule_index >= 0 && rule_index < static_cast<int>(rules_.size()) && !rules_[rule_index].selector.empty())
+  if (rule_index >= 0 && rule_index < static_cast<int>(rules_.size()) &&
+      rules_[rule_index].by_selector)
     reach(out, rules_[rule_index], "click");
   return out;
 }
 
 ReachedGoals Goals::on_declared(std::string_view name, bool submit) {
   ReachedGoals out;
-  for (const std::string& reached : declared_reached_)
-    if (reached == name) return out;
-  if (!declared_reached_.push_back(std::string(name))) return out;  // full: "at most once" wins over "reached"
-  ReachedGoal goal;
-  goal.name = std::string(name);
-  goal.trigger = submit ? "submit" : "click";
-  out.push_back(goal);
+  std::size_t at = 0;
+  for (std::size_t size : declared_sizes_) {
+    if (std::string_view(declared_names_).substr(at, size) == name) return out;
+    at += size;
+  }
+  if (!declared_sizes_.push_back(name.size())) return out;  // full: "at most once" wins over "reached"
+  declared_names_ += name;
+  out.push_back({name, submit ? "submit" : "click"});
   return out;
 }
 
 ReachedGoals Goals::on_event(std::string_view event, std::string_view properties_json, std::string_view path) {
   ReachedGoals out;
-  for (GoalRule& rule : rules_) {
-    if (!rule.event.empty() && rule.all.empty() && rule.event == event &&
-        properties_match(rule.where_json, properties_json))
-      reach(out, rule, "event");
-    for (std::size_t c = 0; c < rule.all.size(); ++c)
-      if (rule.all[c].event == event && properties_match(rule.all[c].where_json, properties_json))
-        rule.met |= 1u << c;
+  for (Rule& rule : rules_) {
+    if (rule.by_event && event_matches(rule.goal, event, properties_json)) reach(out, rule, "event");
+    unsigned c = 0;
+    for (auto condition = rule.goal.find("all").children(); condition.next(); ++c)
+      if (event_matches(condition.value(), event, properties_json)) rule.met |= 1u << c;
     check_all(out, rule, path);
   }
   return out;
@@ -137,9 +146,12 @@ ReachedGoals Goals::on_event(std::string_view event, std::string_view properties
 
 ReachedGoals Goals::on_engaged(double page_engaged_ms, std::string_view path) {
   ReachedGoals out;
-  for (GoalRule& rule : rules_) {
-    for (std::size_t c = 0; c < rule.all.size(); ++c)
-      if (rule.all[c].engaged_ms >= 0 && page_engaged_ms >= rule.all[c].engaged_ms) rule.met |= 1u << c;
+  for (Rule& rule : rules_) {
+    unsigned c = 0;
+    for (auto condition = rule.goal.find("all").children(); condition.next(); ++c) {
+      double needed_ms = engaged_ms(condition.value());
+      if (needed_ms >= 0 && page_engaged_ms >= needed_ms) rule.met |= 1u << c;
+    }
     check_all(out, rule, path);
   }
   return out;

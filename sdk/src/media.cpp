@@ -4,10 +4,6 @@
 
 namespace microtrack {
 
-MediaTracker::MediaTracker(std::vector<double> milestones_percent) : milestones_(std::move(milestones_percent)) {
-  if (milestones_.size() > 32) milestones_.resize(32);
-}
-
 MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double current_s, double duration_s,
                                      bool ended) {
   MediaMoments moments;
@@ -15,7 +11,7 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
   for (State& s : media_)
     if (s.id == media_id) state = &s;
   if (!state) {
-    State added;
+    State added{};
     added.id = media_id;
     if (!media_.push_back(added)) return moments;
     state = &media_.back();
@@ -43,7 +39,7 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
       break;
     case MediaSignal::TimeUpdate:
       if (state->seeking || !state->started || !bounded) break;
-      for (std::size_t i = 0; i < milestones_.size(); ++i)
+      for (std::size_t i = 0; i < milestones_.size() && i < 32; ++i)
         if (!(state->fired >> i & 1) && state->last_percent < milestones_[i] && percent >= milestones_[i]) {
           state->fired |= 1u << i;
           moments.push_back({"video_progress", milestones_[i]});
@@ -62,10 +58,12 @@ void MediaTracker::reset() { media_.clear(); }
 
 std::string media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
                         std::string_view src) {
-  for (std::string_view candidate : {data_title, title, aria_label})
-    if (!candidate.empty()) return std::string(candidate);
-  src = src.substr(0, src.find_first_of("?#"));
-  return std::string(src.substr(src.rfind('/') + 1));
+  std::string_view chosen = !data_title.empty() ? data_title : !title.empty() ? title : aria_label;
+  if (chosen.empty()) {  // the file name: after the last '/', before any query or fragment
+    chosen = src.substr(0, src.find_first_of("?#"));
+    chosen.remove_prefix(chosen.rfind('/') + 1);
+  }
+  return std::string(chosen);
 }
 
 }  // namespace microtrack

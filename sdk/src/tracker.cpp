@@ -85,10 +85,9 @@ Environment parse_environment(std::string_view json_text) {
 Tracker::Tracker(std::string_view config_json, std::string_view environment_json,
                  std::string_view stored_state, std::uint64_t seed, double now_ms)
     : config_(), env_(parse_environment(environment_json)), random_(seed), delivery_(config_),
-      scroll_({}) {
+      scroll_(config_.scroll_thresholds) {
   ConfigResult checked = parse_config(config_json);
   config_ = std::move(checked.config);
-  scroll_ = ScrollDepth(config_.scroll_thresholds);
   messages_ = std::move(checked.messages_json);
   if (!checked.ok) return;
 
@@ -299,7 +298,7 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   return finish();
 }
 
-std::vector<double> Tracker::scroll_sample(double scroll_top_px, double viewport_px, double document_px) {
+ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_px, double document_px) {
   if (!active_ || !config_.scroll) return {};
   return scroll_.on_sample(scroll_top_px, viewport_px, document_px);
 }

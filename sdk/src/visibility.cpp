@@ -8,9 +8,7 @@ void VisibilityTimer::on_change(int rule, int element, bool visible, double now_
   for (Watch& w : watches_)
     if (w.rule == rule && w.element == element) watch = &w;
   if (!watch) {
-    Watch added;
-    added.rule = rule;
-    added.element = element;
+    Watch added{rule, element, -1, false};
     if (!watches_.push_back(added)) return;
     watch = &watches_.back();
   }

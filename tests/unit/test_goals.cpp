@@ -18,7 +18,7 @@ namespace {
 // "name/trigger" per reached goal, in order.
 std::vector<std::string> reached(const ReachedGoals& goals) {
   std::vector<std::string> out;
-  for (const auto& g : goals) out.push_back(g.name + "/" + g.trigger);
+  for (const auto& g : goals) out.push_back(std::string(g.name) + "/" + g.trigger);
   return out;
 }
 using Reached = std::vector<std::string>;

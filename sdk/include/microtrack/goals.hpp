@@ -15,25 +15,14 @@
 #include <string_view>
 
 #include "microtrack/fixed_list.hpp"
+#include "microtrack/json.hpp"
 
 namespace microtrack {
 
-struct GoalCondition {
-  std::string event;        // "" for an engagedMs condition
-  std::string where_json;   // an object's JSON text, "" for none
-  double engaged_ms = -1;
-};
-
-struct GoalRule {
-  std::string name, selector, path, event, where_json;
-  FixedList<GoalCondition, 8> all;
-  std::uint32_t met = 0;  // this page view: bit i = condition i of `all` met
-  bool reached = false;   // this page view
-};
-
 struct ReachedGoal {
-  std::string name;
-  const char* trigger = "";  // "click", "submit", "path", "event", "all"
+  // The rule's name (valid while the Goals lives) or on_declared's `name`.
+  std::string_view name;
+  const char* trigger;  // "click", "submit", "path", "event", "all"
 };
 using ReachedGoals = FixedList<ReachedGoal, 16>;
 
@@ -42,6 +31,9 @@ class Goals {
   // Reads the config's goals list; rules without a name or a trigger, with
   // more than 8 conditions, or beyond the 16th are skipped and counted.
   explicit Goals(std::string_view goals_json);
+  // Rules are views into the Goals' own copy of the config text.
+  Goals(const Goals&) = delete;
+  Goals& operator=(const Goals&) = delete;
   int skipped() const { return skipped_; }
   // [[index, "selector"], …] of the selector rules, for the click adapter.
   std::string selectors_json() const;
@@ -55,11 +47,28 @@ class Goals {
   void reset();  // a new page view
 
  private:
-  static void reach(ReachedGoals& out, GoalRule& rule, const char* trigger);
-  static void check_all(ReachedGoals& out, GoalRule& rule, std::string_view path);
+  // A rule is read from its config object when a signal comes: only what
+  // changes in a page view is kept apart.
+  struct Rule {
+    JsonView goal;                // the rule's object in json_
+    std::size_t name_at = 0, name_size = 0;  // its unescaped name in names_
+    unsigned conditions = 0;      // in `all`; 0 for a rule of one trigger
+    bool by_selector = false;     // a selector rule (any other trigger too)
+    bool by_event = false;        // an event rule (no `all`)
+    bool by_path = false;         // a path rule (no `all`, event or selector)
+    std::uint32_t met = 0;        // this page view: bit i = condition i of `all` met
+    bool reached = false;         // this page view
+  };
+  void reach(ReachedGoals& out, Rule& rule, const char* trigger) const;
+  void check_all(ReachedGoals& out, Rule& rule, std::string_view path) const;
 
-  FixedList<GoalRule, 16> rules_;
-  FixedList<std::string, 32> declared_reached_;  // data-mt-goal names reached this page view (more: not reached)
+  std::string json_;   // the goals list as given
+  std::string names_;  // the rules' names, unescaped, end to end
+  FixedList<Rule, 16> rules_;
+  // The data-mt-goal names reached this page view, end to end, and their
+  // sizes (a 33rd name is not reached).
+  std::string declared_names_;
+  FixedList<std::size_t, 32> declared_sizes_;
   int skipped_ = 0;
 };
 

@@ -24,8 +24,10 @@ using MediaMoments = FixedList<MediaMoment, 35>;
 
 class MediaTracker {
  public:
-  // `milestones_percent` ascending; at most 32 are used.
-  explicit MediaTracker(std::vector<double> milestones_percent);
+  // `milestones_percent` ascending (kept by the caller, as Config keeps
+  // them); at most 32 are used.
+  explicit MediaTracker(const std::vector<double>& milestones_percent) : milestones_(milestones_percent) {}
+  explicit MediaTracker(std::vector<double>&&) = delete;  // a temporary would not outlive the tracker
 
   // One signal of element `media_id` at playback position `current_s` of
   // `duration_s` (infinite or NaN for a live stream: no progress). `ended`
@@ -37,13 +39,13 @@ class MediaTracker {
   void reset();  // a new page view
 
  private:
-  struct State {
-    int id = 0;
-    bool started = false, seeking = false, completed = false;
-    double last_percent = 0;
-    std::uint32_t fired = 0;  // bit i: milestone i fired
+  struct State {  // all zero at first (no initializers: a list of them starts as zeroed memory)
+    int id;
+    bool started, seeking, completed;
+    double last_percent;
+    std::uint32_t fired;  // bit i: milestone i fired
   };
-  std::vector<double> milestones_;
+  const std::vector<double>& milestones_;
   FixedList<State, 32> media_;
 };
 

@@ -70,7 +70,7 @@ class Tracker {
   std::string identify(std::string_view user_id, std::string_view traits_json, double now_ms);
   // A scroll sample in CSS px (see ScrollDepth): the thresholds it reached
   // first, and nothing while inactive or with scroll off.
-  std::vector<double> scroll_sample(double scroll_top_px, double viewport_px, double document_px);
+  ReachedThresholds scroll_sample(double scroll_top_px, double viewport_px, double document_px);
   // The same, as scroll_depth events.
   std::string on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms);
 

@@ -33,10 +33,10 @@ class VisibilityTimer {
   void reset() { watches_.clear(); }
 
  private:
-  struct Watch {
-    int rule = 0, element = 0;
-    double since_ms = -1;  // -1: not visible now
-    bool fired = false;
+  struct Watch {  // no initializers: a list of them starts as zeroed memory
+    int rule, element;
+    double since_ms;  // -1: not visible now
+    bool fired;
   };
   const std::vector<VisibilityRule>& rules_;
   FixedList<Watch, 64> watches_;
