@@ -8,7 +8,6 @@
 #include "string_view_wire.hpp"
 
 
-#include "microtrack/retry.hpp"
 #include "microtrack/tracker.hpp"
 #ifdef MICROTRACK_DETECTORS
 #include "microtrack/signals.hpp"
@@ -77,9 +76,9 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              return batch.id;
            }));
   function("batchBody", optional_override([] { return std::move(batch.body); }));
-  function("onSendResult", optional_override([](double batch_id, int status, std::string_view retry_after,
-                                                 double now_ms) {
-             tracker->on_send_result(batch_id, status, microtrack::parse_retry_after_ms(retry_after, now_ms), now_ms);
+  // `retry_after_ms`: the transport's reading of Retry-After, -1 for none.
+  function("onSendResult", optional_override([](double batch_id, int status, double retry_after_ms, double now_ms) {
+             tracker->on_send_result(batch_id, status, retry_after_ms, now_ms);
            }));
   function("nextWakeMs", optional_override([] { return EVENTS->next_wake_ms(); }));
   function("setEcho", optional_override([](bool echo) { EVENTS->set_echo(echo); }));

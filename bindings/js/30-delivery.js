@@ -96,7 +96,7 @@ const send = (trigger) => {
   return sending = postBatch(collectorUrl, body).then((result) => {
     sending = null;
     guard(() => {
-      core.onSendResult(id, result.status, result.retryAfter, now());
+      core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
       if (!stateChanged) persistSent();  // else the whole state is stored at the end of this task
@@ -120,7 +120,7 @@ const drainForUnload = () => {
   while ((id = core.nextBatch(now(), TRIGGER_UNLOAD))) {
     const queued = beaconBatch(collectorUrl, core.batchBody());
     // 202: the browser took it and will deliver it; 0: try again later.
-    core.onSendResult(id, queued ? 202 : 0, '', now());
+    core.onSendResult(id, queued ? 202 : 0, -1, now());
     if (!queued) break;
   }
   printCoreMessages();

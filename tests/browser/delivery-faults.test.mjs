@@ -182,6 +182,30 @@ test('(c2) the online event retries at once instead of waiting for the backoff',
   await context.close();
 });
 
+test('(c3) Retry-After is waited for, as delay-seconds and as an HTTP-date', async (t) => {
+  // The first attempt gets 503 + Retry-After 4 s; with flushIntervalMs 250
+  // the backoff alone retries within about 1 s (measured: ~0.3-1.2 s).
+  const forms = [['delay-seconds', () => '4'], ['HTTP-date', () => new Date(Date.now() + 4000).toUTCString()]];
+  for (const [form, header] of forms) {
+    let answered = false;
+    const proxy = await newProxy(() => (answered ? 'ok' : (answered = true, { status: 503, retryAfter: header() })));
+    const context = await browser.newContext();
+    const rec = await openPage(context, proxy, { flushIntervalMs: 250 });
+    const expected = names(`c3_${form === 'HTTP-date' ? 'date' : 'seconds'}`, 5);
+    await trackAll(rec.page, expected);
+    await rec.page.evaluate(() => window.microtrack.flush());
+    const r = await outcome(`c3 ${form}`, proxy, expected, 20000);
+    const [refused, retried] = proxy.sends;
+    const waitedMs = retried ? retried.at - refused.at : -1;
+    report(t, `(c3) Retry-After as ${form}: retried ${waitedMs} ms after the 503`, r);
+    assertExact(r);
+    assert.equal(refused.status, 503);
+    // An HTTP-date has whole seconds: up to 1 s of the 4 may be gone when it is read.
+    assert.ok(waitedMs >= 2900 && waitedMs < 10000, `${form}: retried ${waitedMs} ms after the 503, not before ~3 s`);
+    await context.close();
+  }
+});
+
 test('(d) 20 events tracked, then the page is closed at once', async (t) => {
   const proxy = await newProxy('ok');
   const context = await browser.newContext();

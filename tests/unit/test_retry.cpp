@@ -12,7 +12,6 @@ using microtrack::backoff_ms;
 using microtrack::classify_status;
 using microtrack::kBackoffBaseMs;
 using microtrack::kBackoffCapMs;
-using microtrack::parse_retry_after_ms;
 using microtrack::retry_delay_ms;
 using microtrack::SendOutcome;
 
@@ -126,52 +125,3 @@ TEST_CASE("retry_delay_ms is the larger of the backoff and Retry-After, capped",
     CHECK(retry_delay_ms(0, 0.0, -1) == Approx(250));
   }
 }
-
-TEST_CASE("parse_retry_after_ms reads delay-seconds and HTTP-dates", "[retry]") {
-  const double t0 = 1'795'773'600'000;  // Fri, 27 Nov 2026 10:00:00 GMT
-  SECTION("delay-seconds") {
-    CHECK(parse_retry_after_ms("120", t0) == Approx(120'000));
-    CHECK(parse_retry_after_ms("1", t0) == Approx(1'000));
-  }
-  SECTION("zero seconds means at once, not absent") {
-    CHECK(parse_retry_after_ms("0", t0) == 0);
-  }
-  SECTION("an HTTP-date in the future is the time until then") {
-    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10:00:30 GMT", t0) == Approx(30'000));
-    CHECK(parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1'445'412'480'000 - 90'000) ==
-          Approx(90'000));
-  }
-  SECTION("an HTTP-date in the past means at once") {
-    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 09:59:00 GMT", t0) == 0);
-  }
-  SECTION("spaces around the value are ignored") {
-    CHECK(parse_retry_after_ms("  120 ", t0) == Approx(120'000));
-    CHECK(parse_retry_after_ms(" Fri, 27 Nov 2026 10:00:30 GMT  ", t0) == Approx(30'000));
-  }
-  SECTION("every month name is read") {
-    // 1 Jan .. 1 Dec 2026, 00:00:00 GMT, as Date.UTC gives them.
-    const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const double first_of_month_ms[] = {1767225600000, 1769904000000, 1772323200000, 1775001600000,
-                                        1777593600000, 1780272000000, 1782864000000, 1785542400000,
-                                        1788220800000, 1790812800000, 1793491200000, 1796083200000};
-    for (int i = 0; i < 12; ++i) {
-      const std::string header = std::string("Thu, 01 ") + names[i] + " 2026 00:00:00 GMT";
-      INFO(header);
-      CHECK(parse_retry_after_ms(header, first_of_month_ms[i] - 5'000) == Approx(5'000));
-    }
-  }
-  SECTION("absent or unreadable gives -1") {
-    CHECK(parse_retry_after_ms("", t0) == -1);
-    CHECK(parse_retry_after_ms("soon", t0) == -1);
-    CHECK(parse_retry_after_ms("-5", t0) == -1);
-    CHECK(parse_retry_after_ms("12abc", t0) == -1);
-    CHECK(parse_retry_after_ms("Fri, 32 Nov 2026 10:00:30 GMT", t0) == -1);
-    CHECK(parse_retry_after_ms("Fri, 27 Nox 2026 10:00:30 GMT", t0) == -1);
-    CHECK(parse_retry_after_ms("Fri, 27 anF 2026 10:00:30 GMT", t0) == -1);
-    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10:00:30 UTC", t0) == -1);
-    CHECK(parse_retry_after_ms("Fri, 7 Nov 2026 10:00:30 GMT", t0) == -1);
-    CHECK(parse_retry_after_ms("Fri, 27 Nov 2026 10-00-30 GMT", t0) == -1);
-    CHECK(parse_retry_after_ms("1234567890123", t0) == -1);
-  }
-}
-

@@ -1,8 +1,6 @@
 // When and how soon a failed send is tried again (CONTRACT §5).
 #pragma once
 
-#include <string_view>
-
 namespace microtrack {
 
 // What to do with a batch after a send attempt. `status` is the HTTP status,
@@ -26,13 +24,5 @@ double backoff_ms(int attempt, double jitter01);
 // The delay to wait: the larger of the backoff and a Retry-After the
 // collector sent (`retry_after_ms` < 0 when absent), capped at kBackoffCapMs.
 double retry_delay_ms(int attempt, double jitter01, double retry_after_ms);
-
-}  // namespace microtrack
-
-namespace microtrack {
-
-// A Retry-After header value in ms from `now_ms`: delay-seconds ("120") or an
-// HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"). -1 when absent or unreadable.
-double parse_retry_after_ms(std::string_view header, double now_ms);
 
 }  // namespace microtrack
