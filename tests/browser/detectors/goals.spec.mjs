@@ -3,7 +3,7 @@
 // shop's product → cart → checkout → purchase, through the real collector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useDetectorHarness, flush, label, sleep, pageSlices, assertQuiet, wheelTo, SITE_CONFIG } from './helpers.mjs';
+import { useDetectorHarness, awaitReady, flush, label, sleep, pageSlices, assertQuiet, wheelTo, SITE_CONFIG } from './helpers.mjs';
 
 const d = useDetectorHarness();
 const NOISE = new Set(['scroll_depth', 'engagement']);
@@ -103,8 +103,12 @@ test('compound goal article_read (scroll 75 % + engagedMs, path /blog/*): once, 
 
 test('macro conversion: product → cart → checkout → purchase, every step tracked once and in order', async () => {
   const { rec, page, anon } = await d.open('/shop/product.html');
+  // Each page's microtrack is up before the visitor acts: a click before the
+  // adapters run cannot be seen (CI once missed begin_checkout that way).
   await Promise.all([page.waitForURL(/\/shop\/cart\.html/), page.click('#add-to-cart')]);
+  assert.equal(await awaitReady(page), true);
   await Promise.all([page.waitForURL(/\/shop\/checkout\.html/), page.click('#checkout-link')]);
+  assert.equal(await awaitReady(page), true);
   const typed = [['#co-email', 'ingrid@example.com'], ['#co-phone', '+47 400 00 000'], ['#co-name', 'Ingrid Hansen'],
     ['#co-address', 'Fjordgata 1'], ['#co-postcode', '7010'], ['#co-city', 'Trondheim'],
     ['#co-card-name', 'Ingrid Hansen'], ['#co-card-number', '4242 4242 4242 4242'], ['#co-card-expiry', '12/29'],
