@@ -9,7 +9,7 @@
 namespace microtrack {
 namespace {
 
-// The options by kind. One table per kind keeps parse_config a lookup
+// The options by kind. One table per kind keeps read_config a lookup
 // instead of a branch per key (which also keeps the wasm small). Nested
 // options of a feature object are named "feature.option".
 // A feature is given as false/true or as an object of its options.
@@ -83,10 +83,10 @@ const Option* lookup(const Option (&options)[N], const std::string& key) {
 
 class ConfigReader {
  public:
-  explicit ConfigReader(ConfigResult& result) : result_(result), c_(result.config) {}
+  ConfigReader(Config& config, std::string& messages_json) : c_(config), messages_(messages_json) {}
 
   void add(const char* level, std::string_view message) {
-    std::string& out = result_.messages_json;
+    std::string& out = messages_;
     if (!out.empty()) out += ',';
     ((out += "{\"level\":\"") += level) += "\",\"message\":";
     append_json_string(out, message);
@@ -204,8 +204,8 @@ class ConfigReader {
     }
   }
 
-  ConfigResult& result_;
   Config& c_;
+  std::string& messages_;
 };
 
 bool is_collector_url(std::string_view url) {
@@ -217,24 +217,21 @@ bool is_collector_url(std::string_view url) {
 
 }  // namespace
 
-ConfigResult parse_config(std::string_view json_text) {
-  ConfigResult result;
-  ConfigReader reader(result);
+bool read_config(std::string_view json_text, Config& c, std::string& messages_json) {
+  ConfigReader reader(c, messages_json);
   JsonView root = JsonView::parse(json_text);
   if (root.is_object())
     for (auto member = root.children(); member.next();) reader.read_option(member.key(), member.value());
 
-  Config& c = result.config;
   if (!root.is_object() || !is_collector_url(c.collector)) {
     reader.reject("collector",
                   root.is_object() ? "the http(s) URL or the path ('/…') that batches are sent to"
                                    : "given: init needs a config object with a 'collector' URL",
                   "nothing is tracked");
     c.collector.clear();
-    return result;
+    return false;
   }
-  result.ok = true;
-  return result;
+  return true;
 }
 
 }  // namespace microtrack

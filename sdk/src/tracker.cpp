@@ -86,10 +86,7 @@ Tracker::Tracker(std::string_view config_json, std::string_view environment_json
                  std::string_view stored_state, std::uint64_t seed, double now_ms)
     : config_(), env_(parse_environment(environment_json)), random_(seed), delivery_(config_),
       scroll_(config_.scroll_thresholds) {
-  ConfigResult checked = parse_config(config_json);
-  config_ = std::move(checked.config);
-  messages_ = std::move(checked.messages_json);
-  if (!checked.ok) return;
+  if (!read_config(config_json, config_, messages_)) return;
 
   if (config_.respect_do_not_track && env_.do_not_track) {
     if (config_.debug) message("info", "Global Privacy Control or Do Not Track is on; nothing is tracked.");
