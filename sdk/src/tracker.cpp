@@ -1,7 +1,9 @@
 #include "microtrack/tracker.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
+#include "microtrack/string_list.hpp"
 #include "microtrack/time.hpp"
 #include "microtrack/url.hpp"
 
@@ -11,29 +13,37 @@ namespace {
 constexpr int kSnapshotVersion = 1;
 constexpr std::size_t kMaxNameLength = 200;
 
-// Query parameters that say which campaign brought the visitor, and the
-// name each gets in context.campaign (Segment's names for utm_*).
-const std::pair<const char*, const char*> kCampaignParams[] = {
-    {"utm_source", "source"}, {"utm_medium", "medium"}, {"utm_campaign", "name"},
-    {"utm_term", "term"},     {"utm_content", "content"}, {"utm_id", "id"},
-    {"gclid", "gclid"},       {"gbraid", "gbraid"},     {"wbraid", "wbraid"},
-    {"dclid", "dclid"},       {"fbclid", "fbclid"},     {"msclkid", "msclkid"},
-    {"ttclid", "ttclid"},     {"twclid", "twclid"},     {"li_fat_id", "li_fat_id"},
-    {"yclid", "yclid"},       {"mc_cid", "mc_cid"},     {"mc_eid", "mc_eid"},
-    {"_kx", "_kx"},
-};
+// Query parameters that say which campaign brought the visitor. Each keeps
+// its name in context.campaign, but utm_* drop the prefix and utm_campaign
+// is "name" (Segment's names). One literal: a table of pairs costs more wasm.
+constexpr std::string_view kCampaignParams =
+    "utm_source utm_medium utm_campaign utm_term utm_content utm_id gclid gbraid wbraid dclid fbclid msclkid "
+    "ttclid twclid li_fat_id yclid mc_cid mc_eid _kx";
 
-// The campaign a landing URL carries, as a JSON object's text ("" for none).
+bool same(std::string_view a, std::string_view b) { return a == b; }
+
+// The campaign a landing URL carries, as a JSON object's text ("" for none),
+// its parameters in the URL's order.
 std::string campaign_of(std::string_view url) {
+  std::string_view before_hash = url.substr(0, url.find('#'));
+  std::string_view query = before_hash.substr(std::min(before_hash.find('?'), before_hash.size()));
   std::string campaign;
-  for (const auto& [param, value] : parse_query(parse_url(url).query))
-    for (const auto& [known, name] : kCampaignParams)
-      if (param == known && !value.empty()) {
-        campaign += campaign.empty() ? '{' : ',';
-        append_json_string(campaign, name);
-        campaign += ':';
-        append_json_string(campaign, value);
-      }
+  while (!query.empty()) {
+    query.remove_prefix(1);  // '?' or '&'
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(pair.size());
+    std::size_t equals = std::min(pair.find('='), pair.size());
+    std::string param = percent_decode(pair.substr(0, equals));
+    std::string value = percent_decode(pair.substr(std::min(equals + 1, pair.size())));
+    if (value.empty() || !any_word(kCampaignParams, param, same)) continue;
+    std::string_view name = param;
+    if (name == "utm_campaign") name = "name";
+    else if (starts_with(name, "utm_")) name.remove_prefix(4);
+    campaign += campaign.empty() ? '{' : ',';
+    append_json_string(campaign, name);
+    campaign += ':';
+    append_json_string(campaign, value);
+  }
   return campaign.empty() ? campaign : campaign + '}';
 }
 
