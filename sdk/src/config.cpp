@@ -170,20 +170,25 @@ class ConfigReader {
 
   // Percents in (0, 100], kept ascending without repeats.
   void read_percents(const char* key, JsonView value, std::vector<double>& out) {
-    std::vector<double> list;
+    // Sized once for every item and cut to those kept: a growing vector
+    // brings its growth code into the wasm.
+    std::vector<double> list(value.size());
+    std::size_t kept = 0;
     bool valid = true;
     for (auto item = value.children(); valid && item.next();) {
       double percent = item.value().as_number();
       valid = item.value().is_number() && percent > 0 && percent <= 100;
       bool skip = !valid;  // or a repeat
-      for (double kept : list) skip = skip || kept == percent;
+      for (std::size_t i = 0; i < kept; ++i) skip = skip || list[i] == percent;
       if (skip) continue;
       // Insertion: std::sort would cost ~1 KB of wasm for a handful of numbers.
-      list.push_back(percent);
-      for (std::size_t i = list.size() - 1; i > 0 && list[i - 1] > list[i]; --i) std::swap(list[i - 1], list[i]);
+      std::size_t i = kept++;
+      for (; i > 0 && list[i - 1] > percent; --i) list[i] = list[i - 1];
+      list[i] = percent;
     }
-    if (!valid || list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
-    out = std::move(list);
+    if (!valid || !kept) return reject(key, "a non-empty list of percents in (0, 100]");
+    list.erase(list.begin() + kept, list.end());
+    out.swap(list);
   }
 
   void read_visibility(JsonView value) {
