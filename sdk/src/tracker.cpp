@@ -228,8 +228,11 @@ std::string Tracker::accept(std::string event_json, double now_ms) {
   }
   std::string accepted = event_json;
   if (config_.require_consent && !consent_granted_) {
-    held_.push_back(std::move(event_json));
-    if (static_cast<double>(held_.size()) > config_.max_queue_size) held_.erase(held_.begin());
+    (held_ += event_json) += '\0';
+    if (++held_count_ > config_.max_queue_size) {
+      held_.erase(0, held_.find('\0') + 1);
+      --held_count_;
+    }
   } else if (delivery_.enqueue(std::move(event_json), now_ms) && !warned_queue_full_) {
     warned_queue_full_ = true;  // once per page: a burst would print one line per event
     message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
@@ -332,11 +335,15 @@ void Tracker::consent(bool granted, double now_ms) {
   consent_granted_ = granted;
   if (!config_.require_consent) return;
   if (granted) {
-    for (auto& event : held_) delivery_.enqueue(std::move(event), now_ms);
+    for (std::size_t start = 0, end; start < held_.size(); start = end + 1) {
+      end = held_.find('\0', start);
+      delivery_.enqueue(held_.substr(start, end - start), now_ms);
+    }
   } else {
     delivery_.clear();
   }
   held_.clear();
+  held_count_ = 0;
 }
 
 Batch Tracker::next_batch(double now_ms, SendTrigger trigger) {

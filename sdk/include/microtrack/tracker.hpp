@@ -133,7 +133,10 @@ class Tracker {
   bool echo_ = true;  // the queue-full warning is given once per page
   bool sampled_out_ = false;
   bool consent_granted_ = false;
-  std::vector<std::string> held_;  // events waiting for consent (memory only)
+  // Events waiting for consent (memory only), each ended by a '\0' (which
+  // no JSON text holds): one string instead of a vector's code in the wasm.
+  std::string held_;
+  double held_count_ = 0;
 
   std::string anonymous_id_, user_id_, session_id_;
   double last_activity_ms_ = -1;
