@@ -220,32 +220,27 @@ std::string Tracker::build_event(std::string_view type, std::string_view name_ke
   return e;
 }
 
-std::string Tracker::accept(std::string event_json, double now_ms) {
-  if (event_json.size() > kMaxEventBytes) {
-    message("warn", "an event of " + decimal(static_cast<double>(event_json.size())) +
+void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
+                   std::string_view payload_key, std::string_view payload_json, double now_ms) {
+  std::string event = build_event(type, name_key, name, payload_key, payload_json, now_ms);
+  if (event.size() > kMaxEventBytes) {
+    message("warn", "an event of " + decimal(static_cast<double>(event.size())) +
                         " bytes is over the 32 KB limit and was dropped.");
-    return {};
+    return;
   }
-  std::string accepted = event_json;
+  // Into this call's answer first: the queue takes the event itself.
+  if (!out_.empty()) out_ += ',';
+  out_ += event;
   if (config_.require_consent && !consent_granted_) {
-    (held_ += event_json) += '\0';
+    (held_ += event) += '\0';
     if (++held_count_ > config_.max_queue_size) {
       held_.erase(0, held_.find('\0') + 1);
       --held_count_;
     }
-  } else if (delivery_.enqueue(std::move(event_json), now_ms) && !warned_queue_full_) {
+  } else if (delivery_.enqueue(std::move(event), now_ms) && !warned_queue_full_) {
     warned_queue_full_ = true;  // once per page: a burst would print one line per event
     message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
   }
-  return accepted;
-}
-
-void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
-                   std::string_view payload_key, std::string_view payload_json, double now_ms) {
-  std::string event = accept(build_event(type, name_key, name, payload_key, payload_json, now_ms), now_ms);
-  if (event.empty()) return;
-  if (!out_.empty()) out_ += ',';
-  out_ += event;
 }
 
 std::string take_answer(std::string& events, bool echo) {

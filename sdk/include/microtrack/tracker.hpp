@@ -109,9 +109,9 @@ class Tracker {
   void adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json = "");
 
  private:
-  std::string accept(std::string event_json, double now_ms);
   bool may_store() const;
-  // Builds, accepts and collects an event for the current call's answer.
+  // Builds an event and, unless it is too large, adds it to the current
+  // call's answer and to the queue (or to those held for consent).
   void emit(std::string_view type, std::string_view name_key, std::string_view name, std::string_view payload_key,
             std::string_view payload_json, double now_ms);
   // The accepted events of this call as a JSON array text; clears them.
