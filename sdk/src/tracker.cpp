@@ -60,8 +60,6 @@ bool properties_members(std::string_view text, std::string_view& members) {
   return true;
 }
 
-std::string object_of(std::string_view members) { return "{" + std::string(members) + "}"; }
-
 // FNV-1a: a stable hash so that sampling keeps or drops a visitor for good.
 double unit_hash(std::string_view text) {
   std::uint64_t hash = 1469598103934665603ull;
@@ -165,7 +163,7 @@ void Tracker::rebuild_context() {
 
   std::string& c = context_json_;
   c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":";
-  c += object_of(p);
+  ((c += '{') += p) += '}';
   if (!campaign_json_.empty()) {
     c += ",\"campaign\":";
     c += campaign_json_;
@@ -190,8 +188,8 @@ void Tracker::rebuild_context() {
 }
 
 std::string Tracker::build_event(std::string_view type, std::string_view name_key, std::string_view name,
-                                 std::string_view payload_key, std::string_view payload_json,
-                                 double now_ms) {
+                                 std::string_view payload_key, std::string_view payload_members,
+                                 std::string_view more_members, double now_ms) {
   std::string e = "{\"type\":";
   append_json_string(e, type);
   if (!name_key.empty()) {
@@ -202,8 +200,9 @@ std::string Tracker::build_event(std::string_view type, std::string_view name_ke
   }
   e += ',';
   append_json_string(e, payload_key);
-  e += ':';
-  e += payload_json;
+  (e += ":{") += payload_members;
+  if (!more_members.empty()) (e += ',') += more_members;
+  e += '}';
   e += ",\"messageId\":";
   append_json_string(e, random_.uuid_v4());
   e += ",\"anonymousId\":";
@@ -221,8 +220,9 @@ std::string Tracker::build_event(std::string_view type, std::string_view name_ke
 }
 
 void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
-                   std::string_view payload_key, std::string_view payload_json, double now_ms) {
-  std::string event = build_event(type, name_key, name, payload_key, payload_json, now_ms);
+                   std::string_view payload_key, std::string_view payload_members, std::string_view more_members,
+                   double now_ms) {
+  std::string event = build_event(type, name_key, name, payload_key, payload_members, more_members, now_ms);
   if (event.size() > kMaxEventBytes) {
     message("warn", "an event of " + decimal(static_cast<double>(event.size())) +
                         " bytes is over the 32 KB limit and was dropped.");
@@ -269,9 +269,7 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
   if (automatic && !config_.auto_pageview) return "[]";
   // The page fields, then the caller's properties (JSON.parse keeps the
   // last of a repeated key, so the caller's win).
-  std::string properties = page_properties_members_;
-  if (!extra.empty()) properties += "," + std::string(extra);
-  emit("page", "name", page_title_, "properties", object_of(properties), now_ms);
+  emit("page", "name", page_title_, "properties", page_properties_members_, extra, now_ms);
   return finish();
 }
 
@@ -285,7 +283,7 @@ std::string Tracker::track(std::string_view name, std::string_view properties_js
   if (!properties_members(properties_json, properties))
     message("error", "track('" + std::string(name) + "') properties must be an object; ignoring them.");
   touch_session(now_ms);
-  emit("track", "event", name, "properties", object_of(properties), now_ms);
+  emit("track", "event", name, "properties", properties, "", now_ms);
   return finish();
 }
 
@@ -299,7 +297,7 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
   touch_session(now_ms);
   user_id_ = std::string(user_id);
-  emit("identify", "", "", "traits", object_of(traits), now_ms);
+  emit("identify", "", "", "traits", traits, "", now_ms);
   return finish();
 }
 
@@ -310,10 +308,10 @@ ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_p
 
 std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
   for (double percent : scroll_sample(scroll_top_px, viewport_px, document_px)) {
-    std::string properties = "{\"percent\":";
+    std::string properties = "\"percent\":";
     append_json_number(properties, percent);
     touch_session(now_ms);
-    emit("track", "event", "scroll_depth", "properties", properties + "}", now_ms);
+    emit("track", "event", "scroll_depth", "properties", properties, "", now_ms);
   }
   return finish();
 }

@@ -111,14 +111,16 @@ class Tracker {
  private:
   bool may_store() const;
   // Builds an event and, unless it is too large, adds it to the current
-  // call's answer and to the queue (or to those held for consent).
+  // call's answer and to the queue (or to those held for consent). Its
+  // payload object holds `payload_members`, then `more_members` if any
+  // (members without braces, as properties_members gives them).
   void emit(std::string_view type, std::string_view name_key, std::string_view name, std::string_view payload_key,
-            std::string_view payload_json, double now_ms);
+            std::string_view payload_members, std::string_view more_members, double now_ms);
   // The accepted events of this call as a JSON array text; clears them.
   std::string finish();
   std::string build_event(std::string_view type, std::string_view name_key, std::string_view name,
-                          std::string_view payload_key, std::string_view payload_json,
-                          double now_ms);
+                          std::string_view payload_key, std::string_view payload_members,
+                          std::string_view more_members, double now_ms);
   void touch_session(double now_ms);
   void rebuild_context();
   void restore(std::string_view stored_state, double now_ms);
