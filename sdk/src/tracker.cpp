@@ -151,11 +151,14 @@ void Tracker::rebuild_context() {
   std::string& p = page_properties_members_;
   p = "\"url\":";
   append_json_string(p, page_url_);
-  page_path_ = parse_url(page_url_).path;
+  UrlParts parts = parse_url(page_url_);
+  page_path_ = parts.path;
   p += ",\"path\":";
   append_json_string(p, page_path_);
   p += ",\"search\":";
-  append_json_string(p, search_of(page_url_));
+  std::string search;  // "?a=1", "" without a query (as location.search)
+  if (!parts.query.empty()) (search = '?') += parts.query;
+  append_json_string(p, search);
   p += ",\"title\":";
   append_json_string(p, page_title_);
   p += ",\"referrer\":";
