@@ -127,8 +127,11 @@ class ConfigReader {
       c_.*option.field = value.as_bool();
     } else if (option.feature && value.is_object()) {
       c_.*option.field = true;
-      for (auto nested = value.children(); nested.next();)
-        read_option(option.key + ("." + nested.key()), nested.value());
+      for (auto nested = value.children(); nested.next();) {
+        std::string key = option.key;
+        (key += '.') += nested.key();
+        read_option(key, nested.value());
+      }
     } else {
       reject(option.key, option.feature ? "false or an object" : "true or false");
     }
