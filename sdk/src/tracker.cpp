@@ -131,11 +131,7 @@ void Tracker::message(std::string_view level, std::string text) {
   messages_ += '}';
 }
 
-std::string Tracker::take_messages() {
-  std::string out = "[" + messages_ + "]";
-  messages_.clear();
-  return out;
-}
+std::string Tracker::take_messages() { return take_answer(messages_, true); }
 
 void Tracker::touch_session(double now_ms) {
   bool expired = last_activity_ms_ < 0 || now_ms - last_activity_ms_ > config_.session_timeout_ms;
@@ -247,7 +243,8 @@ void Tracker::emit(std::string_view type, std::string_view name_key, std::string
 }
 
 std::string take_answer(std::string& events, bool echo) {
-  std::string answer = echo ? "[" + events + "]" : events.empty() ? "[]" : "";
+  std::string answer;
+  if (echo || events.empty()) ((answer = '[') += events) += ']';
   events.clear();
   return answer;
 }
