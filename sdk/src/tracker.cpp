@@ -262,7 +262,7 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
     campaign_json_ = std::move(campaign);  // the last touch
   }
   page_url_ = scrub_url(url, config_.scrub_query_params_json);
-  page_title_ = std::string(title);
+  page_title_ = title;
   page_referrer_ = scrub_url(referrer, config_.scrub_query_params_json);
   rebuild_context();
   scroll_.reset();
@@ -296,7 +296,7 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   std::string_view traits;
   if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
   touch_session(now_ms);
-  user_id_ = std::string(user_id);
+  user_id_ = user_id;
   emit("identify", "", "", "traits", traits, "", now_ms);
   return finish();
 }
@@ -357,7 +357,9 @@ bool Tracker::may_store() const {
 std::string Tracker::sent_since_snapshot() const {
   const std::string& ids = delivery_.removed_ids();
   if (!may_store() || ids.size() > delivery_.bytes()) return "";
-  return "[" + ids + "]";
+  std::string list;
+  ((list = '[') += ids) += ']';
+  return list;
 }
 
 std::string Tracker::snapshot(bool with_queue) const {
@@ -401,9 +403,9 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   session_id_ = state.find("sessionId").as_string();
   last_activity_ms_ = number_or(state.find("lastActivityMs"), -1);
   JsonView campaign = state.find("campaign");
-  if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
+  if (campaign.is_object() && campaign.size()) campaign_json_ = campaign.raw();
   JsonView first = state.find("firstCampaign");
-  first_campaign_json_ = first.is_object() && first.size() ? std::string(first.raw()) : campaign_json_;
+  first_campaign_json_ = first.is_object() && first.size() ? first.raw() : std::string_view(campaign_json_);
   delivery_.restore(queue, now_ms);
   rebuild_context();
 }
