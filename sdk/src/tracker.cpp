@@ -67,11 +67,11 @@ double unit_hash(std::string_view text) {
   return static_cast<double>(hash >> 11) * 0x1.0p-53;
 }
 
-// std::to_string would bring printf into the wasm.
-std::string decimal(double value) {
-  std::string out;
-  append_json_number(out, value);
-  return out;
+// "BEFORE<number>AFTER" without std::to_string (it would bring printf into the wasm).
+std::string with_number(const char* before, double value, const char* after) {
+  std::string text = before;
+  append_json_number(text, value);
+  return text += after;
 }
 
 double number_or(JsonView value, double fallback) { return value.is_number() ? value.as_number() : fallback; }
@@ -223,8 +223,8 @@ void Tracker::emit(std::string_view type, std::string_view name_key, std::string
                    double now_ms) {
   std::string event = build_event(type, name_key, name, payload_key, payload_members, more_members, now_ms);
   if (event.size() > kMaxEventBytes) {
-    message("warn", "an event of " + decimal(static_cast<double>(event.size())) +
-                        " bytes is over the 32 KB limit and was dropped.");
+    message("warn", with_number("an event of ", static_cast<double>(event.size()),
+                                " bytes is over the 32 KB limit and was dropped."));
     return;
   }
   // Into this call's answer first: the queue takes the event itself.
@@ -347,7 +347,7 @@ Batch Tracker::next_batch(double now_ms, SendTrigger trigger) {
 void Tracker::on_send_result(double batch_id, int status, double retry_after_ms, double now_ms) {
   auto action = delivery_.on_send_result(batch_id, status, retry_after_ms, now_ms, random_.next01());
   if (action == Delivery::ResultAction::Dropped)
-    message("error", "the collector refused a batch (HTTP " + decimal(status) + "); its events are dropped.");
+    message("error", with_number("the collector refused a batch (HTTP ", status, "); its events are dropped."));
 }
 
 bool Tracker::may_store() const {
