@@ -280,8 +280,11 @@ std::string Tracker::track(std::string_view name, std::string_view properties_js
     return "[]";
   }
   std::string_view properties;
-  if (!properties_members(properties_json, properties))
-    message("error", "track('" + std::string(name) + "') properties must be an object; ignoring them.");
+  if (!properties_members(properties_json, properties)) {
+    std::string text = "track('";
+    (text += name) += "') properties must be an object; ignoring them.";
+    message("error", std::move(text));
+  }
   touch_session(now_ms);
   emit("track", "event", name, "properties", properties, "", now_ms);
   return finish();
