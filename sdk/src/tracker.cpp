@@ -44,7 +44,8 @@ std::string campaign_of(std::string_view url) {
     campaign += ':';
     append_json_string(campaign, value);
   }
-  return campaign.empty() ? campaign : campaign + '}';
+  if (!campaign.empty()) campaign += '}';
+  return campaign;
 }
 
 // The members of caller-given properties (JSON.stringify of an object, or ""
