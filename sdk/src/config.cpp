@@ -9,7 +9,7 @@
 namespace microtrack {
 namespace {
 
-// The options by kind. One table per kind keeps parse_config a lookup
+// The options by kind. One table per kind keeps read_config a lookup
 // instead of a branch per key (which also keeps the wasm small). Nested
 // options of a feature object are named "feature.option".
 // A feature is given as false/true or as an object of its options.
@@ -83,10 +83,10 @@ const Option* lookup(const Option (&options)[N], const std::string& key) {
 
 class ConfigReader {
  public:
-  explicit ConfigReader(ConfigResult& result) : result_(result), c_(result.config) {}
+  ConfigReader(Config& config, std::string& messages_json) : c_(config), messages_(messages_json) {}
 
   void add(const char* level, std::string_view message) {
-    std::string& out = result_.messages_json;
+    std::string& out = messages_;
     if (!out.empty()) out += ',';
     ((out += "{\"level\":\"") += level) += "\",\"message\":";
     append_json_string(out, message);
@@ -127,8 +127,11 @@ class ConfigReader {
       c_.*option.field = value.as_bool();
     } else if (option.feature && value.is_object()) {
       c_.*option.field = true;
-      for (auto nested = value.children(); nested.next();)
-        read_option(option.key + ("." + nested.key()), nested.value());
+      for (auto nested = value.children(); nested.next();) {
+        std::string key = option.key;
+        (key += '.') += nested.key();
+        read_option(key, nested.value());
+      }
     } else {
       reject(option.key, option.feature ? "false or an object" : "true or false");
     }
@@ -170,20 +173,25 @@ class ConfigReader {
 
   // Percents in (0, 100], kept ascending without repeats.
   void read_percents(const char* key, JsonView value, std::vector<double>& out) {
-    std::vector<double> list;
+    // Sized once for every item and cut to those kept: a growing vector
+    // brings its growth code into the wasm.
+    std::vector<double> list(value.size());
+    std::size_t kept = 0;
     bool valid = true;
     for (auto item = value.children(); valid && item.next();) {
       double percent = item.value().as_number();
       valid = item.value().is_number() && percent > 0 && percent <= 100;
       bool skip = !valid;  // or a repeat
-      for (double kept : list) skip = skip || kept == percent;
+      for (std::size_t i = 0; i < kept; ++i) skip = skip || list[i] == percent;
       if (skip) continue;
       // Insertion: std::sort would cost ~1 KB of wasm for a handful of numbers.
-      list.push_back(percent);
-      for (std::size_t i = list.size() - 1; i > 0 && list[i - 1] > list[i]; --i) std::swap(list[i - 1], list[i]);
+      std::size_t i = kept++;
+      for (; i > 0 && list[i - 1] > percent; --i) list[i] = list[i - 1];
+      list[i] = percent;
     }
-    if (!valid || list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
-    out = std::move(list);
+    if (!valid || !kept) return reject(key, "a non-empty list of percents in (0, 100]");
+    list.erase(list.begin() + kept, list.end());
+    out.swap(list);
   }
 
   void read_visibility(JsonView value) {
@@ -204,8 +212,8 @@ class ConfigReader {
     }
   }
 
-  ConfigResult& result_;
   Config& c_;
+  std::string& messages_;
 };
 
 bool is_collector_url(std::string_view url) {
@@ -217,24 +225,21 @@ bool is_collector_url(std::string_view url) {
 
 }  // namespace
 
-ConfigResult parse_config(std::string_view json_text) {
-  ConfigResult result;
-  ConfigReader reader(result);
+bool read_config(std::string_view json_text, Config& c, std::string& messages_json) {
+  ConfigReader reader(c, messages_json);
   JsonView root = JsonView::parse(json_text);
   if (root.is_object())
     for (auto member = root.children(); member.next();) reader.read_option(member.key(), member.value());
 
-  Config& c = result.config;
   if (!root.is_object() || !is_collector_url(c.collector)) {
     reader.reject("collector",
                   root.is_object() ? "the http(s) URL or the path ('/…') that batches are sent to"
                                    : "given: init needs a config object with a 'collector' URL",
                   "nothing is tracked");
     c.collector.clear();
-    return result;
+    return false;
   }
-  result.ok = true;
-  return result;
+  return true;
 }
 
 }  // namespace microtrack

@@ -1,7 +1,9 @@
 #include "microtrack/tracker.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
+#include "microtrack/string_list.hpp"
 #include "microtrack/time.hpp"
 #include "microtrack/url.hpp"
 
@@ -11,30 +13,39 @@ namespace {
 constexpr int kSnapshotVersion = 1;
 constexpr std::size_t kMaxNameLength = 200;
 
-// Query parameters that say which campaign brought the visitor, and the
-// name each gets in context.campaign (Segment's names for utm_*).
-const std::pair<const char*, const char*> kCampaignParams[] = {
-    {"utm_source", "source"}, {"utm_medium", "medium"}, {"utm_campaign", "name"},
-    {"utm_term", "term"},     {"utm_content", "content"}, {"utm_id", "id"},
-    {"gclid", "gclid"},       {"gbraid", "gbraid"},     {"wbraid", "wbraid"},
-    {"dclid", "dclid"},       {"fbclid", "fbclid"},     {"msclkid", "msclkid"},
-    {"ttclid", "ttclid"},     {"twclid", "twclid"},     {"li_fat_id", "li_fat_id"},
-    {"yclid", "yclid"},       {"mc_cid", "mc_cid"},     {"mc_eid", "mc_eid"},
-    {"_kx", "_kx"},
-};
+// Query parameters that say which campaign brought the visitor. Each keeps
+// its name in context.campaign, but utm_* drop the prefix and utm_campaign
+// is "name" (Segment's names). One literal: a table of pairs costs more wasm.
+constexpr std::string_view kCampaignParams =
+    "utm_source utm_medium utm_campaign utm_term utm_content utm_id gclid gbraid wbraid dclid fbclid msclkid "
+    "ttclid twclid li_fat_id yclid mc_cid mc_eid _kx";
 
-// The campaign a landing URL carries, as a JSON object's text ("" for none).
+bool same(std::string_view a, std::string_view b) { return a == b; }
+
+// The campaign a landing URL carries, as a JSON object's text ("" for none),
+// its parameters in the URL's order.
 std::string campaign_of(std::string_view url) {
+  std::string_view before_hash = url.substr(0, url.find('#'));
+  std::string_view query = before_hash.substr(std::min(before_hash.find('?'), before_hash.size()));
   std::string campaign;
-  for (const auto& [param, value] : parse_query(parse_url(url).query))
-    for (const auto& [known, name] : kCampaignParams)
-      if (param == known && !value.empty()) {
-        campaign += campaign.empty() ? '{' : ',';
-        append_json_string(campaign, name);
-        campaign += ':';
-        append_json_string(campaign, value);
-      }
-  return campaign.empty() ? campaign : campaign + '}';
+  while (!query.empty()) {
+    query.remove_prefix(1);  // '?' or '&'
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(pair.size());
+    std::size_t equals = std::min(pair.find('='), pair.size());
+    std::string param = percent_decode(pair.substr(0, equals));
+    std::string value = percent_decode(pair.substr(std::min(equals + 1, pair.size())));
+    if (value.empty() || !any_word(kCampaignParams, param, same)) continue;
+    std::string_view name = param;
+    if (name == "utm_campaign") name = "name";
+    else if (starts_with(name, "utm_")) name.remove_prefix(4);
+    campaign += campaign.empty() ? '{' : ',';
+    append_json_string(campaign, name);
+    campaign += ':';
+    append_json_string(campaign, value);
+  }
+  if (!campaign.empty()) campaign += '}';
+  return campaign;
 }
 
 // The members of caller-given properties (JSON.stringify of an object, or ""
@@ -50,8 +61,6 @@ bool properties_members(std::string_view text, std::string_view& members) {
   return true;
 }
 
-std::string object_of(std::string_view members) { return "{" + std::string(members) + "}"; }
-
 // FNV-1a: a stable hash so that sampling keeps or drops a visitor for good.
 double unit_hash(std::string_view text) {
   std::uint64_t hash = 1469598103934665603ull;
@@ -59,11 +68,11 @@ double unit_hash(std::string_view text) {
   return static_cast<double>(hash >> 11) * 0x1.0p-53;
 }
 
-// std::to_string would bring printf into the wasm.
-std::string decimal(double value) {
-  std::string out;
-  append_json_number(out, value);
-  return out;
+// "BEFORE<number>AFTER" without std::to_string (it would bring printf into the wasm).
+std::string with_number(const char* before, double value, const char* after) {
+  std::string text = before;
+  append_json_number(text, value);
+  return text += after;
 }
 
 double number_or(JsonView value, double fallback) { return value.is_number() ? value.as_number() : fallback; }
@@ -86,10 +95,7 @@ Tracker::Tracker(std::string_view config_json, std::string_view environment_json
                  std::string_view stored_state, std::uint64_t seed, double now_ms)
     : config_(), env_(parse_environment(environment_json)), random_(seed), delivery_(config_),
       scroll_(config_.scroll_thresholds) {
-  ConfigResult checked = parse_config(config_json);
-  config_ = std::move(checked.config);
-  messages_ = std::move(checked.messages_json);
-  if (!checked.ok) return;
+  if (!read_config(config_json, config_, messages_)) return;
 
   if (config_.respect_do_not_track && env_.do_not_track) {
     if (config_.debug) message("info", "Global Privacy Control or Do Not Track is on; nothing is tracked.");
@@ -126,11 +132,7 @@ void Tracker::message(std::string_view level, std::string text) {
   messages_ += '}';
 }
 
-std::string Tracker::take_messages() {
-  std::string out = "[" + messages_ + "]";
-  messages_.clear();
-  return out;
-}
+std::string Tracker::take_messages() { return take_answer(messages_, true); }
 
 void Tracker::touch_session(double now_ms) {
   bool expired = last_activity_ms_ < 0 || now_ms - last_activity_ms_ > config_.session_timeout_ms;
@@ -146,11 +148,14 @@ void Tracker::rebuild_context() {
   std::string& p = page_properties_members_;
   p = "\"url\":";
   append_json_string(p, page_url_);
-  page_path_ = parse_url(page_url_).path;
+  UrlParts parts = parse_url(page_url_);
+  page_path_ = parts.path;
   p += ",\"path\":";
   append_json_string(p, page_path_);
   p += ",\"search\":";
-  append_json_string(p, search_of(page_url_));
+  std::string search;  // "?a=1", "" without a query (as location.search)
+  if (!parts.query.empty()) (search = '?') += parts.query;
+  append_json_string(p, search);
   p += ",\"title\":";
   append_json_string(p, page_title_);
   p += ",\"referrer\":";
@@ -158,7 +163,7 @@ void Tracker::rebuild_context() {
 
   std::string& c = context_json_;
   c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":";
-  c += object_of(p);
+  ((c += '{') += p) += '}';
   if (!campaign_json_.empty()) {
     c += ",\"campaign\":";
     c += campaign_json_;
@@ -183,8 +188,8 @@ void Tracker::rebuild_context() {
 }
 
 std::string Tracker::build_event(std::string_view type, std::string_view name_key, std::string_view name,
-                                 std::string_view payload_key, std::string_view payload_json,
-                                 double now_ms) {
+                                 std::string_view payload_key, std::string_view payload_members,
+                                 std::string_view more_members, double now_ms) {
   std::string e = "{\"type\":";
   append_json_string(e, type);
   if (!name_key.empty()) {
@@ -195,8 +200,9 @@ std::string Tracker::build_event(std::string_view type, std::string_view name_ke
   }
   e += ',';
   append_json_string(e, payload_key);
-  e += ':';
-  e += payload_json;
+  (e += ":{") += payload_members;
+  if (!more_members.empty()) (e += ',') += more_members;
+  e += '}';
   e += ",\"messageId\":";
   append_json_string(e, random_.uuid_v4());
   e += ",\"anonymousId\":";
@@ -213,33 +219,33 @@ std::string Tracker::build_event(std::string_view type, std::string_view name_ke
   return e;
 }
 
-std::string Tracker::accept(std::string event_json, double now_ms) {
-  if (event_json.size() > kMaxEventBytes) {
-    message("warn", "an event of " + decimal(static_cast<double>(event_json.size())) +
-                        " bytes is over the 32 KB limit and was dropped.");
-    return {};
+void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
+                   std::string_view payload_key, std::string_view payload_members, std::string_view more_members,
+                   double now_ms) {
+  std::string event = build_event(type, name_key, name, payload_key, payload_members, more_members, now_ms);
+  if (event.size() > kMaxEventBytes) {
+    message("warn", with_number("an event of ", static_cast<double>(event.size()),
+                                " bytes is over the 32 KB limit and was dropped."));
+    return;
   }
-  std::string accepted = event_json;
+  // Into this call's answer first: the queue takes the event itself.
+  if (!out_.empty()) out_ += ',';
+  out_ += event;
   if (config_.require_consent && !consent_granted_) {
-    held_.push_back(std::move(event_json));
-    if (static_cast<double>(held_.size()) > config_.max_queue_size) held_.erase(held_.begin());
-  } else if (delivery_.enqueue(std::move(event_json), now_ms) && !warned_queue_full_) {
+    (held_ += event) += '\0';
+    if (++held_count_ > config_.max_queue_size) {
+      held_.erase(0, held_.find('\0') + 1);
+      --held_count_;
+    }
+  } else if (delivery_.enqueue(std::move(event), now_ms) && !warned_queue_full_) {
     warned_queue_full_ = true;  // once per page: a burst would print one line per event
     message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
   }
-  return accepted;
-}
-
-void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
-                   std::string_view payload_key, std::string_view payload_json, double now_ms) {
-  std::string event = accept(build_event(type, name_key, name, payload_key, payload_json, now_ms), now_ms);
-  if (event.empty()) return;
-  if (!out_.empty()) out_ += ',';
-  out_ += event;
 }
 
 std::string take_answer(std::string& events, bool echo) {
-  std::string answer = echo ? "[" + events + "]" : events.empty() ? "[]" : "";
+  std::string answer;
+  if (echo || events.empty()) ((answer = '[') += events) += ']';
   events.clear();
   return answer;
 }
@@ -257,16 +263,14 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
     campaign_json_ = std::move(campaign);  // the last touch
   }
   page_url_ = scrub_url(url, config_.scrub_query_params_json);
-  page_title_ = std::string(title);
+  page_title_ = title;
   page_referrer_ = scrub_url(referrer, config_.scrub_query_params_json);
   rebuild_context();
   scroll_.reset();
   if (automatic && !config_.auto_pageview) return "[]";
   // The page fields, then the caller's properties (JSON.parse keeps the
   // last of a repeated key, so the caller's win).
-  std::string properties = page_properties_members_;
-  if (!extra.empty()) properties += "," + std::string(extra);
-  emit("page", "name", page_title_, "properties", object_of(properties), now_ms);
+  emit("page", "name", page_title_, "properties", page_properties_members_, extra, now_ms);
   return finish();
 }
 
@@ -277,10 +281,13 @@ std::string Tracker::track(std::string_view name, std::string_view properties_js
     return "[]";
   }
   std::string_view properties;
-  if (!properties_members(properties_json, properties))
-    message("error", "track('" + std::string(name) + "') properties must be an object; ignoring them.");
+  if (!properties_members(properties_json, properties)) {
+    std::string text = "track('";
+    (text += name) += "') properties must be an object; ignoring them.";
+    message("error", std::move(text));
+  }
   touch_session(now_ms);
-  emit("track", "event", name, "properties", object_of(properties), now_ms);
+  emit("track", "event", name, "properties", properties, "", now_ms);
   return finish();
 }
 
@@ -293,8 +300,8 @@ std::string Tracker::identify(std::string_view user_id, std::string_view traits_
   std::string_view traits;
   if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
   touch_session(now_ms);
-  user_id_ = std::string(user_id);
-  emit("identify", "", "", "traits", object_of(traits), now_ms);
+  user_id_ = user_id;
+  emit("identify", "", "", "traits", traits, "", now_ms);
   return finish();
 }
 
@@ -305,10 +312,10 @@ ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_p
 
 std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
   for (double percent : scroll_sample(scroll_top_px, viewport_px, document_px)) {
-    std::string properties = "{\"percent\":";
+    std::string properties = "\"percent\":";
     append_json_number(properties, percent);
     touch_session(now_ms);
-    emit("track", "event", "scroll_depth", "properties", properties + "}", now_ms);
+    emit("track", "event", "scroll_depth", "properties", properties, "", now_ms);
   }
   return finish();
 }
@@ -325,11 +332,15 @@ void Tracker::consent(bool granted, double now_ms) {
   consent_granted_ = granted;
   if (!config_.require_consent) return;
   if (granted) {
-    for (auto& event : held_) delivery_.enqueue(std::move(event), now_ms);
+    for (std::size_t start = 0, end; start < held_.size(); start = end + 1) {
+      end = held_.find('\0', start);
+      delivery_.enqueue(held_.substr(start, end - start), now_ms);
+    }
   } else {
     delivery_.clear();
   }
   held_.clear();
+  held_count_ = 0;
 }
 
 Batch Tracker::next_batch(double now_ms, SendTrigger trigger) {
@@ -340,7 +351,7 @@ Batch Tracker::next_batch(double now_ms, SendTrigger trigger) {
 void Tracker::on_send_result(double batch_id, int status, double retry_after_ms, double now_ms) {
   auto action = delivery_.on_send_result(batch_id, status, retry_after_ms, now_ms, random_.next01());
   if (action == Delivery::ResultAction::Dropped)
-    message("error", "the collector refused a batch (HTTP " + decimal(status) + "); its events are dropped.");
+    message("error", with_number("the collector refused a batch (HTTP ", status, "); its events are dropped."));
 }
 
 bool Tracker::may_store() const {
@@ -350,7 +361,9 @@ bool Tracker::may_store() const {
 std::string Tracker::sent_since_snapshot() const {
   const std::string& ids = delivery_.removed_ids();
   if (!may_store() || ids.size() > delivery_.bytes()) return "";
-  return "[" + ids + "]";
+  std::string list;
+  ((list = '[') += ids) += ']';
+  return list;
 }
 
 std::string Tracker::snapshot(bool with_queue) const {
@@ -394,9 +407,9 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
   session_id_ = state.find("sessionId").as_string();
   last_activity_ms_ = number_or(state.find("lastActivityMs"), -1);
   JsonView campaign = state.find("campaign");
-  if (campaign.is_object() && campaign.size()) campaign_json_ = std::string(campaign.raw());
+  if (campaign.is_object() && campaign.size()) campaign_json_ = campaign.raw();
   JsonView first = state.find("firstCampaign");
-  first_campaign_json_ = first.is_object() && first.size() ? std::string(first.raw()) : campaign_json_;
+  first_campaign_json_ = first.is_object() && first.size() ? first.raw() : std::string_view(campaign_json_);
   delivery_.restore(queue, now_ms);
   rebuild_context();
 }

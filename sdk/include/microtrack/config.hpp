@@ -51,21 +51,31 @@ struct Config {
   std::string wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
 };
 
+// Checks a config given as JSON text (JSON.stringify of what init received)
+// into `config`, which holds the defaults. An unknown key gives a warning
+// naming it; a value of the wrong type or out of range gives an error naming
+// the key and what was expected, and the default (or the nearest bound) is
+// used. Never fails on bad input. False without a valid collector: nothing is
+// tracked.
+//
+// The diagnostics are appended to `messages_json` as comma-separated JSON
+// objects, the items that Tracker::take_messages hands the JS to print:
+// {"level":"error"|"warn","message":"config 'KEY' must be …"}. Each message
+// is a sentence without the "microtrack:" prefix that names its key first,
+// in quotes. (Written once here instead of a vector of structs copied over;
+// read into the Tracker's own Config instead of one that is moved there.)
+bool read_config(std::string_view json_text, Config& config, std::string& messages_json);
+
+// The same as one value (for tests and tools).
 struct ConfigResult {
   Config config;
-  // The diagnostics as comma-separated JSON objects, the items that
-  // Tracker::take_messages hands the JS to print:
-  // {"level":"error"|"warn","message":"config 'KEY' must be …"}. Each message
-  // is a sentence without the "microtrack:" prefix that names its key first,
-  // in quotes. (Written once here instead of a vector of structs copied over.)
   std::string messages_json;
-  bool ok = false;  // false without a valid collector: nothing is tracked
+  bool ok = false;
 };
-
-// Checks a config given as JSON text (JSON.stringify of what init received).
-// An unknown key gives a warning naming it; a value of the wrong type or out
-// of range gives an error naming the key and what was expected, and the
-// default (or the nearest bound) is used. Never fails on bad input.
-ConfigResult parse_config(std::string_view json_text);
+inline ConfigResult parse_config(std::string_view json_text) {
+  ConfigResult result;
+  result.ok = read_config(json_text, result.config, result.messages_json);
+  return result;
+}
 
 }  // namespace microtrack

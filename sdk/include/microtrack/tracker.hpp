@@ -109,16 +109,18 @@ class Tracker {
   void adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json = "");
 
  private:
-  std::string accept(std::string event_json, double now_ms);
   bool may_store() const;
-  // Builds, accepts and collects an event for the current call's answer.
+  // Builds an event and, unless it is too large, adds it to the current
+  // call's answer and to the queue (or to those held for consent). Its
+  // payload object holds `payload_members`, then `more_members` if any
+  // (members without braces, as properties_members gives them).
   void emit(std::string_view type, std::string_view name_key, std::string_view name, std::string_view payload_key,
-            std::string_view payload_json, double now_ms);
+            std::string_view payload_members, std::string_view more_members, double now_ms);
   // The accepted events of this call as a JSON array text; clears them.
   std::string finish();
   std::string build_event(std::string_view type, std::string_view name_key, std::string_view name,
-                          std::string_view payload_key, std::string_view payload_json,
-                          double now_ms);
+                          std::string_view payload_key, std::string_view payload_members,
+                          std::string_view more_members, double now_ms);
   void touch_session(double now_ms);
   void rebuild_context();
   void restore(std::string_view stored_state, double now_ms);
@@ -133,7 +135,10 @@ class Tracker {
   bool echo_ = true;  // the queue-full warning is given once per page
   bool sampled_out_ = false;
   bool consent_granted_ = false;
-  std::vector<std::string> held_;  // events waiting for consent (memory only)
+  // Events waiting for consent (memory only), each ended by a '\0' (which
+  // no JSON text holds): one string instead of a vector's code in the wasm.
+  std::string held_;
+  double held_count_ = 0;
 
   std::string anonymous_id_, user_id_, session_id_;
   double last_activity_ms_ = -1;

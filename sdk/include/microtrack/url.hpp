@@ -21,6 +21,9 @@ struct UrlParts {
 
 UrlParts parse_url(std::string_view url);
 
+// A query parameter's name or value percent-decoded ('+' as space).
+std::string percent_decode(std::string_view text);
+
 // The query string's parameters in order, names and values percent-decoded
 // ('+' as space).
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
