@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::size_t kMaxLinkText = 100;
 
-// Builds a properties object member by member.
+// Builds a properties object member by member, in place: close() ends it
+// and hands out a view of it (valid while the builder lives, which for a
+// temporary is the call it is built for).
 class Properties {
  public:
   Properties& text(std::string_view key, std::string_view value) {
@@ -26,12 +28,10 @@ class Properties {
   // Rounded to a whole number; the values are never negative, so floor(v + 0.5)
   // does what std::round does without its libc call.
   Properties& whole(std::string_view key, double value) { return number(key, std::floor(value + 0.5)); }
-  Properties& literal(std::string_view key, std::string_view json) {
-    open(key);
-    json_ += json;
-    return *this;
+  std::string_view close() {
+    json_ += '}';
+    return json_;
   }
-  std::string str() const { return json_.empty() ? "{}" : json_ + "}"; }
 
  private:
   void open(std::string_view key) {
@@ -92,8 +92,12 @@ void Signals::emit(std::string_view event, std::string_view properties_json, dou
 }
 
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
-  for (const ReachedGoal& goal : goals)
-    emit(goal.name, Properties().literal("goal", "true").text("trigger", goal.trigger).str(), now_ms);
+  for (const ReachedGoal& goal : goals) {
+    std::string properties = "{\"goal\":true,\"trigger\":\"";  // the triggers are literals: nothing to escape
+    properties += goal.trigger;
+    properties += "\"}";
+    emit(goal.name, properties, now_ms);
+  }
 }
 
 std::string Signals::finish() { return take_answer(out_, echo_); }
@@ -125,7 +129,7 @@ std::string Signals::track(std::string_view name, std::string_view properties_js
 std::string Signals::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
   now_ms_ = now_ms;
   for (double percent : tracker_.scroll_sample(scroll_top_px, viewport_px, document_px))
-    emit("scroll_depth", Properties().number("percent", percent).str(), now_ms);
+    emit("scroll_depth", Properties().number("percent", percent).close(), now_ms);
   return finish();
 }
 
@@ -151,7 +155,7 @@ void Signals::leave_page(double now_ms) {
                              .text("last_field", form->last_field)
                              .number("fields_filled", static_cast<double>(form->fields.size()))
                              .number("duration_ms", now_ms - form->started_ms)
-                             .str(),
+                             .close(),
          now_ms);
   if (config_.engagement) emit_engagement(now_ms);
 }
@@ -160,7 +164,7 @@ void Signals::emit_engagement(double now_ms) {
   emit("engagement", Properties()
                          .whole("engaged_ms", engagement_.take(now_ms))
                          .whole("max_scroll_percent", tracker_.scroll_max_percent())
-                         .str(),
+                         .close(),
        now_ms);
 }
 
@@ -179,7 +183,7 @@ std::string Signals::media_signal(int media_id, int signal, double current_s, do
     std::string_view event = moment.event;
     if (event == "video_progress") properties.number("percent", moment.percent);
     if (event == "video_progress" || event == "video_pause") properties.number("current_s", current_s);
-    emit(event, properties.str(), now_ms);
+    emit(event, properties.close(), now_ms);
   }
   return finish();
 }
@@ -191,7 +195,7 @@ std::string Signals::form_edit(int form_key, std::string_view form_id, std::stri
   if (!tracker_.active() || !config_.forms || !trusted) return "[]";
   std::string_view field = field_type == "password" ? "" : field_name;
   if (const FormState* form = forms_.on_edit(form_key, form_id, form_name, field, now_ms))
-    emit("form_start", Properties().text("form_id", form->id).text("form_name", form->name).text("field", field).str(),
+    emit("form_start", Properties().text("form_id", form->id).text("form_name", form->name).text("field", field).close(),
          now_ms);
   return finish();
 }
@@ -207,7 +211,7 @@ std::string Signals::form_submit(int form_key, std::string_view form_id, std::st
                               .text("form_name", form->name)
                               .number("fields_filled", static_cast<double>(form->fields.size()))
                               .number("duration_ms", now_ms - form->started_ms)
-                              .str(),
+                              .close(),
            now_ms);
   if (!goal.empty()) emit_goals(goals_.on_declared(goal, true), now_ms);
   return finish();
@@ -230,14 +234,14 @@ std::string Signals::click(std::string_view href, std::string_view text, bool do
                                      .text("domain", link.domain)
                                      .text("text", link_text(text))
                                      .text("link_category", link.category)
-                                     .str(),
+                                     .close(),
                now_ms);
         break;
       case LinkClick::Kind::Download:
-        emit("file_download", Properties().text("href", url).text("extension", link.extension).str(), now_ms);
+        emit("file_download", Properties().text("href", url).text("extension", link.extension).close(), now_ms);
         break;
       case LinkClick::Kind::Contact:  // the address itself is personal data: never sent
-        emit("contact_click", Properties().text("method", link.method).str(), now_ms);
+        emit("contact_click", Properties().text("method", link.method).close(), now_ms);
         break;
       case LinkClick::Kind::Internal:
         break;
@@ -278,7 +282,7 @@ std::string Signals::tick(double now_ms) {
     emit("element_visible", Properties()
                                 .text("name", config_.visibility[element.rule].name)
                                 .whole("visible_ms", element.visible_ms)
-                                .str(),
+                                .close(),
          now_ms);
   if (heartbeat_at_ms_ >= 0 && now_ms >= heartbeat_at_ms_ && page_visible_) {
     heartbeat_at_ms_ = now_ms + config_.heartbeat_ms;
@@ -305,7 +309,7 @@ std::string Signals::visibility_rules_json() const {
   std::string out = "[";
   for (const VisibilityRule& rule : config_.visibility) {
     if (out.size() > 1) out += ',';
-    out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).str();
+    out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).close();
   }
   return out + "]";
 }
