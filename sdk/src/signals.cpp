@@ -149,15 +149,19 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
 
 void Signals::leave_page(double now_ms) {
   for (const FormState* form : forms_.abandon())
-    emit("form_abandon", Properties()
-                             .text("form_id", form->id)
-                             .text("form_name", form->name)
-                             .text("last_field", form->last_field)
-                             .number("fields_filled", static_cast<double>(form->fields.size()))
-                             .number("duration_ms", now_ms - form->started_ms)
-                             .close(),
-         now_ms);
+emit_form("form_abandon", *form, "last_field", now_ms);
   if (config_.engagement) emit_engagement(now_ms);
+}
+
+void Signals::emit_form(std::string_view event, const FormState& form, std::string_view field_key,
+                        double now_ms) {
+  Properties properties;
+  properties.text("form_id", form.id).text("form_name", form.name);
+  if (!field_key.empty()) properties.text(field_key, form.last_field);
+  if (event != "form_start")
+    properties.number("fields_filled", static_cast<double>(form.fields.size()))
+        .number("duration_ms", now_ms - form.started_ms);
+  emit(event, properties.close(), now_ms);
 }
 
 void Signals::emit_engagement(double now_ms) {
@@ -195,8 +199,7 @@ std::string Signals::form_edit(int form_key, std::string_view form_id, std::stri
   if (!tracker_.active() || !config_.forms || !trusted) return "[]";
   std::string_view field = field_type == "password" ? "" : field_name;
   if (const FormState* form = forms_.on_edit(form_key, form_id, form_name, field, now_ms))
-    emit("form_start", Properties().text("form_id", form->id).text("form_name", form->name).text("field", field).close(),
-         now_ms);
+    emit_form("form_start", *form, "field", now_ms);  // its last field is this one
   return finish();
 }
 
@@ -206,13 +209,7 @@ std::string Signals::form_submit(int form_key, std::string_view form_id, std::st
   if (!tracker_.active()) return "[]";
   if (config_.forms)
     if (const FormState* form = forms_.on_submit(form_key, form_id, form_name, now_ms))
-      emit("form_submit", Properties()
-                              .text("form_id", form->id)
-                              .text("form_name", form->name)
-                              .number("fields_filled", static_cast<double>(form->fields.size()))
-                              .number("duration_ms", now_ms - form->started_ms)
-                              .close(),
-           now_ms);
+      emit_form("form_submit", *form, "", now_ms);
   if (!goal.empty()) emit_goals(goals_.on_declared(goal, true), now_ms);
   return finish();
 }

@@ -80,6 +80,10 @@ class Signals {
   void emit(std::string_view event, std::string_view properties_json, double now_ms);
   void emit_goals(const ReachedGoals& goals, double now_ms);
   void leave_page(double now_ms);
+  // form_start, form_submit or form_abandon: the form's id and name, its last
+  // field under `field_key` ("" for none), and but for a start, how many
+  // fields were filled and for how long.
+  void emit_form(std::string_view event, const FormState& form, std::string_view field_key, double now_ms);
   // The engaged time since the last report, and how deep the page was scrolled.
   void emit_engagement(double now_ms);
   std::string finish();
