@@ -15,26 +15,26 @@ constexpr std::size_t kMaxLinkText = 100;
 // temporary is the call it is built for).
 class Properties {
  public:
-  Properties& text(std::string_view key, std::string_view value) {
+  Properties& text(const char* key, std::string_view value) {
     open(key);
     append_json_string(json_, value);
     return *this;
   }
-  Properties& number(std::string_view key, double value) {
+  Properties& number(const char* key, double value) {
     open(key);
     append_json_number(json_, value);
     return *this;
   }
   // Rounded to a whole number; the values are never negative, so floor(v + 0.5)
   // does what std::round does without its libc call.
-  Properties& whole(std::string_view key, double value) { return number(key, std::floor(value + 0.5)); }
+  Properties& whole(const char* key, double value) { return number(key, std::floor(value + 0.5)); }
   std::string_view close() {
     json_ += '}';
     return json_;
   }
 
  private:
-  void open(std::string_view key) {
+  void open(const char* key) {  // keys are literals
     json_ += json_.empty() ? '{' : ',';
     append_json_string(json_, key);
     json_ += ':';
@@ -153,11 +153,11 @@ emit_form("form_abandon", *form, "last_field", now_ms);
   if (config_.engagement) emit_engagement(now_ms);
 }
 
-void Signals::emit_form(std::string_view event, const FormState& form, std::string_view field_key,
+void Signals::emit_form(std::string_view event, const FormState& form, const char* field_key,
                         double now_ms) {
   Properties properties;
   properties.text("form_id", form.id).text("form_name", form.name);
-  if (!field_key.empty()) properties.text(field_key, form.last_field);
+  if (*field_key) properties.text(field_key, form.last_field);
   if (event != "form_start")
     properties.number("fields_filled", static_cast<double>(form.fields.size()))
         .number("duration_ms", now_ms - form.started_ms);

@@ -83,7 +83,7 @@ class Signals {
   // form_start, form_submit or form_abandon: the form's id and name, its last
   // field under `field_key` ("" for none), and but for a start, how many
   // fields were filled and for how long.
-  void emit_form(std::string_view event, const FormState& form, std::string_view field_key, double now_ms);
+  void emit_form(std::string_view event, const FormState& form, const char* field_key, double now_ms);
   // The engaged time since the last report, and how deep the page was scrolled.
   void emit_engagement(double now_ms);
   std::string finish();
