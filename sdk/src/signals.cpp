@@ -91,6 +91,10 @@ void Signals::emit(std::string_view event, std::string_view properties_json, dou
                now_ms);
 }
 
+void Signals::emit(const char* event, std::string_view properties_json, double now_ms) {
+  emit(std::string_view(event), properties_json, now_ms);
+}
+
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
   for (const ReachedGoal& goal : goals) {
     std::string properties = "{\"goal\":true,\"trigger\":\"";  // the triggers are literals: nothing to escape
@@ -149,12 +153,11 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
 
 void Signals::leave_page(double now_ms) {
   for (const FormState* form : forms_.abandon())
-emit_form("form_abandon", *form, "last_field", now_ms);
+    emit_form("form_abandon", *form, "last_field", now_ms);
   if (config_.engagement) emit_engagement(now_ms);
 }
 
-void Signals::emit_form(std::string_view event, const FormState& form, const char* field_key,
-                        double now_ms) {
+void Signals::emit_form(std::string_view event, const FormState& form, const char* field_key, double now_ms) {
   Properties properties;
   properties.text("form_id", form.id).text("form_name", form.name);
   if (*field_key) properties.text(field_key, form.last_field);
