@@ -20,6 +20,8 @@ class Properties {
     append_json_string(json_, value);
     return *this;
   }
+  // The same for a string held (a view made at the call costs more code).
+  Properties& text(const char* key, const std::string& value) { return text(key, std::string_view(value)); }
   Properties& number(const char* key, double value) {
     open(key);
     append_json_number(json_, value);
@@ -185,7 +187,7 @@ std::string Signals::media_signal(int media_id, int signal, double current_s, do
     Properties properties;
     properties.text("src", scrub_url(src, config_.scrub_query_params_json))
         .text("title", media_title(data_title, title, aria_label, src))
-        .text("media_type", audio ? "audio" : "video")
+        .text("media_type", std::string_view(audio ? "audio" : "video"))
         .number("duration_s", duration_s);  // null for a live stream
     std::string_view event = moment.event;
     if (event == "video_progress") properties.number("percent", moment.percent);
