@@ -150,7 +150,7 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
   }
   leave_page(now_ms);  // its events wait in out_, ahead of the new page's
   const std::string referrer = tracker_.page_url();  // a copy: page_view replaces it
-  return page_view(url, title, referrer, "", true, now_ms);
+  return page_view(url, title, referrer, {}, true, now_ms);
 }
 
 void Signals::leave_page(double now_ms) {
@@ -202,7 +202,7 @@ std::string Signals::form_edit(int form_key, std::string_view form_id, std::stri
                                double now_ms) {
   now_ms_ = now_ms;
   if (!tracker_.active() || !config_.forms || !trusted) return "[]";
-  std::string_view field = field_type == "password" ? "" : field_name;
+  std::string_view field = field_type == "password" ? std::string_view() : field_name;
   if (const FormState* form = forms_.on_edit(form_key, form_id, form_name, field, now_ms))
     emit_form("form_start", *form, "field", now_ms);  // its last field is this one
   return finish();
