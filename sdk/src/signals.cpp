@@ -190,8 +190,9 @@ std::string Signals::media_signal(int media_id, int signal, double current_s, do
         .text("media_type", std::string_view(audio ? "audio" : "video"))
         .number("duration_s", duration_s);  // null for a live stream
     std::string_view event = moment.event;
-    if (event == "video_progress") properties.number("percent", moment.percent);
-    if (event == "video_progress" || event == "video_pause") properties.number("current_s", current_s);
+    bool progress = event == "video_progress";
+    if (progress) properties.number("percent", moment.percent);
+    if (progress || event == "video_pause") properties.number("current_s", current_s);
     emit(event, properties.close(), now_ms);
   }
   return finish();
