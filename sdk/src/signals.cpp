@@ -112,7 +112,7 @@ std::string Signals::page_view(std::string_view url, std::string_view title, std
                                std::string_view properties_json, bool automatic, double now_ms) {
   now_ms_ = now_ms;
   bool new_page = automatic || url != raw_url_;
-  raw_url_ = std::string(url);
+  raw_url_ = url;
   if (new_page) {  // every per-page state starts again
     media_.reset();
     forms_.reset();
@@ -145,7 +145,7 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
   auto how = static_cast<Navigation>(navigation);
   if (how != Navigation::Restore && url == raw_url_) return "[]";  // popstate and hashchange of one move
   if (how == Navigation::Replace && parse_url(url).path == parse_url(raw_url_).path) {
-    raw_url_ = std::string(url);  // the same page with another query or fragment
+    raw_url_ = url;  // the same page with another query or fragment
     return "[]";
   }
   leave_page(now_ms);  // its events wait in out_, ahead of the new page's
