@@ -144,7 +144,8 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
   if (!tracker_.active()) return "[]";
   auto how = static_cast<Navigation>(navigation);
   if (how != Navigation::Restore && url == raw_url_) return "[]";  // popstate and hashchange of one move
-  if (how == Navigation::Replace && parse_url(url).path == parse_url(raw_url_).path) {
+  // The Tracker's page path is raw_url_'s (scrubbing keeps the path).
+  if (how == Navigation::Replace && parse_url(url).path == tracker_.page_path()) {
     raw_url_ = url;  // the same page with another query or fragment
     return "[]";
   }
