@@ -315,7 +315,8 @@ std::string Signals::visibility_rules_json() const {
     if (out.size() > 1) out += ',';
     out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).close();
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 }  // namespace microtrack
