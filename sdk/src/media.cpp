@@ -56,14 +56,14 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
 
 void MediaTracker::reset() { media_.clear(); }
 
-std::string media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
-                        std::string_view src) {
+std::string_view media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
+                             std::string_view src) {
   std::string_view chosen = !data_title.empty() ? data_title : !title.empty() ? title : aria_label;
   if (chosen.empty()) {  // the file name: after the last '/', before any query or fragment
     chosen = src.substr(0, src.find_first_of("?#"));
     chosen.remove_prefix(chosen.rfind('/') + 1);
   }
-  return std::string(chosen);
+  return chosen;
 }
 
 }  // namespace microtrack

@@ -10,31 +10,33 @@ namespace {
 
 constexpr std::size_t kMaxLinkText = 100;
 
-// Builds a properties object member by member.
+// Builds a properties object member by member, in place: close() ends it
+// and hands out a view of it (valid while the builder lives, which for a
+// temporary is the call it is built for).
 class Properties {
  public:
-  Properties& text(std::string_view key, std::string_view value) {
+  Properties& text(const char* key, std::string_view value) {
     open(key);
     append_json_string(json_, value);
     return *this;
   }
-  Properties& number(std::string_view key, double value) {
+  // The same for a string held (a view made at the call costs more code).
+  Properties& text(const char* key, const std::string& value) { return text(key, std::string_view(value)); }
+  Properties& number(const char* key, double value) {
     open(key);
     append_json_number(json_, value);
     return *this;
   }
   // Rounded to a whole number; the values are never negative, so floor(v + 0.5)
   // does what std::round does without its libc call.
-  Properties& whole(std::string_view key, double value) { return number(key, std::floor(value + 0.5)); }
-  Properties& literal(std::string_view key, std::string_view json) {
-    open(key);
-    json_ += json;
-    return *this;
+  Properties& whole(const char* key, double value) { return number(key, std::floor(value + 0.5)); }
+  std::string_view close() {
+    json_ += '}';
+    return json_;
   }
-  std::string str() const { return json_.empty() ? "{}" : json_ + "}"; }
 
  private:
-  void open(std::string_view key) {
+  void open(const char* key) {  // keys are literals
     json_ += json_.empty() ? '{' : ',';
     append_json_string(json_, key);
     json_ += ':';
@@ -91,9 +93,17 @@ void Signals::emit(std::string_view event, std::string_view properties_json, dou
                now_ms);
 }
 
+void Signals::emit(const char* event, std::string_view properties_json, double now_ms) {
+  emit(std::string_view(event), properties_json, now_ms);
+}
+
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
-  for (const ReachedGoal& goal : goals)
-    emit(goal.name, Properties().literal("goal", "true").text("trigger", goal.trigger).str(), now_ms);
+  for (const ReachedGoal& goal : goals) {
+    std::string properties = "{\"goal\":true,\"trigger\":\"";  // the triggers are literals: nothing to escape
+    properties += goal.trigger;
+    properties += "\"}";
+    emit(goal.name, properties, now_ms);
+  }
 }
 
 std::string Signals::finish() { return take_answer(out_, echo_); }
@@ -102,7 +112,7 @@ std::string Signals::page_view(std::string_view url, std::string_view title, std
                                std::string_view properties_json, bool automatic, double now_ms) {
   now_ms_ = now_ms;
   bool new_page = automatic || url != raw_url_;
-  raw_url_ = std::string(url);
+  raw_url_ = url;
   if (new_page) {  // every per-page state starts again
     media_.reset();
     forms_.reset();
@@ -125,7 +135,7 @@ std::string Signals::track(std::string_view name, std::string_view properties_js
 std::string Signals::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
   now_ms_ = now_ms;
   for (double percent : tracker_.scroll_sample(scroll_top_px, viewport_px, document_px))
-    emit("scroll_depth", Properties().number("percent", percent).str(), now_ms);
+    emit("scroll_depth", Properties().number("percent", percent).close(), now_ms);
   return finish();
 }
 
@@ -134,33 +144,37 @@ std::string Signals::navigate(std::string_view url, std::string_view title, int 
   if (!tracker_.active()) return "[]";
   auto how = static_cast<Navigation>(navigation);
   if (how != Navigation::Restore && url == raw_url_) return "[]";  // popstate and hashchange of one move
-  if (how == Navigation::Replace && parse_url(url).path == parse_url(raw_url_).path) {
-    raw_url_ = std::string(url);  // the same page with another query or fragment
+  // The Tracker's page path is raw_url_'s (scrubbing keeps the path).
+  if (how == Navigation::Replace && parse_url(url).path == tracker_.page_path()) {
+    raw_url_ = url;  // the same page with another query or fragment
     return "[]";
   }
   leave_page(now_ms);  // its events wait in out_, ahead of the new page's
   const std::string referrer = tracker_.page_url();  // a copy: page_view replaces it
-  return page_view(url, title, referrer, "", true, now_ms);
+  return page_view(url, title, referrer, {}, true, now_ms);
 }
 
 void Signals::leave_page(double now_ms) {
   for (const FormState* form : forms_.abandon())
-    emit("form_abandon", Properties()
-                             .text("form_id", form->id)
-                             .text("form_name", form->name)
-                             .text("last_field", form->last_field)
-                             .number("fields_filled", static_cast<double>(form->fields.size()))
-                             .number("duration_ms", now_ms - form->started_ms)
-                             .str(),
-         now_ms);
+    emit_form("form_abandon", *form, "last_field", now_ms);
   if (config_.engagement) emit_engagement(now_ms);
+}
+
+void Signals::emit_form(std::string_view event, const FormState& form, const char* field_key, double now_ms) {
+  Properties properties;
+  properties.text("form_id", form.id).text("form_name", form.name);
+  if (*field_key) properties.text(field_key, form.last_field);
+  if (event != "form_start")
+    properties.number("fields_filled", static_cast<double>(form.fields.size()))
+        .number("duration_ms", now_ms - form.started_ms);
+  emit(event, properties.close(), now_ms);
 }
 
 void Signals::emit_engagement(double now_ms) {
   emit("engagement", Properties()
                          .whole("engaged_ms", engagement_.take(now_ms))
                          .whole("max_scroll_percent", tracker_.scroll_max_percent())
-                         .str(),
+                         .close(),
        now_ms);
 }
 
@@ -174,12 +188,13 @@ std::string Signals::media_signal(int media_id, int signal, double current_s, do
     Properties properties;
     properties.text("src", scrub_url(src, config_.scrub_query_params_json))
         .text("title", media_title(data_title, title, aria_label, src))
-        .text("media_type", audio ? "audio" : "video")
+        .text("media_type", std::string_view(audio ? "audio" : "video"))
         .number("duration_s", duration_s);  // null for a live stream
     std::string_view event = moment.event;
-    if (event == "video_progress") properties.number("percent", moment.percent);
-    if (event == "video_progress" || event == "video_pause") properties.number("current_s", current_s);
-    emit(event, properties.str(), now_ms);
+    bool progress = event == "video_progress";
+    if (progress) properties.number("percent", moment.percent);
+    if (progress || event == "video_pause") properties.number("current_s", current_s);
+    emit(event, properties.close(), now_ms);
   }
   return finish();
 }
@@ -189,10 +204,9 @@ std::string Signals::form_edit(int form_key, std::string_view form_id, std::stri
                                double now_ms) {
   now_ms_ = now_ms;
   if (!tracker_.active() || !config_.forms || !trusted) return "[]";
-  std::string_view field = field_type == "password" ? "" : field_name;
+  std::string_view field = field_type == "password" ? std::string_view() : field_name;
   if (const FormState* form = forms_.on_edit(form_key, form_id, form_name, field, now_ms))
-    emit("form_start", Properties().text("form_id", form->id).text("form_name", form->name).text("field", field).str(),
-         now_ms);
+    emit_form("form_start", *form, "field", now_ms);  // its last field is this one
   return finish();
 }
 
@@ -202,13 +216,7 @@ std::string Signals::form_submit(int form_key, std::string_view form_id, std::st
   if (!tracker_.active()) return "[]";
   if (config_.forms)
     if (const FormState* form = forms_.on_submit(form_key, form_id, form_name, now_ms))
-      emit("form_submit", Properties()
-                              .text("form_id", form->id)
-                              .text("form_name", form->name)
-                              .number("fields_filled", static_cast<double>(form->fields.size()))
-                              .number("duration_ms", now_ms - form->started_ms)
-                              .str(),
-           now_ms);
+      emit_form("form_submit", *form, "", now_ms);
   if (!goal.empty()) emit_goals(goals_.on_declared(goal, true), now_ms);
   return finish();
 }
@@ -230,14 +238,14 @@ std::string Signals::click(std::string_view href, std::string_view text, bool do
                                      .text("domain", link.domain)
                                      .text("text", link_text(text))
                                      .text("link_category", link.category)
-                                     .str(),
+                                     .close(),
                now_ms);
         break;
       case LinkClick::Kind::Download:
-        emit("file_download", Properties().text("href", url).text("extension", link.extension).str(), now_ms);
+        emit("file_download", Properties().text("href", url).text("extension", link.extension).close(), now_ms);
         break;
       case LinkClick::Kind::Contact:  // the address itself is personal data: never sent
-        emit("contact_click", Properties().text("method", link.method).str(), now_ms);
+        emit("contact_click", Properties().text("method", link.method).close(), now_ms);
         break;
       case LinkClick::Kind::Internal:
         break;
@@ -278,7 +286,7 @@ std::string Signals::tick(double now_ms) {
     emit("element_visible", Properties()
                                 .text("name", config_.visibility[element.rule].name)
                                 .whole("visible_ms", element.visible_ms)
-                                .str(),
+                                .close(),
          now_ms);
   if (heartbeat_at_ms_ >= 0 && now_ms >= heartbeat_at_ms_ && page_visible_) {
     heartbeat_at_ms_ = now_ms + config_.heartbeat_ms;
@@ -305,9 +313,10 @@ std::string Signals::visibility_rules_json() const {
   std::string out = "[";
   for (const VisibilityRule& rule : config_.visibility) {
     if (out.size() > 1) out += ',';
-    out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).str();
+    out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).close();
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 }  // namespace microtrack

@@ -50,8 +50,8 @@ class MediaTracker {
 };
 
 // The title to report: the first non-empty of data-mt-title, title and
-// aria-label, else the file name of `src` ("hero.webm").
-std::string media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
-                        std::string_view src);
+// aria-label, else the file name of `src` ("hero.webm"): a view of one of them.
+std::string_view media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
+                             std::string_view src);
 
 }  // namespace microtrack

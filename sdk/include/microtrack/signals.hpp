@@ -78,8 +78,15 @@ class Signals {
   bool append(std::string_view accepted);
   // A track event through the Tracker, then checked against the goals.
   void emit(std::string_view event, std::string_view properties_json, double now_ms);
+  // The same for the detectors' event names, literals: one strlen here instead of
+  // one at every call (a string_view made from a literal costs that in the wasm).
+  void emit(const char* event, std::string_view properties_json, double now_ms);
   void emit_goals(const ReachedGoals& goals, double now_ms);
   void leave_page(double now_ms);
+  // form_start, form_submit or form_abandon: the form's id and name, its last
+  // field under `field_key` ("" for none), and but for a start, how many
+  // fields were filled and for how long.
+  void emit_form(std::string_view event, const FormState& form, const char* field_key, double now_ms);
   // The engaged time since the last report, and how deep the page was scrolled.
   void emit_engagement(double now_ms);
   std::string finish();
