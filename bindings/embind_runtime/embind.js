@@ -83,7 +83,7 @@ mergeInto(LibraryManager.library, {
 
   _embind_register_function__deps: ['$embindTypes', '$getWasmTableEntry'],
   _embind_register_function: function(name, argCount, rawArgTypesAddr, signature, rawInvoker, fn) {
-    name = UTF8ToString(name);
+    name = UTF8Decoder.decode(HEAPU8.subarray(name, HEAPU8.indexOf(0, name)));  // ASCII, NUL-ended
     var invoker = getWasmTableEntry(rawInvoker);
     // [return type, argument types...], copied out of memory that may grow.
     var typeIds = HEAP32.slice(rawArgTypesAddr >> 2, (rawArgTypesAddr >> 2) + argCount);
@@ -96,7 +96,7 @@ mergeInto(LibraryManager.library, {
       var toFree = [];
       for (var i = 1; i < argCount; i++) wireArgs.push(embindTypes[typeIds[i]].toWire(arguments[i - 1], toFree));
       var result = embindTypes[typeIds[0]].fromWire(invoker.apply(null, wireArgs));
-      toFree.forEach(function(ptr) { _free(ptr); });
+      for (var ptr of toFree) _free(ptr);
       return result;
     };
   }
