@@ -10,9 +10,6 @@
 #include <emscripten/bind.h>
 
 #include "../string_view_wire.hpp"
-#ifdef USE_CXA_DEMANGLE
-#include <../lib/libcxxabi/include/cxxabi.h>
-#endif
 #include <algorithm>
 #include <climits>
 #include <emscripten/emscripten.h>
@@ -23,39 +20,10 @@
 
 using namespace emscripten;
 
-extern "C" {
-const char* EMSCRIPTEN_KEEPALIVE __getTypeName(const std::type_info* ti) {
-  if (has_unbound_type_names) {
-#ifdef USE_CXA_DEMANGLE
-    int stat;
-    char* demangled = abi::__cxa_demangle(ti->name(), NULL, NULL, &stat);
-    if (stat == 0 && demangled) {
-      return demangled;
-    }
-
-    switch (stat) {
-      case -1:
-        return strdup("<allocation failure>");
-      case -2:
-        return strdup("<invalid C++ symbol>");
-      case -3:
-        return strdup("<invalid argument>");
-      default:
-        return strdup("<unknown error>");
-    }
-#else
-    return strdup(ti->name());
-#endif
-  } else {
-    // microtrack: the first change. Upstream sprintf()s the type_info's
-    // address ("0x…"), which linked musl's whole printf (~4 KB of wasm) into
-    // every page. The name only appears in embind's "Cannot call f due to
-    // unbound types" error, which a build whose bindings are all registered
-    // never raises, and an address says nothing there: "?" stands in.
-    return strdup("?");
-  }
-}
-}
+// microtrack: the first change. Upstream exports __getTypeName, which
+// embind.js calls for its "unbound types" error; embind_runtime/embind.js
+// has no such error (every type is registered here), so nothing calls it:
+// left out (an export, strdup, and printf's "0x…" of the type_info upstream).
 
 namespace {
 template <typename T> static void register_float(const char* name) {
@@ -67,10 +35,10 @@ template <typename T> static void register_float(const char* name) {
 
 extern "C" {
 
-// Normal initialization, executed through a global constructor. This
-// happens on the main thread; pthreads will call it manually, so make
-// sure we also export it (via EMSCRIPTEN_KEEPALIVE).
-EMSCRIPTEN_KEEPALIVE __attribute__((constructor))
+// Normal initialization, executed through a global constructor.
+// microtrack: the fifth change. Not exported (no EMSCRIPTEN_KEEPALIVE):
+// upstream exports it for pthreads to call, and this build has none.
+__attribute__((constructor))
 void __embind_register_native_and_builtin_types() {
   using namespace emscripten::internal;
 

@@ -1,0 +1,103 @@
+// Embind's JS runtime, trimmed from Emscripten 3.1.6's src/embind/embind.js
+// to the imports this wasm makes; linked instead of embind.js + emval.js
+// (bindings/CMakeLists.txt). ~1 KB gzip less glue on every page.
+//
+// It must follow embind_runtime/bind.cpp's registrations: void, bool, int
+// and double (both with the float converter), and std::string plus
+// std::string_view, both under the name "std::string", so always UTF-8.
+// A type registered there that has no _embind_register_* here fails the
+// link (an undefined import); a function of an unregistered type throws on
+// its first call.
+//
+// Kept, with embind's wire conventions:
+// - functions: the invoker taken from the function table, called with the
+//   function pointer first, then each argument's wire value; a wrong
+//   argument count throws.
+// - bool: 1/0 in (bind.cpp's true/false values), any non-zero out as true.
+// - numbers: as they are (the engine converts at the wasm boundary).
+// - strings: a malloc'd {4-byte length, UTF-8 bytes} per argument, freed
+//   after the call; a returned one is read (embedded NULs kept) and freed.
+//   A non-string argument throws.
+// Left out, because the bindings use none of it (embind.cpp: free functions
+// only, no overloads, every type registered): classes, value_object/array,
+// enums, smart pointers, emval and its handle table (emval.js), memory
+// views, the integer and wide-string converters; overload tables and public
+// symbol replacement; dependency resolution (whenDependentTypesAreResolved,
+// UnboundTypeError, __getTypeName); the BindingError/InternalError classes
+// built with makeLegalFunctionName (a TypeError stands in); type names (only
+// std::string's told UTF-8 from Latin-1); readValueFromPointer (no value is
+// read from memory); Latin-1 strings and typed arrays passed as strings.
+// Lone UTF-16 surrogates are encoded as U+FFFD (TextEncoder), where upstream
+// wrote a malformed sequence.
+//
+// Copyright 2012 The Emscripten Authors.  All rights reserved.
+// Emscripten is available under two separate licenses, the MIT license and the
+// University of Illinois/NCSA Open Source License.  Both these licenses can be
+// found in the LICENSE file.
+
+mergeInto(LibraryManager.library, {
+  // Converters by the C++ type's id (the address of its TypeID):
+  // {toWire(value, toFree), fromWire(wireValue)}.
+  $embindTypes: {},
+
+  _embind_register_void__deps: ['$embindTypes'],
+  _embind_register_void: function(rawType) {
+    // Only ever a return type.
+    embindTypes[rawType] = {fromWire: function() {}};
+  },
+
+  _embind_register_bool__deps: ['$embindTypes'],
+  _embind_register_bool: function(rawType, name, size, trueValue, falseValue) {
+    embindTypes[rawType] = {
+      toWire: function(value) { return value ? trueValue : falseValue; },
+      fromWire: function(wireValue) { return !!wireValue; }
+    };
+  },
+
+  _embind_register_float__deps: ['$embindTypes'],
+  _embind_register_float: function(rawType) {
+    var identity = function(value) { return value; };
+    embindTypes[rawType] = {toWire: identity, fromWire: identity};
+  },
+
+  _embind_register_std_string__deps: ['$embindTypes'],
+  _embind_register_std_string: function(rawType) {
+    embindTypes[rawType] = {
+      toWire: function(value, toFree) {
+        if (typeof value != 'string') throw new TypeError('Cannot pass non-string to std::string');
+        var bytes = new TextEncoder().encode(value);
+        var ptr = _malloc(4 + bytes.length);
+        // After malloc: a grown memory has new views.
+        HEAPU32[ptr >> 2] = bytes.length;
+        HEAPU8.set(bytes, ptr + 4);
+        toFree.push(ptr);
+        return ptr;
+      },
+      fromWire: function(ptr) {
+        var text = UTF8Decoder.decode(HEAPU8.subarray(ptr + 4, ptr + 4 + HEAPU32[ptr >> 2]));
+        _free(ptr);
+        return text;
+      }
+    };
+  },
+
+  _embind_register_function__deps: ['$embindTypes', '$getWasmTableEntry'],
+  _embind_register_function: function(name, argCount, rawArgTypesAddr, signature, rawInvoker, fn) {
+    name = UTF8Decoder.decode(HEAPU8.subarray(name, HEAPU8.indexOf(0, name)));  // ASCII, NUL-ended
+    var invoker = getWasmTableEntry(rawInvoker);
+    // [return type, argument types...], copied out of memory that may grow.
+    var typeIds = HEAP32.slice(rawArgTypesAddr >> 2, (rawArgTypesAddr >> 2) + argCount);
+    Module[name] = function() {
+      if (arguments.length != argCount - 1) {
+        throw new TypeError('function ' + name + ' called with ' + arguments.length +
+                            ' arguments, expected ' + (argCount - 1) + ' args!');
+      }
+      var wireArgs = [fn];
+      var toFree = [];
+      for (var i = 1; i < argCount; i++) wireArgs.push(embindTypes[typeIds[i]].toWire(arguments[i - 1], toFree));
+      var result = embindTypes[typeIds[0]].fromWire(invoker.apply(null, wireArgs));
+      for (var ptr of toFree) _free(ptr);
+      return result;
+    };
+  }
+});
