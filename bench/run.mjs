@@ -49,11 +49,11 @@ if (!existsSync(join(benchRoot, 'node_modules/posthog-js/package.json'))) {
   log('installing the peers into bench/node_modules (npm ci)…');
   execFileSync('npm', ['ci', '--omit=optional', '--no-audit', '--no-fund'], { cwd: benchRoot, stdio: 'inherit' });
 }
-// The targets are "with every detector": the bench loads dist/full/.
-if (!existsSync(join(repoRoot, 'dist/full/microtrack.js')) || !existsSync(join(repoRoot, 'dist/full/microtrack.wasm'))) {
-  log('dist/full/ is missing: building it…');
-  if (existsSync(join(repoRoot, 'build/wasm-full/build.ninja'))) execFileSync('cmake', ['--build', 'build/wasm-full'], { cwd: repoRoot, stdio: 'inherit' });
-  else execFileSync('cmake', ['--workflow', '--preset', 'wasm-full'], { cwd: repoRoot, stdio: 'inherit' });
+// The bench loads dist/ (every detector).
+if (!existsSync(join(repoRoot, 'dist/microtrack.js')) || !existsSync(join(repoRoot, 'dist/microtrack.wasm'))) {
+  log('dist/ is missing: building it…');
+  if (existsSync(join(repoRoot, 'build/wasm/build.ninja'))) execFileSync('cmake', ['--build', 'build/wasm'], { cwd: repoRoot, stdio: 'inherit' });
+  else execFileSync('cmake', ['--workflow', '--preset', 'wasm'], { cwd: repoRoot, stdio: 'inherit' });
 }
 const { chromium } = requireFromRepo('playwright-core');
 

@@ -18,20 +18,12 @@ const loader = positionals
   .replaceAll('@MICROTRACK_VERSION@', values.version);
 // One scope: neither the glue's factory nor the loader's names leak into the page.
 const source = `(function () {\n${readFileSync(values.glue, 'utf8')}\n${loader}\n})();\n`;
-// Embind's type converters are objects that never leave the glue, so their
-// method names are shortened like local names. terser renames a property
-// only where it is written as one (`o.x`, `{x: …}`), not inside a string
-// (`'x' in o`): the check below fails the build if a name survived, as it
-// would were a later Emscripten to use one that way.
-const GLUE_INTERNAL_PROPERTIES = ['fromWireType', 'toWireType', 'readValueFromPointer'];
 const { code } = await minify(source, {
   ecma: 2017,
   compress: { passes: 2 },
-  mangle: { properties: { regex: new RegExp(`^(${GLUE_INTERNAL_PROPERTIES.join('|')})$`) } },
+  mangle: true,
   format: { comments: false },
 });
-const survived = GLUE_INTERNAL_PROPERTIES.filter((name) => code.includes(name));
-if (survived.length) throw new Error(`bundle.mjs: ${survived.join(', ')} still in the output; drop them from GLUE_INTERNAL_PROPERTIES`);
 
 mkdirSync(values.out, { recursive: true });
 writeFileSync(join(values.out, 'microtrack.js'), code);

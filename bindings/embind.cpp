@@ -7,39 +7,29 @@
 
 #include "string_view_wire.hpp"
 
-
-#include "microtrack/tracker.hpp"
-#ifdef MICROTRACK_DETECTORS
 #include "microtrack/signals.hpp"
-#endif
+#include "microtrack/tracker.hpp"
 
 using microtrack::Batch;
 using microtrack::SendTrigger;
+using microtrack::Signals;
 using microtrack::Tracker;
 
 namespace {
 
 // Made once per page by start() and kept for the page's life: never
-// destroyed, so no destructor code is linked (~370 B of wasm).
+// destroyed, so no destructor code is linked (~370 B of wasm). Event calls go
+// through the detectors' layer (signals.hpp), so that goals see every event.
 Tracker* tracker;
+Signals* signals;
 Batch batch;  // the last one nextBatch handed out
-
-#ifdef MICROTRACK_DETECTORS
-// The full build: events pass through the detectors' layer (signals.hpp).
-microtrack::Signals* signals;
-#define EVENTS signals
-#else
-#define EVENTS tracker
-#endif
 
 // Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
 void start(std::string_view config_json, std::string_view environment_json, std::string_view stored_state,
            double seed_high, double seed_low, double now_ms) {
   auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
   tracker = new Tracker(config_json, environment_json, stored_state, seed, now_ms);
-#ifdef MICROTRACK_DETECTORS
-  signals = new microtrack::Signals(*tracker, now_ms);
-#endif
+  signals = new Signals(*tracker, now_ms);
 }
 
 }  // namespace
@@ -56,16 +46,16 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("pageView", optional_override([](std::string_view url, std::string_view title,
                                              std::string_view referrer, std::string_view properties,
                                              bool automatic, double now_ms) {
-             return EVENTS->page_view(url, title, referrer, properties, automatic, now_ms);
+             return signals->page_view(url, title, referrer, properties, automatic, now_ms);
            }));
   function("track", optional_override([](std::string_view name, std::string_view properties, double now_ms) {
-             return EVENTS->track(name, properties, now_ms);
+             return signals->track(name, properties, now_ms);
            }));
   function("identify", optional_override([](std::string_view user_id, std::string_view traits, double now_ms) {
              return tracker->identify(user_id, traits, now_ms);
            }));
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
-             return EVENTS->on_scroll(top_px, viewport_px, document_px, now_ms);
+             return signals->on_scroll(top_px, viewport_px, document_px, now_ms);
            }));
   function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
   function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
@@ -80,9 +70,8 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("onSendResult", optional_override([](double batch_id, int status, double retry_after_ms, double now_ms) {
              tracker->on_send_result(batch_id, status, retry_after_ms, now_ms);
            }));
-  function("nextWakeMs", optional_override([] { return EVENTS->next_wake_ms(); }));
-  function("setEcho", optional_override([](bool echo) { EVENTS->set_echo(echo); }));
-#ifdef MICROTRACK_DETECTORS
+  function("nextWakeMs", optional_override([] { return signals->next_wake_ms(); }));
+  function("setEcho", optional_override([](bool echo) { signals->set_echo(echo); }));
   function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
                                              double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
   function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
@@ -115,7 +104,6 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("tick", optional_override([](double now_ms) { return signals->tick(now_ms); }));
   function("visibilityRules", optional_override([] { return signals->visibility_rules_json(); }));
   function("goalSelectors", optional_override([] { return signals->goal_selectors_json(); }));
-#endif
   function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
   function("snapshotStored", optional_override([] { tracker->snapshot_stored(); }));
   function("sentSinceSnapshot", optional_override([] { return tracker->sent_since_snapshot(); }));

@@ -2,13 +2,12 @@
 # The README's second command: installs what is missing, builds both trees and
 # runs every test: the core's Catch2 suite and the collector's (via ctest),
 # then the browser tests in headless Chromium (node --test), including the
-# transfer-size budget; then the detector tests against the full build
-# (dist/full/). Exits non-zero if anything fails.
+# transfer-size budget, then the detector specs. Exits non-zero if anything
+# fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cmake --workflow --preset native
 cmake --workflow --preset wasm
-cmake --workflow --preset wasm-full   # dist/full/: every detector (over the size budget, not the default)
 node --test tests/browser/
-MICROTRACK_DIST=dist/full node --test tests/browser/detectors/*.spec.mjs
+node --test tests/browser/detectors/*.spec.mjs

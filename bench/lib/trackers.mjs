@@ -33,8 +33,8 @@ export function trackers(sink) {
     {
       name: 'microtrack',
       label: 'microtrack',
-      version: () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version + ' (dist/full/, every detector)',
-      files: { 'microtrack.js': join(repo, 'dist/full/microtrack.js'), 'microtrack.wasm': join(repo, 'dist/full/microtrack.wasm') },
+      version: () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version,
+      files: { 'microtrack.js': join(repo, 'dist/microtrack.js'), 'microtrack.wasm': join(repo, 'dist/microtrack.wasm') },
       // the demo's own config (web-demo/site/mt-init.js) with the sink as collector: every detector on
       head: `<script>
 window.microtrack = window.microtrack || function () { (microtrack.q = microtrack.q || []).push(arguments); };

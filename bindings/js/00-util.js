@@ -32,7 +32,7 @@ const toJson = (value, what) => {
   }
 };
 
-// Extension points for the detector adapters of the full build
-// (js/detectors/): each pushes what it needs; the core build leaves them empty.
+// Extension points for the detector adapters (js/detectors/): each pushes
+// what it needs.
 const adapters = [];   // called once the core runs and tracks
 const hideHooks = [];  // called when the page is hidden, before the unload drain

@@ -78,7 +78,7 @@ const schedule = () => {
   if (at >= 0)
     wakeTimer = setTimeout(guard(() => {
       wakeAt = -1;
-      if (core.tick) afterCoreCall(core.tick(now()));  // the detectors' timers (full build)
+      afterCoreCall(core.tick(now()));  // the detectors' timers
       send(TRIGGER_AUTO);
     }), Math.max(0, at - now()));
 };

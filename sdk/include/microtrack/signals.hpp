@@ -2,11 +2,8 @@
 // engagement, SPA navigation, goals) over a Tracker. Every call that can
 // produce events passes through here, so that goals see every event, and a
 // new page view resets every detector. Calls return the accepted events as
-// a JSON array text, like the Tracker's.
-//
-// A separate layer because the detectors do not fit the transfer budget yet
-// (bench/RESULTS.md): the default wasm binds the Tracker alone, the "full"
-// build (MICROTRACK_DETECTORS) binds this.
+// a JSON array text, like the Tracker's. A layer of its own so that the
+// Tracker (identity, session, events, queue) reads without the detectors.
 #pragma once
 
 #include <string>

@@ -1,6 +1,5 @@
-// Shared setup for the detector specs (tests/browser/detectors/*.spec.mjs),
-// run against the opt-in full bundle:
-//   MICROTRACK_DIST=dist/full node --test tests/browser/detectors/*.spec.mjs
+// Shared setup for the detector specs:
+//   node --test tests/browser/detectors/*.spec.mjs
 //
 // On top of tests/browser/harness.mjs (one real collector serving the demo
 // site, one Chromium per file, a fresh context per page), every page is
