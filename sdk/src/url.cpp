@@ -103,23 +103,6 @@ UrlParts parse_url(std::string_view url) {
   return parts;
 }
 
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> params;
-  std::size_t start = 0;
-  while (start < query.size()) {
-    std::size_t end = query.find('&', start);
-    if (end == std::string_view::npos) end = query.size();
-    std::string_view pair = query.substr(start, end - start);
-    if (!pair.empty()) {
-      std::size_t eq = pair.find('=');
-      params.emplace_back(percent_decode(pair.substr(0, eq)),
-                          eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1)));
-    }
-    start = end + 1;
-  }
-  return params;
-}
-
 std::string scrub_url(std::string_view url, std::string_view names_json) {
   std::size_t hash = std::min(url.find('#'), url.size());
   std::string_view fragment = url.substr(std::min(hash + 1, url.size()));
@@ -141,13 +124,6 @@ std::string scrub_url(std::string_view url, std::string_view names_json) {
     append_kept_params(out, '?', fragment.substr(route_query + 1), names_json);
   if (out.back() == '#') out.pop_back();
   return out;
-}
-
-std::string search_of(std::string_view url) {
-  UrlParts parts = parse_url(url);
-  std::string search;
-  if (!parts.query.empty()) (search = '?') += parts.query;
-  return search;
 }
 
 }  // namespace microtrack

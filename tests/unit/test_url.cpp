@@ -7,16 +7,14 @@
 #include "helpers.hpp"
 #include "microtrack/url.hpp"
 
-using microtrack::parse_query;
+using microtrack::percent_decode;
 using microtrack::parse_url;
 using microtrack::scrub_url;
-using microtrack::search_of;
 using microtrack::UrlParts;
 
 namespace {
 
 const char* const kDefaultScrub = R"(["email","token","password","auth","key","code"])";
-using Params = std::vector<std::pair<std::string, std::string>>;
 
 }  // namespace
 
@@ -81,22 +79,14 @@ TEST_CASE("A relative URL has no scheme and no host", "[url]") {
   CHECK(u.fragment == "install");
 }
 
-TEST_CASE("parse_query decodes names and values in order", "[url]") {
-  SECTION("plain pairs keep their order") {
-    CHECK(parse_query("b=2&a=1&c=3") == Params{{"b", "2"}, {"a", "1"}, {"c", "3"}});
-  }
-  SECTION("percent escapes and + are decoded") {
-    CHECK(parse_query("q=red+shoes&email=a%40b.com&city=Z%C3%BCrich&f%20n=x") ==
-          Params{{"q", "red shoes"}, {"email", "a@b.com"}, {"city", "Z\xC3\xBCrich"}, {"f n", "x"}});
-  }
-  SECTION("a name without a value or with an empty value gives an empty value") {
-    CHECK(parse_query("flag&empty=") == Params{{"flag", ""}, {"empty", ""}});
-  }
-  SECTION("an empty query has no parameters") {
-    CHECK(parse_query("").empty());
-  }
-  SECTION("an = inside a value is part of the value") {
-    CHECK(parse_query("sig=a=b") == Params{{"sig", "a=b"}});
+TEST_CASE("percent_decode decodes escapes and + in a query name or value", "[url]") {
+  CHECK(percent_decode("red+shoes") == "red shoes");
+  CHECK(percent_decode("a%40b.com") == "a@b.com");
+  CHECK(percent_decode("Z%C3%BCrich") == "Z\xC3\xBCrich");
+  CHECK(percent_decode("f%20n") == "f n");
+  SECTION("a malformed escape is kept as it is") {
+    CHECK(percent_decode("100%") == "100%");
+    CHECK(percent_decode("%zz") == "%zz");
   }
 }
 
@@ -168,20 +158,5 @@ TEST_CASE("scrub_url also cleans a fragment that looks like a query", "[url]") {
   SECTION("a plain anchor is left alone") {
     const std::string url = "https://example.com/docs#code";
     CHECK(scrub_url(url, kDefaultScrub) == url);
-  }
-}
-
-TEST_CASE("search_of gives the ?query form of a URL or an empty string", "[url]") {
-  SECTION("a query with a fragment after it") {
-    CHECK(search_of("https://example.com/p?a=1&b=2#f") == "?a=1&b=2");
-  }
-  SECTION("no query") {
-    CHECK(search_of("https://example.com/p#f") == "");
-  }
-  SECTION("an empty query") {
-    CHECK(search_of("https://example.com/p?") == "");
-  }
-  SECTION("a relative URL") {
-    CHECK(search_of("/p?x=1") == "?x=1");
   }
 }

@@ -3,8 +3,6 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace microtrack {
 
@@ -24,18 +22,11 @@ UrlParts parse_url(std::string_view url);
 // A query parameter's name or value percent-decoded ('+' as space).
 std::string percent_decode(std::string_view text);
 
-// The query string's parameters in order, names and values percent-decoded
-// ('+' as space).
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
-
 // Removes every query parameter whose name matches one of `names_json` (a
 // JSON list of strings, matched case-insensitively), from the query and from
 // a fragment that looks like a query (OAuth puts tokens there). Everything
 // else is kept byte for byte.
 std::string scrub_url(std::string_view url, std::string_view names_json);
-
-// "?a=1&b=2" form of a (scrubbed) URL's query, "" when it has none.
-std::string search_of(std::string_view url);
 
 // C++20's starts_with (rfind(prefix, 0) pulls in a general search).
 inline bool starts_with(std::string_view text, std::string_view prefix) {
