@@ -26,24 +26,20 @@ bool same(std::string_view a, std::string_view b) { return a == b; }
 // its parameters in the URL's order.
 std::string campaign_of(std::string_view url) {
   std::string_view before_hash = url.substr(0, url.find('#'));
-  std::string_view query = before_hash.substr(std::min(before_hash.find('?'), before_hash.size()));
   std::string campaign;
-  while (!query.empty()) {
-    query.remove_prefix(1);  // '?' or '&'
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(pair.size());
-    std::size_t equals = std::min(pair.find('='), pair.size());
-    std::string param = percent_decode(pair.substr(0, equals));
-    std::string value = percent_decode(pair.substr(std::min(equals + 1, pair.size())));
-    if (value.empty() || !any_word(kCampaignParams, param, same)) continue;
-    std::string_view name = param;
-    if (name == "utm_campaign") name = "name";
-    else if (starts_with(name, "utm_")) name.remove_prefix(4);
-    campaign += campaign.empty() ? '{' : ',';
-    append_json_string(campaign, name);
-    campaign += ':';
-    append_json_string(campaign, value);
-  }
+  if (std::size_t question = before_hash.find('?'); question != std::string_view::npos)
+    for (QueryPairs pairs(before_hash.substr(question + 1)); pairs.next();) {
+      std::string param = percent_decode(pairs.name());
+      std::string value = percent_decode(pairs.value());
+      if (value.empty() || !any_word(kCampaignParams, param, same)) continue;
+      std::string_view name = param;
+      if (name == "utm_campaign") name = "name";
+      else if (starts_with(name, "utm_")) name.remove_prefix(4);
+      campaign += campaign.empty() ? '{' : ',';
+      append_json_string(campaign, name);
+      campaign += ':';
+      append_json_string(campaign, value);
+    }
   if (!campaign.empty()) campaign += '}';
   return campaign;
 }

@@ -38,6 +38,17 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
+bool QueryPairs::next() {
+  while (!done_) {
+    std::size_t end = rest_.find('&');
+    done_ = end == std::string_view::npos;
+    pair = rest_.substr(0, end);
+    rest_.remove_prefix(done_ ? rest_.size() : end + 1);
+    if (!pair.empty()) return true;
+  }
+  return false;
+}
+
 namespace {
 
 bool same_ignoring_case(std::string_view a, std::string_view b) {
@@ -47,23 +58,14 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool is_scrubbed(std::string_view pair, std::string_view names_json) {
-  std::string name = percent_decode(pair.substr(0, pair.find('=')));
-  return any_item(names_json, name, same_ignoring_case);
-}
-
 // Appends the parameters of an '&'-separated list that are not scrubbed,
 // verbatim, after `separator`; nothing at all when none is kept.
 void append_kept_params(std::string& out, char separator, std::string_view params, std::string_view names_json) {
-  for (std::size_t start = 0; start <= params.size();) {
-    std::size_t end = std::min(params.find('&', start), params.size());
-    std::string_view pair = params.substr(start, end - start);
-    if (!pair.empty() && !is_scrubbed(pair, names_json)) {
-      out += separator;
-      out += pair;
-      separator = '&';
-    }
-    start = end + 1;
+  for (QueryPairs pairs(params); pairs.next();) {
+    if (any_item(names_json, percent_decode(pairs.name()), same_ignoring_case)) continue;
+    out += separator;
+    out += pairs.pair;
+    separator = '&';
   }
 }
 

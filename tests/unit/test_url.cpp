@@ -8,6 +8,7 @@
 #include "microtrack/url.hpp"
 
 using microtrack::percent_decode;
+using microtrack::QueryPairs;
 using microtrack::parse_url;
 using microtrack::scrub_url;
 using microtrack::UrlParts;
@@ -77,6 +78,24 @@ TEST_CASE("A relative URL has no scheme and no host", "[url]") {
   CHECK(u.path == "/docs/start");
   CHECK(u.query == "lang=en");
   CHECK(u.fragment == "install");
+}
+
+TEST_CASE("QueryPairs steps through name=value pairs in order, verbatim", "[url]") {
+  auto all = [](std::string_view params) {
+    std::vector<std::string> seen;
+    for (QueryPairs pairs(params); pairs.next();)
+      seen.push_back(std::string(pairs.name()) + "|" + std::string(pairs.value()));
+    return seen;
+  };
+  CHECK(all("b=2&a=1&c=3") == std::vector<std::string>{"b|2", "a|1", "c|3"});
+  CHECK(all("q=red+shoes&f%20n=x") == std::vector<std::string>{"q|red+shoes", "f%20n|x"});
+  SECTION("a name without a value, an empty value, an = inside a value") {
+    CHECK(all("flag&empty=&sig=a=b") == std::vector<std::string>{"flag|", "empty|", "sig|a=b"});
+  }
+  SECTION("empty pairs are skipped; an empty list has none") {
+    CHECK(all("&&a=1&") == std::vector<std::string>{"a|1"});
+    CHECK(all("").empty());
+  }
 }
 
 TEST_CASE("percent_decode decodes escapes and + in a query name or value", "[url]") {

@@ -1,6 +1,7 @@
 // URL pieces the tracker needs: no DOM, no allocation-heavy parser.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,21 @@ UrlParts parse_url(std::string_view url);
 
 // A query parameter's name or value percent-decoded ('+' as space).
 std::string percent_decode(std::string_view text);
+
+// The name=value pairs of an '&'-separated list (a query, or a fragment used
+// as one), in order, empty ones skipped: `while (pairs.next()) use(pairs.pair)`.
+class QueryPairs {
+ public:
+  explicit QueryPairs(std::string_view params) : rest_(params) {}
+  bool next();
+  std::string_view pair;                                // "name=value", verbatim
+  std::string_view name() const { return pair.substr(0, pair.find('=')); }
+  std::string_view value() const { return pair.substr(std::min(pair.find('='), pair.size() - 1) + 1); }
+
+ private:
+  std::string_view rest_;
+  bool done_ = false;
+};
 
 // Removes every query parameter whose name matches one of `names_json` (a
 // JSON list of strings, matched case-insensitively), from the query and from
