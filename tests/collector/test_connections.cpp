@@ -208,7 +208,7 @@ TEST_CASE("A connection that goes silent is closed after the inactivity timeout"
   CHECK(server.events().empty());
 }
 
-TEST_CASE("--cors-origins '*' allows every origin") {
+TEST_CASE("With --cors-origins '*' every origin is allowed") {
   mc::ServerOptions options;
   options.cors_origins = {"*"};
   LiveCollector server(options);
