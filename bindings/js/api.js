@@ -11,7 +11,10 @@ export let initialised = false;
 
 export const api = {
   init(config) {
-    if (initialised) return log('warn', 'init was already called; this call is ignored.');
+    if (initialised) {
+      log('warn', 'init was already called; this call is ignored.');
+      return;
+    }
     initialised = true;
     startCore(normaliseConfig(config));
   },
@@ -37,7 +40,10 @@ export const api = {
   },
   flush: () => flushQueue(),
   on(type, fn) {
-    if (type !== 'event' || typeof fn !== 'function') return log('error', "on() takes 'event' and a function.");
+    if (type !== 'event' || typeof fn !== 'function') {
+      log('error', "on() takes 'event' and a function.");
+      return undefined;
+    }
     listeners.push(fn);
     if (core) core.setEcho(true);
     return () => {

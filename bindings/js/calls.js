@@ -15,7 +15,10 @@ export const createCalls = (methods, started, active, ready) => {
 
   const run = (method, args) => {
     try {
-      if (!methods.hasOwnProperty(method)) return log('error', "unknown method '" + method + "'.");
+      if (!methods.hasOwnProperty(method)) {
+        log('error', "unknown method '" + method + "'.");
+        return undefined;
+      }
       if (method === 'init' || method === 'on') return methods[method](...args);
       if (method === 'flush' && !active()) return ready.then(() => active() && methods.flush()).then(() => {});
       if (!started() || pending.length) pending.push([method, args]);

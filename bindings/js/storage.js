@@ -16,6 +16,11 @@ export const storageGet = (key = STORAGE_KEY) => {
   }
 };
 
+// Another tab's queue key (`microtrack.<random>`): not this tab's, not a
+// list of sent ids.
+export const isOtherTabQueue = (key) =>
+  !!key && key.startsWith(STORAGE_KEY + '.') && key !== TAB_KEY && !key.endsWith(SENT);
+
 // True when stored.
 export const storageSet = (key, value) => {
   try {

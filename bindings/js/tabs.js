@@ -7,7 +7,7 @@
 // start are adopted; a collector's messageId dedupe covers a tab still open.
 import { persistNow, schedule } from './delivery.js';
 import { core } from './state.js';
-import { SENT, STORAGE_KEY, TAB_KEY, storageGet, storageSet } from './storage.js';
+import { SENT, TAB_KEY, isOtherTabQueue, storageGet, storageSet } from './storage.js';
 import { now } from './util.js';
 
 const locks = navigator.locks;
@@ -25,12 +25,8 @@ const adoptQueue = (key) => {
   }
 };
 
-// Another tab's queue key: not this tab's, not a list of sent ids.
-const isOtherQueue = (key) =>
-  !!key && key.startsWith(STORAGE_KEY + '.') && key !== TAB_KEY && !key.endsWith(SENT);
-
 const watchQueue = (key) => {
-  if (!isOtherQueue(key) || watchedKeys[key]) return;
+  if (!isOtherTabQueue(key) || watchedKeys[key]) return;
   watchedKeys[key] = 1;
   // (A throw inside the lock's callback ends as the rejection caught here.)
   if (locks) locks.request(key, () => adoptQueue(key)).catch(() => {});
