@@ -5,6 +5,7 @@
 import createMicrotrackCore from 'core-glue';
 import { scriptBase, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
+import { environmentJson } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
 import { enableEngagement } from './detectors/engagement.js';
 import { enableForms } from './detectors/forms.js';
@@ -40,18 +41,10 @@ const compileCore = (url) => Promise.resolve()
   .then(() => WebAssembly.compileStreaming(fetch(url)))
   .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
 
-const environmentJson = () => JSON.stringify({
-  userAgent: navigator.userAgent,
-  locale: navigator.language,
-  timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-  screenWidth: screen.width,
-  screenHeight: screen.height,
-  doNotTrack: navigator.globalPrivacyControl === true || navigator.doNotTrack === '1'
-});
-
 const runCore = (module, config, configJson) => {
   const seed = crypto.getRandomValues(new Uint32Array(2));
-  module.start(configJson || '', environmentJson(), storageGet(), seed[0], seed[1], now());
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
   coreStarted(module);
   core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
   printCoreMessages();
