@@ -24,6 +24,39 @@ double wall_now_ms() {
   return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+struct Attempt {
+  int status = 0;        // the upstream's answer; 0 without one
+  std::string problem;   // "" when sent (2xx)
+  double retry_after_ms = 0;
+};
+
+// One POST of a spooled batch upstream, with a fresh sentAt (the upstream's
+// own skew correction then keeps our corrected times) and the writeKey.
+Attempt post_spooled(const std::string& spooled, const ForwardOptions& options,
+                     const std::optional<std::pair<std::string, std::string>>& target) {
+  json body = json::parse(spooled, nullptr, false);
+  if (body.is_discarded() || !target)
+    return {400, !target ? "bad --forward URL" : "unreadable spool file", 0};  // not retryable: drop it
+  body["sentAt"] = format_iso8601_ms(wall_now_ms());
+  httplib::Headers headers;
+  if (!options.write_key.empty()) {
+    body["writeKey"] = options.write_key;
+    headers.emplace("Authorization", "Basic " + base64_encode(options.write_key + ":"));
+  }
+  httplib::Client client(target->first);
+  client.set_connection_timeout(0, options.timeout_ms * 1000);
+  client.set_read_timeout(options.timeout_ms / 1000, 0);
+  client.set_write_timeout(options.timeout_ms / 1000, 0);
+  const auto res = client.Post(target->second.c_str(), headers, body.dump(), "application/json");
+  if (!res) return {0, "no answer: " + httplib::to_string(res.error()), 0};
+  Attempt attempt{res->status, "", 0};
+  if (attempt.status < 200 || attempt.status >= 300) attempt.problem = "HTTP " + std::to_string(attempt.status);
+  const std::string retry_after = res->get_header_value("Retry-After");
+  if (!retry_after.empty() && retry_after.size() < 7 && retry_after.find_first_not_of("0123456789") == std::string::npos)
+    attempt.retry_after_ms = std::stod(retry_after) * 1000;
+  return attempt;
+}
+
 }  // namespace
 
 Forwarder::Forwarder(ForwardOptions options, std::function<void(const std::string&)> log, std::string& error)
@@ -129,37 +162,7 @@ void Forwarder::run() {
     }
     std::stringstream content;
     content << in.rdbuf();
-    json body = json::parse(content.str(), nullptr, false);
-    int status = 0;
-    std::string problem;
-    double retry_after_ms = 0;
-    if (body.is_discarded() || !target) {
-      problem = !target ? "bad --forward URL" : "unreadable spool file";
-      status = 400;  // not retryable: drop it
-    } else {
-      // sentAt now: the upstream's own skew correction then keeps our corrected times.
-      body["sentAt"] = format_iso8601_ms(wall_now_ms());
-      httplib::Headers headers;
-      if (!options_.write_key.empty()) {
-        body["writeKey"] = options_.write_key;
-        headers.emplace("Authorization", "Basic " + base64_encode(options_.write_key + ":"));
-      }
-      httplib::Client client(target->first);
-      client.set_connection_timeout(0, options_.timeout_ms * 1000);
-      client.set_read_timeout(options_.timeout_ms / 1000, 0);
-      client.set_write_timeout(options_.timeout_ms / 1000, 0);
-      const auto res = client.Post(target->second.c_str(), headers, body.dump(), "application/json");
-      if (!res) {
-        problem = "no answer: " + httplib::to_string(res.error());
-      } else {
-        status = res->status;
-        if (status < 200 || status >= 300) problem = "HTTP " + std::to_string(status);
-        const std::string retry_after = res->get_header_value("Retry-After");
-        if (!retry_after.empty() && retry_after.size() < 7 &&
-            retry_after.find_first_not_of("0123456789") == std::string::npos)
-          retry_after_ms = std::stod(retry_after) * 1000;
-      }
-    }
+    const auto [status, problem, retry_after_ms] = post_spooled(content.str(), options_, target);
     std::unique_lock<std::mutex> lock(mutex_);
     stats_.last_status = status;
     const bool retry = !problem.empty() && flow_should_retry(status);

@@ -13,7 +13,9 @@ void Router::fallback(Check handler) { fallbacks_.push_back(std::move(handler));
 void Router::dispatch(const Request& request, Response& response) const {
   for (const Check& check : checks_)
     if (check(request, response)) return;
-  for (const std::string& key : {request.method + " " + request.path, request.method + " *"}) {
+  // HEAD is answered as GET would be (the server sends no body).
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  for (const std::string& key : {method + " " + request.path, method + " *"}) {
     const auto route = routes_.find(key);
     if (route != routes_.end()) return route->second(request, response);
   }

@@ -19,7 +19,8 @@ class Router {
   // Checks run in the order added, before any route. Add them before the
   // server starts (the router is read-only while serving).
   void use(Check check);
-  // `path` is matched exactly; "*" matches every path for that method.
+  // `path` is matched exactly; "*" matches every path for that method. A GET
+  // route also answers HEAD.
   void add(const std::string& method, const std::string& path, Handler handler);
   // Tried, in order, for a request no route matched (static files): returns
   // true when it answered.
