@@ -238,7 +238,7 @@ Exchange* Server::State::begin(MHD_Connection* connection, const char* url, cons
   MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, add_param, &request.params);
   const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   request.peer_address = address_text(info ? info->client_addr : nullptr);
-  request.client_address = request.peer_address;
+  request.client_address = settings.client_address ? settings.client_address(request) : request.peer_address;
   // A declared length over the limit is known now; a chunked or gzipped
   // body is checked as it comes.
   const std::string length = request.header("Content-Length");

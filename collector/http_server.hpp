@@ -28,6 +28,10 @@ struct ServerSettings {
   // Seconds a connection may stay silent (headers or body not coming, or an
   // idle keep-alive) before it is closed. Live streams are exempt.
   int timeout_s = 15;
+  // The visitor's address for a request (X-Forwarded-For from a trusted
+  // proxy, client_address.hpp), put in Request::client_address before the
+  // handler runs. Null = the peer's address.
+  std::function<std::string(const Request&)> client_address;
   // Runs on every response, the server's own errors (413, 400) included:
   // CORS headers go here.
   Handler decorate;

@@ -2,6 +2,7 @@
 // until SIGTERM or SIGINT. Everything else lives in the library.
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -29,6 +30,7 @@ struct Args {
   std::string host = "127.0.0.1";
   std::string db = "microtrack.db";
   std::string flows_file;
+  std::string admin_token_file;
   bool quiet = false;
   bool help = false;
   bool max_connections_given = false;
@@ -129,6 +131,31 @@ const std::vector<Flag>& flags() {
        })},
       {"--timeout-s", "N", "seconds a silent connection (slow headers or body, idle keep-alive) stays open (default 15)",
        number("--timeout-s", 1, 3600, [](Args& a, auto n) { a.server.timeout_s = static_cast<int>(n); })},
+      {"--admin-token-file", "PATH",
+       "admin token for the query API, live stream and dashboard (or env MICROTRACK_ADMIN_TOKEN; none: loopback only)",
+       text([](Args& a, auto& v) { a.admin_token_file = v; })},
+      {"--trusted-proxies", "LIST", "reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For is believed",
+       [](Args& a, const std::string& v) -> std::string {
+         std::string error;
+         auto proxies = mc::TrustedProxies::parse(v, error);
+         if (!proxies) return "--trusted-proxies: " + error;
+         a.server.trusted_proxies = std::move(*proxies);
+         return "";
+       }},
+      {"--rate-limit", "N", "ingest requests per second per client address; 0 = no limit (default 50)",
+       number("--rate-limit", 0, 1'000'000, [](Args& a, auto n) { a.server.rate_limit.requests_per_s = static_cast<double>(n); })},
+      {"--rate-burst", "N", "ingest requests a client may make at once (default 500)",
+       number("--rate-burst", 1, 1'000'000, [](Args& a, auto n) { a.server.rate_limit.burst = static_cast<double>(n); })},
+      {"--max-batch-events", "N", "events read from one batch; the rest are rejected (default 500)",
+       number("--max-batch-events", 1, 1'000'000, [](Args& a, auto n) { a.server.limits.max_events_per_batch = n; })},
+      {"--max-event-bytes", "N", "largest event as sent (default 32768, the SDK's own limit)",
+       number("--max-event-bytes", 64, 1ull << 30, [](Args& a, auto n) { a.server.limits.max_event_bytes = n; })},
+      {"--max-depth", "N", "objects and arrays nested in an event, the event being 1 (default 32)",
+       number("--max-depth", 1, mc::kMaxBodyDepth - 2, [](Args& a, auto n) { a.server.limits.max_depth = n; })},
+      {"--max-string-bytes", "N", "longest string (key or value) in an event (default 8192)",
+       number("--max-string-bytes", 1, 1ull << 30, [](Args& a, auto n) { a.server.limits.max_string_bytes = n; })},
+      {"--retention-days", "N", "delete events (and webhook rows) received more than N days ago, hourly; 0 = keep (default)",
+       number("--retention-days", 0, 100'000, [](Args& a, auto n) { a.server.retention.days = static_cast<int>(n); })},
       {"--quiet", nullptr, "no line per request on stderr (problems are still logged)",
        [](Args& a, const std::string&) { a.quiet = true; return std::string(); }},
       {"--help", nullptr, "this text", [](Args& a, const std::string&) { a.help = true; return std::string(); }},
@@ -225,6 +252,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!load_flows(args)) return 2;
+  // The token from a file or the environment only: a command line is
+  // visible to every user of the machine (ps).
+  std::string token_error;
+  const auto token = mc::load_admin_token(args.admin_token_file, std::getenv(mc::kAdminTokenEnv), token_error);
+  if (!token) {
+    std::cerr << "microtrack-collector: " << token_error << "\n";
+    return 2;
+  }
+  args.server.admin.token = *token;
   if (!args.forward.url.empty()) args.server.forward = args.forward;
   fit_connections(args);
 
@@ -250,6 +286,7 @@ int main(int argc, char** argv) {
   args.server.log_requests = !args.quiet;
   mc::Collector collector(*store, args.server);
   for (const auto& warning : collector.warnings()) std::cerr << "microtrack-collector: " << warning << "\n";
+  std::cerr << "microtrack-collector: " << collector.admin().startup_notice() << "\n";
 
   const int port = collector.start(args.host, args.port, error);
   if (port == 0) {

@@ -2,6 +2,7 @@
 // /v1/track, /v1/page, /v1/identify (aliases /v1/t, /v1/p, /v1/i as
 // analytics.js names them). The server has already bounded the body and
 // undone its gzip; any Content-Type is read as JSON.
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,9 +19,17 @@ namespace {
 using nlohmann::json;
 
 // The body, checked as JSON but not parsed (see json_scan), or nothing after
-// answering 400. The result points into req.body.
-std::optional<json_scan::Object> read_json_body(const http::Request& req, http::Response& res) {
-  if (!json_scan::valid(req.body)) {
+// answering 400. The result points into req.body. Invalid UTF-8 in a string
+// does not fail the body: the event holding it is rejected alone
+// (check_limits reads `inspection`).
+std::optional<json_scan::Object> read_json_body(const http::Request& req, http::Response& res,
+                                                json_scan::Inspection& inspection) {
+  inspection = json_scan::inspect(req.body, kMaxBodyDepth);
+  if (inspection.result == json_scan::Inspection::Result::too_deep) {
+    res.set_error(400, "body nests objects and arrays deeper than " + std::to_string(kMaxBodyDepth) + " levels");
+    return std::nullopt;
+  }
+  if (inspection.result != json_scan::Inspection::Result::json) {
     res.set_error(400, "body is not valid JSON");
     return std::nullopt;
   }
@@ -54,10 +63,11 @@ json parsed(const json_scan::Object& event) { return json::parse(event.text, nul
 // Moves the valid events out of `events`; each invalid one gets a line in
 // `rejected` with its index and reason.
 std::vector<json_scan::Object> take_valid(std::vector<json_scan::Object>& events, const std::string& route_type,
-                                          json& rejected) {
+                                          const IngestLimits& limits, const json_scan::Inspection& body, json& rejected) {
   std::vector<json_scan::Object> valid;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    auto reason = validate_event(events[i]);
+    auto reason = check_limits(events[i], i, limits, body);
+    if (!reason) reason = validate_event(events[i]);
     if (!reason && !route_type.empty() && events[i].string_at("type") != route_type)
       reason = "type must be " + route_type + " on /v1/" + route_type;
     if (reason)
@@ -101,9 +111,9 @@ void publish_live(const Services& services, const std::vector<json_scan::Object>
 // Validates, stores in one transaction, then hands the stored events to the
 // forwarder, the flow worker and the live stream, and answers.
 void ingest(const Services& services, std::vector<json_scan::Object>&& events, const std::optional<std::string>& sent_at,
-            http::Response& res, const std::string& route_type) {
+            const json_scan::Inspection& body, http::Response& res, const std::string& route_type) {
   json rejected = json::array();
-  const std::vector<json_scan::Object> valid = take_valid(events, route_type, rejected);
+  const std::vector<json_scan::Object> valid = take_valid(events, route_type, services.options.limits, body, rejected);
   const double now = services.options.now_ms();
   const std::string received_at = format_iso8601_ms(now);
   // Flows, forwarding and the live stream work on nlohmann::json: only when
@@ -124,17 +134,19 @@ void ingest(const Services& services, std::vector<json_scan::Object>&& events, c
 }
 
 void batch_route(const Services& services, const http::Request& req, http::Response& res) {
-  auto body = read_json_body(req, res);
+  json_scan::Inspection inspection;
+  auto body = read_json_body(req, res, inspection);
   if (!body) return;
   if (!write_key_accepted(services.options, req, *body)) return res.set_error(401, "writeKey missing or not accepted");
   const json_scan::Value* batch = body->find("batch");
   if (!body->is_object() || !batch || !batch->is_array())
     return res.set_error(400, "body must be a JSON object with a \"batch\" array");
-  ingest(services, json_scan::elements(batch->text), body->string_at("sentAt"), res, "");
+  ingest(services, json_scan::elements(batch->text), body->string_at("sentAt"), inspection, res, "");
 }
 
 void single_route(const Services& services, const std::string& type, const http::Request& req, http::Response& res) {
-  auto event = read_json_body(req, res);
+  json_scan::Inspection inspection;
+  auto event = read_json_body(req, res, inspection);
   if (!event) return;
   if (!write_key_accepted(services.options, req, *event)) return res.set_error(401, "writeKey missing or not accepted");
   if (!event->is_object()) return res.set_error(400, "body must be one event, a JSON object");
@@ -147,10 +159,25 @@ void single_route(const Services& services, const std::string& type, const http:
   // The event's own sentAt is read by the store; there is no batch one.
   std::vector<json_scan::Object> events;
   events.push_back(std::move(*event));
-  ingest(services, std::move(events), std::nullopt, res, type);
+  ingest(services, std::move(events), std::nullopt, inspection, res, type);
 }
 
 }  // namespace
+
+http::Check rate_limit_check(RateLimiter& limiter, const RateLimitOptions& options, std::function<double()> now_ms) {
+  return [&limiter, options, now_ms](const http::Request& req, http::Response& res) {
+    if (req.method != "POST" || req.path.rfind("/v1/", 0) != 0) return false;
+    const auto decision = limiter.take(req.client_address, now_ms());
+    if (decision.allowed) return false;
+    // The SDK keeps the batch and sends it again after Retry-After (CONTRACT §5).
+    char limit[64];
+    std::snprintf(limit, sizeof limit, "at most %g per second, %g at once", options.requests_per_s, options.burst);
+    res.set_error(429, "too many requests from this address (" + std::string(limit) + "); retry in " +
+                           std::to_string(decision.retry_after_s) + " s");
+    res.set_header("Retry-After", std::to_string(decision.retry_after_s));
+    return true;
+  };
+}
 
 void add_ingest_routes(http::Router& router, const Services& services) {
   const auto batch = [services](const http::Request& req, http::Response& res) { batch_route(services, req, res); };

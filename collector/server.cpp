@@ -12,6 +12,14 @@
 namespace microtrack::collector {
 namespace {
 
+// Every X-Forwarded-For line, in order.
+std::vector<std::string> forwarded_for(const http::Request& req) {
+  std::vector<std::string> lines;
+  const auto [first, last] = req.headers.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) lines.push_back(it->second);
+  return lines;
+}
+
 double system_now_ms() {
   using namespace std::chrono;
   return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
@@ -31,11 +39,20 @@ Collector::Collector(Store& store, ServerOptions options) : store_(store), opts_
     }
   }
   streams_ = std::make_unique<LiveStreams>(store_, hub_, opts_.max_streams);
+  admin_ = std::make_unique<AdminGate>(opts_.admin, opts_.now_ms);
+  rate_limiter_ = std::make_unique<RateLimiter>(opts_.rate_limit);
+  if (opts_.retention.days > 0)
+    retention_ = std::make_unique<RetentionWorker>(store_, opts_.retention, opts_.now_ms, opts_.log);
 
+  // The gate first: a refused request learns nothing, not even a rate limit.
+  router_.use(admin_check(*admin_));
+  if (rate_limiter_->enabled()) router_.use(rate_limit_check(*rate_limiter_, opts_.rate_limit, opts_.now_ms));
   for (const http::Check& check : opts_.checks) router_.use(check);
   const Services services{store_, hub_, opts_, flows_.get(), forwarder_.get()};
   add_ingest_routes(router_, services);
   add_query_routes(router_, services);
+  add_privacy_routes(router_, services);
+  add_admin_routes(router_, *admin_, opts_.trusted_proxies);
   streams_->add_routes(router_);
   router_.add("OPTIONS", "*", answer_preflight);
   add_static_routes(router_, opts_.site_dir, opts_.dist_dir, opts_.dashboard_dir, warnings_);
@@ -59,6 +76,9 @@ int Collector::start(const std::string& host, int port, std::string& error) {
     add_dashboard_policy(req, res);
   };
   if (opts_.log && opts_.log_requests) settings.log = opts_.log;
+  settings.client_address = [this](const http::Request& req) {
+    return client_address(req.peer_address, forwarded_for(req), opts_.trusted_proxies);
+  };
   server_ = std::make_unique<http::Server>(std::move(settings), [this](const http::Request& req, http::Response& res) {
     router_.dispatch(req, res);
   });
@@ -70,6 +90,10 @@ int Collector::start(const std::string& host, int port, std::string& error) {
 void Collector::stop() {
   hub_.close();
   if (server_) server_->stop();
+}
+
+std::optional<Erased> Collector::sweep_retention(std::string& error) {
+  return retention_ ? retention_->sweep_if_due(error) : std::nullopt;
 }
 
 void Collector::finish() {

@@ -7,13 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "admin_auth.hpp"
+#include "client_address.hpp"
 #include "flows.hpp"
 #include "forward.hpp"
 #include "http.hpp"
 #include "http_server.hpp"
 #include "live.hpp"
+#include "rate_limit.hpp"
+#include "retention.hpp"
 #include "router.hpp"
 #include "store.hpp"
+#include "validate.hpp"
 
 namespace microtrack::collector {
 
@@ -42,6 +47,18 @@ struct ServerOptions {
   int timeout_s = 15;
   // Live streams (GET /api/stream) open at once; more get 503.
   std::size_t max_streams = 4;
+  // The admin credential for the query API, the live stream and the
+  // dashboard (admin_auth.hpp); without a token, loopback clients only.
+  AdminOptions admin;
+  // Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+  // (--trusted-proxies); empty = none, the socket's peer is the client.
+  TrustedProxies trusted_proxies;
+  // Requests per client address on the ingest routes (429 + Retry-After).
+  RateLimitOptions rate_limit;
+  // Per-event limits on ingest (each over-limit event rejected alone).
+  IngestLimits limits;
+  // --retention-days: older events and webhook rows are deleted hourly.
+  RetentionOptions retention;
   // Checks run before every route, in order (see http::Router::use): one
   // that answers (returns true) stops the request there.
   std::vector<http::Check> checks;
@@ -78,9 +95,15 @@ struct ServerOptions {
 //   GET  /api/stream[?backlog=N]         -> Server-Sent Events, one `event: event` per
 //                                           stored event (Last-Event-ID resumes)
 //   GET  /api/flows                      -> {"flows":[rule...], "deliveries":[log row...]}
-//   GET  /api/health                     -> {"ok":true, "forward"?:{counters}}
+//   GET  /api/health                     -> {"ok":true, "forward"?:{counters}} (public: a liveness probe)
+//   DELETE /api/visitors?anonymousId=|userId=        -> {"erased":{"events","deliveries"}}
+//   GET  /api/visitors/export?anonymousId=|userId=   -> {"visitor":{…},"events":[row...]}
+//   GET  /dashboard/login, POST /dashboard/login (form: token), POST /dashboard/logout
 //   OPTIONS *                            -> CORS preflight (204)
 // plus static mounts, CORS headers and JSON error bodies on every response.
+// Every /api/ route but health, and the dashboard but its login page, need
+// the admin credential (AdminGate); the ingest routes are rate limited per
+// client address (RateLimiter) and check IngestLimits per event.
 class Collector {
  public:
   // `store` must outlive the collector.
@@ -113,6 +136,11 @@ class Collector {
   // Connections open now.
   std::size_t open_connections() const { return server_ ? server_->open_connections() : 0; }
 
+  const AdminGate& admin() const { return *admin_; }
+  // A retention sweep now, if one is due by the clock (the worker's thread
+  // does the same every hour). Nothing when none was due or retention is off.
+  std::optional<Erased> sweep_retention(std::string& error);
+
  private:
   Store& store_;
   ServerOptions opts_;
@@ -120,6 +148,9 @@ class Collector {
   std::unique_ptr<FlowRunner> flows_;
   std::unique_ptr<Forwarder> forwarder_;
   std::unique_ptr<LiveStreams> streams_;
+  std::unique_ptr<AdminGate> admin_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
+  std::unique_ptr<RetentionWorker> retention_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   std::vector<std::string> warnings_;
