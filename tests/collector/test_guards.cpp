@@ -104,6 +104,7 @@ TEST_CASE("With a token, every admin route refuses without it and answers with i
       CHECK(server.client().Get(path.c_str(), cookie)->status == 200);
     }
     CHECK(stream_status(server, cookie) == 200);
+    CHECK(server.client().Delete("/api/visitors?anonymousId=nobody", cookie)->status == 200);
     CHECK(server.client().Get("/api/events", {{"Cookie", "mt_admin=v1.9999999999.0000"}})->status == 401);
   }
   SECTION("health stays public, as a liveness probe") {
