@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -268,7 +269,8 @@ void Server::State::take_body(Exchange& exchange, const char* data, std::size_t 
 
 // Undoes Content-Encoding; false after writing the error answer.
 bool Server::State::decode_body(Request& request, Response& response) const {
-  const std::string encoding = request.header("Content-Encoding");
+  std::string encoding = request.header("Content-Encoding");
+  std::transform(encoding.begin(), encoding.end(), encoding.begin(), [](unsigned char c) { return std::tolower(c); });
   if (encoding.empty() || encoding == "identity") return true;
   if (encoding != "gzip" && encoding != "x-gzip" && encoding != "deflate") {
     response.set_error(415, "Content-Encoding " + encoding + " is not supported (gzip and deflate are)");
