@@ -282,7 +282,7 @@ TEST_CASE("Without a token, the gate answers only to loopback clients that came 
   CHECK(gate.startup_notice().find("answer only to loopback clients") != std::string::npos);
 }
 
-TEST_CASE("The login page and what it loads are public; the rest of the dashboard is not") {
+TEST_CASE("The login page and what it loads are public, the rest of the dashboard is not") {
   CHECK(mc::AdminGate::public_dashboard_path("/dashboard/login"));
   CHECK(mc::AdminGate::public_dashboard_path("/dashboard/dashboard.css"));
   CHECK(mc::AdminGate::public_dashboard_path("/dashboard/favicon.svg"));
