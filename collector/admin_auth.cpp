@@ -267,7 +267,7 @@ bool AdminGate::admit(const http::Request& req, http::Response& res, AdminArea a
                   "no admin token is configured (--admin-token-file or " + std::string(kAdminTokenEnv) +
                       "), so this answers only to loopback clients");
   }
-  const std::string client = req.client_address.empty() ? req.peer_address : req.client_address;
+  const std::string client = limit_key(req.client_address.empty() ? req.peer_address : req.client_address);
   const bool offers_bearer = !bearer_token(req).empty();
   if (offers_bearer) {
     // A throttled address is not even told whether its token is right.
@@ -295,7 +295,7 @@ void AdminGate::login_page(const http::Request& req, http::Response& res) const 
 
 void AdminGate::login(const http::Request& req, http::Response& res, bool secure) {
   if (!configured()) return login_page(req, res);
-  const std::string client = req.client_address.empty() ? req.peer_address : req.client_address;
+  const std::string client = limit_key(req.client_address.empty() ? req.peer_address : req.client_address);
   const double now = now_ms_();
   if (const int wait = throttle_.wait_s(client, now)) {
     res.set_header("Retry-After", std::to_string(wait));
