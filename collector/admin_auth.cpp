@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <sys/stat.h>
 
 #include "client_address.hpp"
 #include "evict.hpp"
@@ -149,6 +150,12 @@ std::optional<std::string> load_admin_token(const std::string& file, const char*
   if (file.empty() || !token.empty()) return token;
   error = "the admin token file " + file + " is empty";
   return std::nullopt;
+}
+
+std::string token_file_warning(const std::string& file) {
+  struct stat info {};
+  if (file.empty() || stat(file.c_str(), &info) != 0 || (info.st_mode & (S_IRGRP | S_IROTH)) == 0) return "";
+  return "the admin token file " + file + " can be read by other users; chmod 600 it";
 }
 
 std::string session_key(const std::string& token) { return hmac_sha256(token, kSessionLabel); }
