@@ -17,9 +17,29 @@ const { values } = parseArgs({
              out: { type: 'string' }, types: { type: 'string' } },
 });
 
+// MINIMAL_RUNTIME's glue instantiates the wasm with
+// `WebAssembly.instantiate(Module.wasm, imports).then(start)` and no
+// rejection handler: a module that compiles but cannot be instantiated (a
+// missing import, too much memory) or a start that throws would leave its
+// promise pending for ever. The glue's module therefore sees a WebAssembly
+// whose instantiate hands such a failure to the factory's promise.
+const GLUE_FAILURES = `
+let failCore;
+const WebAssembly = { instantiate: (wasm, imports) => {
+  const instance = globalThis.WebAssembly.instantiate(wasm, imports);
+  return { then: (start) => instance.then(start).catch((error) => failCore(error)) };
+} };
+`;
+const GLUE_FACTORY = `
+export default (Module) => new Promise((resolve, reject) => {
+  failCore = reject;
+  createMicrotrackCore(Module).then(resolve);
+});
+`;
+
 const BUILT_MODULES = {
   // MODULARIZE's glue declares `var createMicrotrackCore = function …`.
-  'core-glue': () => readFileSync(values.glue, 'utf8') + '\nexport default createMicrotrackCore;\n',
+  'core-glue': () => GLUE_FAILURES + readFileSync(values.glue, 'utf8') + GLUE_FACTORY,
   'core-constants': () => readFileSync(values.constants, 'utf8'),
 };
 const builtModules = {

@@ -143,6 +143,32 @@ test('a blocked microtrack.wasm: one clear console error, calls keep working as 
   await context.close();
 });
 
+// A valid module importing a function ("a"."zz") the glue does not provide:
+// it compiles, and instantiating it fails with a LinkError.
+const UNLINKABLE_WASM = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,                                                  // one type: () -> ()
+  0x02, 0x08, 0x01, 0x01, 0x61, 0x02, 0x7a, 0x7a, 0x00, 0x00]);                        // import a.zz: func type 0
+
+test('a wasm that compiles but cannot be instantiated: ready is false, one clear console error', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route('**/unlinkable.wasm', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/wasm', body: UNLINKABLE_WASM }));
+  const rec = recordPage(page);
+  await page.goto(pageUrl({ wasmUrl: '/mt/unlinkable.wasm' }), { waitUntil: 'load' });
+  const ready = await page.evaluate(() => Promise.race([window.microtrack.ready,
+    new Promise((resolve) => setTimeout(() => resolve('still pending'), 5000))]));
+  assert.equal(ready, false, 'ready resolves false');
+  await page.evaluate(() => { window.microtrack.track('x'); return window.microtrack.flush(); });
+  await rec.syncConsole();
+  const messages = sdkMessages(rec);
+  assert.equal(messages.length, 1, JSON.stringify(messages));
+  assert.match(messages[0], /^error: microtrack: the WebAssembly core could not start \(.*import/i);
+  assert.deepEqual(rec.errors.map(String), [], 'no page error');
+  assert.deepEqual(posts(rec), [], 'no request');
+  await context.close();
+});
+
 test('a blocked microtrack.js: the snippet keeps queueing, the page goes on, no page error', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
