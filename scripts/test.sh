@@ -3,7 +3,8 @@
 # runs every test: the core's Catch2 suite and the collector's (via ctest),
 # the loader's pure modules in node (node --test tests/js/), then the browser
 # tests in headless Chromium (node --test), including the transfer-size
-# budget, then the detector specs. Exits non-zero if anything fails.
+# budget, then the detector specs, then the npm package (npm pack) built into
+# a Vite and a webpack app. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -12,3 +13,4 @@ cmake --workflow --preset wasm
 node --test tests/js/
 node --test tests/browser/
 node --test tests/browser/detectors/*.spec.mjs
+node --test tests/bundlers/

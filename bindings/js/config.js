@@ -12,3 +12,8 @@ export const scriptBase = (src) => (src ? src.replace(/[^\/?#]*([?#].*)?$/, '') 
 
 export const wasmUrl = (config, base) =>
   (typeof config.wasmUrl === 'string' && config.wasmUrl) || base + 'microtrack.wasm';
+
+// The core built as JavaScript (wasm2js), for pages that may not compile
+// WebAssembly, sits beside the wasm: the wasm's URL with '.js' added to its
+// path (microtrack.wasm -> microtrack.wasm.js).
+export const wasmJsUrl = (url) => url.replace(/([?#].*)?$/, '.js$1');
