@@ -3,7 +3,7 @@
 // browser's environment, then the page views, the lifecycle and, in a task
 // of their own, the detectors' adapters. `ready` settles once that is over.
 import createMicrotrackCore from 'core-glue';
-import { scriptBase, wasmJsUrl, wasmUrl } from './config.js';
+import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
 import { environmentJson } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
@@ -88,7 +88,7 @@ const importJsCore = (url) => Promise.resolve()
 export const startCore = (config) => {
   const configJson = toJson(config, 'the init config');
   const url = wasmUrl(config, base);
-  const [wasmFile, jsFile] = packageFiles && !config.wasmUrl ? packageFiles : [url, wasmJsUrl(url)];
+  const [wasmFile, jsFile] = packageFiles && !hasWasmUrl(config) ? packageFiles : [url, wasmJsUrl(url)];
   const wasm = canCompileWasm();
   (wasm ? compileCore(wasmFile).then((module) => createMicrotrackCore({ wasm: module })) : importJsCore(jsFile))
     .then(guard((module) => runCore(module, config, configJson)), (error) => {

@@ -56,7 +56,7 @@ function appWith(name, bundler) {
  * its events arrived; `strict`: the page's CSP forbids WebAssembly, so the
  * JavaScript core the bundler emitted runs instead.
  */
-async function runInChromium(site, bundler, { strict = false } = {}) {
+async function runInChromium(site, bundler, { strict = false, query = '' } = {}) {
   const collector = await startCollector({ site });
   try {
     browser = browser || await launchBrowser();
@@ -68,7 +68,7 @@ async function runInChromium(site, bundler, { strict = false } = {}) {
         const response = await route.fetch();
         await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': "script-src 'self'" } });
       });
-    await page.goto(collector.url + '/', { waitUntil: 'load' });
+    await page.goto(collector.url + '/' + query, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__mt, null, { timeout: 10000 });
     assert.equal(await page.evaluate(() => window.__mt.ready), true, `${bundler}: ready resolves true`);
     await page.evaluate(() => window.__mt.flush());
@@ -87,6 +87,7 @@ async function runInChromium(site, bundler, { strict = false } = {}) {
     assert.equal(wasm.length, strict ? 0 : 1, `${bundler}: the wasm is fetched only where it may be compiled (${fetched})`);
     assert.equal(scripts.length, strict ? 2 : 1, `${bundler}: the app's script, and the JavaScript core only under the strict CSP (${fetched})`);
     await context.close();
+    return fetched;
   } finally {
     await collector.stop();
   }
@@ -105,6 +106,16 @@ test('Vite builds the app from the packed tarball; its events reach the collecto
   assert.ok(out.some((f) => /microtrack\.wasm.*\.js$/.test(f)), `the JavaScript core is emitted: ${out}`);
   await runInChromium(outDir, 'vite');
   await runInChromium(outDir, 'vite', { strict: true });
+
+  // Self-hosted core files: init({ wasmUrl }) wins over the emitted ones.
+  mkdirSync(join(outDir, 'self-hosted'));
+  cpSync(join(PACKAGE, 'microtrack.wasm'), join(outDir, 'self-hosted', 'mt.wasm'));
+  cpSync(join(PACKAGE, 'microtrack.wasm.js'), join(outDir, 'self-hosted', 'mt.wasm.js'));
+  const query = '?wasm=/self-hosted/mt.wasm';
+  assert.deepEqual((await runInChromium(outDir, 'vite', { query })).filter((p) => !p.startsWith('/assets/index')),
+    ['/self-hosted/mt.wasm'], 'init({ wasmUrl }): the wasm from there');
+  assert.deepEqual((await runInChromium(outDir, 'vite', { query, strict: true })).filter((p) => !p.startsWith('/assets/index')),
+    ['/self-hosted/mt.wasm.js'], "init({ wasmUrl }) under a strict CSP: the JavaScript core beside it, '.js' added");
 });
 
 test("Vite's dev server serves the app from the tarball without optimizeDeps.exclude; its events reach the collector", async () => {
