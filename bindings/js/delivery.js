@@ -41,13 +41,14 @@ export const afterCoreCall = (acceptedJson) => {
 // Once per task, however many calls it made (a loop of 1,000 track calls
 // crosses into the core 1,000 times, not 5,000): the core's messages, the
 // state stored, the next wake-up. A send result stores less (persistSent).
+// The wake-up is asked for after every task, not only when the state
+// changed: a call that accepted no event can still move it (an element that
+// came into view sets a visibility deadline and answers '[]').
 const afterTask = () => {
   afterTaskQueued = false;
   printCoreMessages();
-  if (stateChanged) {
-    persistNow();
-    schedule();
-  }
+  if (stateChanged) persistNow();
+  schedule();
 };
 
 // The ids go to the shared key (only when they changed), the queue to this tab's.
@@ -72,9 +73,14 @@ const persistSent = () => {
   if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
 };
 
+// Arms the timer for the core's next wake-up unless one at least as early is
+// armed: a timer that fires early only asks the core again (it sends and
+// emits nothing before its time), and a wake-up that moves later with every
+// call (the goals' engaged-time poll moves with each input) must not be
+// put off forever.
 export const schedule = () => {
   const at = core.nextWakeMs();
-  if (at === wakeAt) return;
+  if (wakeAt >= 0 && (at < 0 || at >= wakeAt)) return;
   clearTimeout(wakeTimer);
   wakeAt = at;
   if (at >= 0)
