@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "microtrack/string_list.hpp"
+#include "microtrack/digits.hpp"
+
 
 namespace microtrack {
 namespace {
@@ -12,12 +13,6 @@ std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 }  // namespace
@@ -60,9 +55,9 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 
 // Appends the parameters of an '&'-separated list that are not scrubbed,
 // verbatim, after `separator`; nothing at all when none is kept.
-void append_kept_params(std::string& out, char separator, std::string_view params, std::string_view names_json) {
+void append_kept_params(std::string& out, char separator, std::string_view params, StringListView names) {
   for (QueryPairs pairs(params); pairs.next();) {
-    if (any_item(names_json, percent_decode(pairs.name()), same_ignoring_case)) continue;
+    if (names.any(percent_decode(pairs.name()), same_ignoring_case)) continue;
     out += separator;
     out += pairs.pair;
     separator = '&';
@@ -105,25 +100,25 @@ UrlParts parse_url(std::string_view url) {
   return parts;
 }
 
-std::string scrub_url(std::string_view url, std::string_view names_json) {
+std::string scrub_url(std::string_view url, StringListView names) {
   std::size_t hash = std::min(url.find('#'), url.size());
   std::string_view fragment = url.substr(std::min(hash + 1, url.size()));
   std::string_view before_hash = url.substr(0, hash);
   std::size_t question = std::min(before_hash.find('?'), before_hash.size());
   std::string out(before_hash.substr(0, question));
-  if (question < before_hash.size()) append_kept_params(out, '?', before_hash.substr(question + 1), names_json);
+  if (question < before_hash.size()) append_kept_params(out, '?', before_hash.substr(question + 1), names);
   if (hash == url.size()) return out;
   // A hash router's route keeps its own query (#/reset?token=…); OAuth puts
   // parameters straight into the fragment (#access_token=…).
   std::size_t route_query = fragment.find('?');
   if (route_query == std::string_view::npos && fragment.find('=') != std::string_view::npos) {
-    append_kept_params(out, '#', fragment, names_json);
+    append_kept_params(out, '#', fragment, names);
     return out;
   }
   out += '#';
   out += fragment.substr(0, route_query);
   if (route_query != std::string_view::npos)
-    append_kept_params(out, '?', fragment.substr(route_query + 1), names_json);
+    append_kept_params(out, '?', fragment.substr(route_query + 1), names);
   if (out.back() == '#') out.pop_back();
   return out;
 }

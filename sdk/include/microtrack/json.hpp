@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "microtrack/string_list.hpp"
+
 namespace microtrack {
 
 class JsonView {
@@ -84,5 +86,7 @@ void append_json_string(std::string& out, std::string_view text);
 // Appends a number the way JSON.stringify would for integers; other values are
 // rounded to at most 3 decimals (enough for ms and seconds). NaN/inf -> null.
 void append_json_number(std::string& out, double value);
+// The JSON array of `items`, each a JSON text.
+std::string json_array(StringListView items);
 
 }  // namespace microtrack
