@@ -2,7 +2,7 @@
 //
 // The page has one tracker, so the bindings keep it and expose free
 // functions: embind's class_ machinery (handles, ownership, casts) would add
-// ~3 KB of JS glue to every page for a single long-lived object.
+// its JS glue to every page for a single long-lived object (bench/RESULTS.md).
 #include <emscripten/bind.h>
 
 #include "string_view_wire.hpp"
@@ -18,7 +18,7 @@ using microtrack::Tracker;
 namespace {
 
 // Made once per page by start() and kept for the page's life: never
-// destroyed, so no destructor code is linked (~370 B of wasm). Event calls go
+// destroyed, so no destructor code is linked. Event calls go
 // through the detectors' layer (signals.hpp), so that goals see every event.
 Tracker* tracker;
 Signals* signals;
@@ -69,7 +69,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
   function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
   // The batch crosses as its id, then its body: a value_object would add
-  // ~0.35 KB gzip of glue for this one struct.
+  // glue for this one struct (bench/RESULTS.md).
   function("nextBatch", optional_override([](double now_ms, int trigger) {
              batch = tracker->next_batch(now_ms, static_cast<SendTrigger>(trigger));
              return batch.id;

@@ -193,7 +193,7 @@ class ConfigReader {
       bool skip = !valid;  // or a repeat
       for (std::size_t i = 0; i < kept; ++i) skip = skip || list[i] == percent;
       if (skip) continue;
-      // Insertion: std::sort would cost ~1 KB of wasm for a handful of numbers.
+      // Insertion: std::sort's code is not worth it for a handful of numbers.
       std::size_t i = kept++;
       for (; i > 0 && list[i - 1] > percent; --i) list[i] = list[i - 1];
       list[i] = percent;

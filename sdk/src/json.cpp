@@ -144,7 +144,7 @@ JsonView::Type JsonView::type() const {
 }
 
 double JsonView::as_number() const {
-  // strtod would bring musl's long-double scanner (~10 KB of wasm); this is
+  // strtod would bring musl's long-double scanner into the wasm; this is
   // exact for integers and within ~1e-15 otherwise, plenty for a tracker.
   if (!is_number()) return 0;
   const char* p = raw_.data();
@@ -244,7 +244,7 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void append_json_number(std::string& out, double value) {
-  // printf would pull ~4 KB of formatting code into the wasm; these values
+  // printf would pull its formatting code into the wasm; these values
   // are counts, pixels, percents, ms and seconds, so 3 decimals suffice.
   if (!std::isfinite(value)) {
     out += "null";
