@@ -163,8 +163,7 @@ void Tracker::rebuild_context() {
   append_json_string(p, page_referrer_);
 
   std::string& c = context_json_;
-  c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":";
-  c += '{';
+  c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":{";
   c += p;
   c += '}';
   if (!campaign_json_.empty()) {
