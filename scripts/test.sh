@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The README's second command: installs what is missing, builds both trees and
 # runs every test: the core's Catch2 suite and the collector's (via ctest),
-# then the browser tests in headless Chromium (node --test), including the
-# transfer-size budget, then the detector specs. Exits non-zero if anything
-# fails.
+# the loader's pure modules in node (node --test tests/js/), then the browser
+# tests in headless Chromium (node --test), including the transfer-size
+# budget, then the detector specs. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cmake --workflow --preset native
 cmake --workflow --preset wasm
+node --test tests/js/
 node --test tests/browser/
 node --test tests/browser/detectors/*.spec.mjs

@@ -1,22 +1,24 @@
 // Sends request bodies and reports the HTTP status (0 = network error or
 // timeout) and Retry-After. Never decides what to send or whether to retry:
 // the core does.
+import { BEACON_LIMIT } from 'core-constants';
+import { retryAfterMs } from './retry-after.js';
+import { log, now } from './util.js';
+
 const REQUEST_TIMEOUT_MS = 10000;
-const BEACON_LIMIT = 64000;
 const TEXT_PLAIN = 'text/plain;charset=UTF-8';  // a simple request: no CORS preflight
 
 let unreachableWarned = false;  // one console line per page, not one per retry
 
-// A Retry-After header as ms from now, -1 when absent or unreadable:
-// delay-seconds ("120") or an HTTP-date, which the browser's Date reads
-// (a parser in the core cost ~0.5 KB gzip of wasm).
-const retryAfterMs = (value) => {
-  if (/^\s*\d+\s*$/.test(value)) return value * 1000;
-  const at = Date.parse(value);
-  return at >= 0 ? Math.max(0, at - Date.now()) : -1;
+const warnUnreachable = (timedOut) => {
+  if (!unreachableWarned)
+    log('warn', 'the collector ' + (timedOut ? 'did not answer within 10 s' : 'could not be reached') +
+      '; the events are kept and sent again later.');
+  unreachableWarned = true;
 };
 
-const postBatch = (url, body) => {
+// Resolves to { status, retryAfterMs }; never rejects.
+export const postBatch = (url, body) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   return fetch(url, {
@@ -24,6 +26,8 @@ const postBatch = (url, body) => {
     body,
     headers: { 'Content-Type': TEXT_PLAIN },
     credentials: 'omit',
+    // Such a request outlives the page, as the core assumes for batches
+    // under the same limit (kMaxBeaconBodyBytes, delivery.cpp).
     keepalive: body.length < BEACON_LIMIT,
     signal: controller.signal
   }).then(
@@ -31,12 +35,9 @@ const postBatch = (url, body) => {
     // against the 64 KB of keepalive bytes a page may have in flight, and a
     // third batch of 25 KB in a row failed without leaving the browser.
     (response) => response.arrayBuffer().catch(() => {}).then(() =>
-      ({ status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After')) })),
+      ({ status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()) })),
     () => {
-      if (!unreachableWarned)
-        log('warn', 'the collector ' + (controller.signal.aborted ? 'did not answer within 10 s' : 'could not be reached') +
-          '; the events are kept and sent again later.');
-      unreachableWarned = true;
+      warnUnreachable(controller.signal.aborted);
       return { status: 0, retryAfterMs: -1 };
     }
   ).finally(() => clearTimeout(timer));
@@ -44,7 +45,7 @@ const postBatch = (url, body) => {
 
 // For a page being hidden or unloaded: the browser sends it even after the
 // page is gone.
-const beaconBatch = (url, body) => {
+export const beaconBatch = (url, body) => {
   try {
     return navigator.sendBeacon(url, new Blob([body], { type: TEXT_PLAIN }));
   } catch (e) {

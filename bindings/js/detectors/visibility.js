@@ -1,7 +1,12 @@
 // Element visibility: an IntersectionObserver per rule reports when each
 // matching element crosses the rule's threshold; the core times it.
-adapters.push(() => {
-  const rules = JSON.parse(core.visibilityRules());
+import { afterCoreCall } from '../delivery.js';
+import { core } from '../state.js';
+import { guard, now } from '../util.js';
+import { pageHooks } from './navigation.js';
+
+export const enableVisibility = () => {
+  const rules = JSON.parse(core.visibilityRules());  // [{selector, threshold}, …]
   if (!rules.length || !window.IntersectionObserver) return;
   const ids = rules.map(() => new WeakMap());  // per rule: element -> its index
   const observers = rules.map((rule, index) => new IntersectionObserver(guard((entries) => {
@@ -9,15 +14,17 @@ adapters.push(() => {
       afterCoreCall(core.visibilityChange(index, ids[index].get(entry.target),
         entry.isIntersecting && entry.intersectionRatio >= rule.threshold, now()));
   }), { threshold: rule.threshold }));
-  const scan = guard(() => rules.forEach((rule, index) => {
-    observers[index].disconnect();
-    let n = 0;
-    for (const element of document.querySelectorAll(rule.selector)) {
-      if (element.closest('[data-mt-ignore]')) continue;
-      ids[index].set(element, n++);
-      observers[index].observe(element);
-    }
-  }));
+  const scan = guard(() => {
+    rules.forEach((rule, index) => {
+      observers[index].disconnect();
+      let n = 0;
+      for (const element of document.querySelectorAll(rule.selector)) {
+        if (element.closest('[data-mt-ignore]')) continue;
+        ids[index].set(element, n++);
+        observers[index].observe(element);
+      }
+    });
+  });
   scan();
   pageHooks.push(scan);  // an SPA page shows other elements
-});
+};

@@ -1,12 +1,14 @@
 // localStorage with a fallback to memory: quota errors, private mode or a
 // disabled storage never stop tracking. The ids every tab shares live under
-// STORAGE_KEY; each tab's unsent queue under a key of its own (35-tabs.js).
-const STORAGE_KEY = 'microtrack';
-const TAB_KEY = STORAGE_KEY + '.' + Math.random().toString(36).slice(2);
-const SENT = '.sent';  // next to a tab's queue: the ids sent since it was stored
+// STORAGE_KEY; each tab's unsent queue under a key of its own (tabs.js).
+import { log } from './util.js';
+
+export const STORAGE_KEY = 'microtrack';
+export const TAB_KEY = STORAGE_KEY + '.' + Math.random().toString(36).slice(2);
+export const SENT = '.sent';  // next to a tab's queue: the ids sent since it was stored
 let storageWarned = false;
 
-const storageGet = (key = STORAGE_KEY) => {
+export const storageGet = (key = STORAGE_KEY) => {
   try {
     return localStorage.getItem(key) || '';
   } catch (e) {
@@ -14,8 +16,13 @@ const storageGet = (key = STORAGE_KEY) => {
   }
 };
 
+// Another tab's queue key (`microtrack.<random>`): not this tab's, not a
+// list of sent ids.
+export const isOtherTabQueue = (key) =>
+  !!key && key.startsWith(STORAGE_KEY + '.') && key !== TAB_KEY && !key.endsWith(SENT);
+
 // True when stored.
-const storageSet = (key, value) => {
+export const storageSet = (key, value) => {
   try {
     if (value) localStorage.setItem(key, value);
     else localStorage.removeItem(key);
@@ -27,5 +34,6 @@ const storageSet = (key, value) => {
     } catch (ignored) {}
     if (!storageWarned) log('warn', 'localStorage is unavailable (' + e.name + '); keeping events in memory.');
     storageWarned = true;
+    return false;
   }
 };

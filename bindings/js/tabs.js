@@ -5,6 +5,11 @@
 // waits on the locks of the others' keys and adopts a queue as soon as its
 // tab closes. Without Web Locks (insecure origins) the queues found at
 // start are adopted; a collector's messageId dedupe covers a tab still open.
+import { persistNow, schedule } from './delivery.js';
+import { core } from './state.js';
+import { SENT, TAB_KEY, isOtherTabQueue, storageGet, storageSet } from './storage.js';
+import { now } from './util.js';
+
 const locks = navigator.locks;
 const watchedKeys = {};
 
@@ -21,18 +26,19 @@ const adoptQueue = (key) => {
 };
 
 const watchQueue = (key) => {
-  if (!key || key.indexOf(STORAGE_KEY + '.') || key === TAB_KEY || key.endsWith(SENT) || watchedKeys[key]) return;
+  if (!isOtherTabQueue(key) || watchedKeys[key]) return;
   watchedKeys[key] = 1;
   // (A throw inside the lock's callback ends as the rejection caught here.)
-  locks ? locks.request(key, () => adoptQueue(key)).catch(() => {}) : adoptQueue(key);
+  if (locks) locks.request(key, () => adoptQueue(key)).catch(() => {});
+  else adoptQueue(key);
 };
 
-const enableTabs = () => {
+export const enableTabs = () => {
   if (locks) {
     locks.request(TAB_KEY, () => new Promise(() => {})).catch(() => {});
     addEventListener('storage', (e) => watchQueue(e.key));
   }
   try {
-    Object.keys(localStorage).map(watchQueue);
+    for (const key of Object.keys(localStorage)) watchQueue(key);
   } catch (e) {}
 };

@@ -1,16 +1,18 @@
-// Shared by every adapter: console output and the guard that keeps
-// exceptions out of the host page.
-const log = (level, message) => {
+// Shared by every module: console output and the guard that keeps
+// exceptions out of the host page. Plain functions of their arguments (no
+// DOM), so node's tests import them as they are.
+
+export const log = (level, message) => {
   try {
     console[level]('microtrack: ' + message);
   } catch (ignored) {}
 };
 
 // The wasm's abort() throws an empty string (MINIMAL_RUNTIME): named here.
-const errorText = (e) => (e && e.message) || String(e) || 'the WebAssembly core aborted';
+export const errorText = (e) => (e && e.message) || String(e) || 'the WebAssembly core aborted';
 
 // Wraps a callback so that nothing it throws reaches the page.
-const guard = (fn) => function (...args) {
+export const guard = (fn) => function (...args) {
   try {
     return fn.apply(this, args);
   } catch (e) {
@@ -18,11 +20,11 @@ const guard = (fn) => function (...args) {
   }
 };
 
-const now = () => Date.now();
+export const now = () => Date.now();
 
 // JSON text for the core ('' for none), or null (with an error) when the
 // value cannot be written (a cycle, a BigInt).
-const toJson = (value, what) => {
+export const toJson = (value, what) => {
   if (value == null) return '';
   try {
     return JSON.stringify(value);
@@ -31,8 +33,3 @@ const toJson = (value, what) => {
     return null;
   }
 };
-
-// Extension points for the detector adapters (js/detectors/): each pushes
-// what it needs.
-const adapters = [];   // called once the core runs and tracks
-const hideHooks = [];  // called when the page is hidden, before the unload drain

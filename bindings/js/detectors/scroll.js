@@ -1,6 +1,11 @@
 // Scroll depth: reads three numbers per animation frame; the core decides
 // which thresholds they reach.
-const enableScroll = () => {
+import { afterCoreCall } from '../delivery.js';
+import { core } from '../state.js';
+import { guard, now } from '../util.js';
+
+export const enableScroll = () => {
+  if (!core.wants('scroll')) return;
   let framePending = false;
   const sample = guard(() => {
     framePending = false;

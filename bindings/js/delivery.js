@@ -1,21 +1,21 @@
 // Runs the core's delivery decisions: one timer for the core's next wake-up,
-// one request in flight, results reported back. Holds the SDK's shared state.
-const TRIGGER_AUTO = 0;
-const TRIGGER_FLUSH = 1;
-const TRIGGER_UNLOAD = 2;
+// one request in flight, results reported back, the state stored.
+import { TRIGGER_AUTO, TRIGGER_FLUSH, TRIGGER_UNLOAD } from 'core-constants';
+import { collectorUrl, core, debugOn, listeners } from './state.js';
+import { SENT, STORAGE_KEY, TAB_KEY, storageSet } from './storage.js';
+import { beaconBatch, postBatch } from './transport.js';
+import { guard, log, now } from './util.js';
+
 const IDLE = Promise.resolve(true);
 
-let core = null;      // the WebAssembly core's API, once its tracker started
-let collectorUrl = '';
-const listeners = [];
 let wakeTimer = 0;
 let wakeAt = -1;
 let sending = null;   // the promise of the request in flight
-let debugOn = false;  // config 'debug', read once the core runs
 let afterTaskQueued = false;
 let stateChanged = false;  // since the state was last stored
+let storedIds;        // the ids last written to the shared key
 
-const printCoreMessages = () => {
+export const printCoreMessages = () => {
   const text = core.takeMessages();
   if (text !== '[]') for (const m of JSON.parse(text)) log(m.level, m.message);
 };
@@ -23,7 +23,7 @@ const printCoreMessages = () => {
 // After every core call: `acceptedJson` is what it returned ('[]' when it
 // accepted no event and changed nothing, '' when it changed state only).
 // Listeners hear of events at once; the rest waits for the end of the task.
-const afterCoreCall = (acceptedJson) => {
+export const afterCoreCall = (acceptedJson) => {
   if (acceptedJson !== '[]') {  // '[]': e.g. a scroll sample that reached no threshold
     stateChanged = true;
     if (acceptedJson && (listeners.length || debugOn))
@@ -51,11 +51,13 @@ const afterTask = () => {
 };
 
 // The ids go to the shared key (only when they changed), the queue to this tab's.
-let storedIds;
-const persistNow = () => {
+export const persistNow = () => {
   stateChanged = false;
   const ids = core.snapshot(false);
-  if (ids !== storedIds) storageSet(STORAGE_KEY, storedIds = ids);
+  if (ids !== storedIds) {
+    storedIds = ids;
+    storageSet(STORAGE_KEY, ids);
+  }
   storageSet(TAB_KEY, core.snapshot(true));
   core.snapshotStored();
   storageSet(TAB_KEY + SENT, '');
@@ -70,7 +72,7 @@ const persistSent = () => {
   if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
 };
 
-const schedule = () => {
+export const schedule = () => {
   const at = core.nextWakeMs();
   if (at === wakeAt) return;
   clearTimeout(wakeTimer);
@@ -93,7 +95,7 @@ const send = (trigger) => {
   }
   const body = core.batchBody();
   if (debugOn) log('info', 'sending ' + body.length + ' bytes');
-  return sending = postBatch(collectorUrl, body).then((result) => {
+  sending = postBatch(collectorUrl, body).then((result) => {
     sending = null;
     guard(() => {
       core.onSendResult(id, result.status, result.retryAfterMs, now());
@@ -104,10 +106,11 @@ const send = (trigger) => {
     })();
     return result.status >= 200 && result.status < 300;
   });
+  return sending;
 };
 
 // flush(): settles when the queue is empty or an attempt failed.
-const flushQueue = () => (sending || IDLE).then((delivered) => {
+export const flushQueue = () => (sending || IDLE).then((delivered) => {
   if (!delivered) return;
   const attempt = send(TRIGGER_FLUSH);
   if (attempt !== IDLE) return attempt.then((ok) => ok && flushQueue());
@@ -115,7 +118,7 @@ const flushQueue = () => (sending || IDLE).then((delivered) => {
 
 // The page is being hidden or unloaded: hand what is not yet in flight to
 // sendBeacon, which outlives the page, and store what could not go.
-const drainForUnload = () => {
+export const drainForUnload = () => {
   let id;
   while ((id = core.nextBatch(now(), TRIGGER_UNLOAD))) {
     const queued = beaconBatch(collectorUrl, core.batchBody());
