@@ -19,19 +19,12 @@ namespace {
 
 // Made once per page by start() and kept for the page's life: never
 // destroyed, so no destructor code is linked. Event calls go
-// through the detectors' layer (signals.hpp), so that goals see every event.
+// through the detectors' layer (signals.hpp), so that goals see every event;
+// each answers how many events it accepted. What JS reads as JSON (the
+// accepted events, the messages) is written out here, when it asks.
 Tracker* tracker;
 Signals* signals;
 Batch batch;  // the last one nextBatch handed out
-bool echo = true;
-
-// An event call's answer as the loader reads it: the accepted events as a
-// JSON array, or with echo off (no listener, no debug) "" when there were
-// any and "[]" when none.
-std::string answer(int accepted) {
-  if (echo || !accepted) return microtrack::json_array(tracker->accepted());
-  return "";
-}
 
 // Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
 void start(std::string_view config_json, std::string_view environment_json, std::string_view stored_state,
@@ -55,16 +48,16 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("pageView", optional_override([](std::string_view url, std::string_view title,
                                              std::string_view referrer, std::string_view properties,
                                              bool automatic, double now_ms) {
-             return answer(signals->page_view(url, title, referrer, properties, automatic, now_ms));
+             return signals->page_view(url, title, referrer, properties, automatic, now_ms);
            }));
   function("track", optional_override([](std::string_view name, std::string_view properties, double now_ms) {
-             return answer(signals->track(name, properties, now_ms));
+             return signals->track(name, properties, now_ms);
            }));
   function("identify", optional_override([](std::string_view user_id, std::string_view traits, double now_ms) {
-             return answer(signals->identify(user_id, traits, now_ms));
+             return signals->identify(user_id, traits, now_ms);
            }));
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
-             return answer(signals->on_scroll(top_px, viewport_px, document_px, now_ms));
+             return signals->on_scroll(top_px, viewport_px, document_px, now_ms);
            }));
   function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
   function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
@@ -80,37 +73,38 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              tracker->on_send_result(batch_id, status, retry_after_ms, now_ms);
            }));
   function("nextWakeMs", optional_override([] { return signals->next_wake_ms(); }));
-  function("setEcho", optional_override([](bool on) { echo = on; }));
+  // The events of the last event call, as a JSON array (on('event') listeners, debug).
+  function("acceptedEvents", optional_override([] { return microtrack::json_array(tracker->accepted()); }));
   function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
-                                             double now_ms) { return answer(signals->navigate(url, title, navigation, now_ms)); }));
+                                             double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
   function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
                                                 bool ended, bool audio, std::string_view src,
                                                 std::string_view data_title, std::string_view title,
                                                 std::string_view aria_label, double now_ms) {
-             return answer(signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src,
-                                                 data_title, title, aria_label, now_ms));
+             return signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src,
+                                                 data_title, title, aria_label, now_ms);
            }));
   function("formEdit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
                                              std::string_view field_name, std::string_view field_type,
                                              bool trusted, double now_ms) {
-             return answer(signals->form_edit(form_key, form_id, form_name, field_name, field_type, trusted, now_ms));
+             return signals->form_edit(form_key, form_id, form_name, field_name, field_type, trusted, now_ms);
            }));
   function("formSubmit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
                                                std::string_view goal, double now_ms) {
-             return answer(signals->form_submit(form_key, form_id, form_name, goal, now_ms));
+             return signals->form_submit(form_key, form_id, form_name, goal, now_ms);
            }));
   function("click", optional_override([](std::string_view href, std::string_view text, bool download_attribute,
                                           std::string_view goal, std::string_view selector_goals, double now_ms) {
-             return answer(signals->click(href, text, download_attribute, goal, selector_goals, now_ms));
+             return signals->click(href, text, download_attribute, goal, selector_goals, now_ms);
            }));
   function("visibilityChange", optional_override([](int rule, int element, bool visible, double now_ms) {
-             return answer(signals->visibility_change(rule, element, visible, now_ms));
+             return signals->visibility_change(rule, element, visible, now_ms);
            }));
-  function("activity", optional_override([](double now_ms) { return answer(signals->activity(now_ms)); }));
+  function("activity", optional_override([](double now_ms) { return signals->activity(now_ms); }));
   function("pageState", optional_override([](bool visible, bool focused, double now_ms) {
-             return answer(signals->page_state(visible, focused, now_ms));
+             return signals->page_state(visible, focused, now_ms);
            }));
-  function("tick", optional_override([](double now_ms) { return answer(signals->tick(now_ms)); }));
+  function("tick", optional_override([](double now_ms) { return signals->tick(now_ms); }));
   function("visibilityRules", optional_override([] { return signals->visibility_rules_json(); }));
   function("goalSelectors", optional_override([] { return signals->goal_selectors_json(); }));
   function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
