@@ -152,12 +152,18 @@ double JsonView::as_number() const {
   double value = 0;
   int exponent = 0;  // of 10: less one for each digit after the point, plus what follows 'e'
   bool fraction = false;
+  // Digits past the 19th cannot change a double; reading them would only add
+  // rounding errors, and hundreds of them overflowed `value` to inf.
+  int significant = 0;
   for (; p < end && (*p | 0x20) != 'e'; ++p) {
     if (*p == '.') {
       fraction = true;
-    } else if (*p != '-') {
+    } else if (*p != '-' && significant < 19) {
       value = value * 10 + (*p - '0');
       exponent -= fraction;
+      significant += value != 0;
+    } else if (*p != '-') {
+      exponent += !fraction;  // an integer digit not read: still a power of ten
     }
   }
   if (p < end) {  // after 'e': a sign, then digits

@@ -39,7 +39,9 @@ class JsonView {
   // The value's exact source text, e.g. to pass an object on unchanged.
   std::string_view raw() const { return raw_; }
   bool as_bool() const { return !raw_.empty() && raw_[0] == 't'; }  // only `true` starts with t
-  double as_number() const;      // 0 unless a number; within ~1e-15 relative
+  // 0 unless a number; within ~1e-15 relative for magnitudes from 1e-300 to
+  // 1e300 (beyond them, less exact: 1e-320 may read as 0, 1.79e308 as inf).
+  double as_number() const;
   std::string as_string() const; // unescaped; "" unless a string
 
   // An object's member (the last one, as JSON.parse does, if repeated);
