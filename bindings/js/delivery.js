@@ -20,14 +20,15 @@ export const printCoreMessages = () => {
   if (text !== '[]') for (const m of JSON.parse(text)) log(m.level, m.message);
 };
 
-// After every core call: `acceptedJson` is what it returned ('[]' when it
-// accepted no event and changed nothing, '' when it changed state only).
-// Listeners hear of events at once; the rest waits for the end of the task.
-export const afterCoreCall = (acceptedJson) => {
-  if (acceptedJson !== '[]') {  // '[]': e.g. a scroll sample that reached no threshold
+// After every event call of the core: `accepted` is how many events it
+// accepted (0, e.g. a scroll sample that reached no threshold: nothing to
+// store). Listeners hear of the events at once (the core writes them out
+// only when asked); the rest waits for the end of the task.
+export const afterCoreCall = (accepted) => {
+  if (accepted) {
     stateChanged = true;
-    if (acceptedJson && (listeners.length || debugOn))
-      for (const event of JSON.parse(acceptedJson)) {
+    if (listeners.length || debugOn)
+      for (const event of JSON.parse(core.acceptedEvents())) {
         if (debugOn) log('info', 'event ' + JSON.stringify(event));
         for (const fn of listeners.slice()) guard(fn)(event);
       }
@@ -36,6 +37,13 @@ export const afterCoreCall = (acceptedJson) => {
     afterTaskQueued = true;
     queueMicrotask(guard(afterTask));
   }
+};
+
+// After a call that changed what is stored without accepting events
+// (consent, reset).
+export const afterStateChange = () => {
+  stateChanged = true;
+  afterCoreCall(0);
 };
 
 // Once per task, however many calls it made (a loop of 1,000 track calls

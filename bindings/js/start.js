@@ -16,7 +16,7 @@ import { enableScroll } from './detectors/scroll.js';
 import { enableVisibility } from './detectors/visibility.js';
 import { enableLifecycle } from './lifecycle.js';
 import { reportPageView } from './page-views.js';
-import { core, coreStarted, debugOn, listeners, trackingStarted } from './state.js';
+import { core, coreStarted, trackingStarted } from './state.js';
 import { storageGet } from './storage.js';
 import { errorText, guard, log, now, toJson } from './util.js';
 
@@ -51,7 +51,6 @@ const runCore = (module, config, configJson) => {
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
   coreStarted(module);
-  core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
   printCoreMessages();
   persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
   if (core.active()) {

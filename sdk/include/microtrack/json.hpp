@@ -1,8 +1,8 @@
 // JSON for the core: a validating, non-allocating view to read values in
 // place, and two writers. Events are written straight into strings.
 //
-// Why not nlohmann-json: it costs ~61 KB of wasm (22 KB brotli), more than
-// the whole transfer budget allows, and a DOM copies what the core only
+// Why not nlohmann-json: its wasm alone is larger than the whole transfer
+// budget (ARCHITECTURE.md has the figures), and a DOM copies what the core only
 // needs to read once (a config, a stored snapshot, caller properties) or to
 // pass through unchanged (queued events). Native tests use nlohmann as the
 // oracle for everything the core writes.
@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
@@ -86,5 +88,7 @@ void append_json_string(std::string& out, std::string_view text);
 // Appends a number the way JSON.stringify would for integers; other values are
 // rounded to at most 3 decimals (enough for ms and seconds). NaN/inf -> null.
 void append_json_number(std::string& out, double value);
+// The JSON array of `items`, each a JSON text.
+std::string json_array(StringListView items);
 
 }  // namespace microtrack
