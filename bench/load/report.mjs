@@ -1,0 +1,43 @@
+// Prints bench/load/run.sh results (JSON lines) as one Markdown table per
+// scenario, the form bench/LOAD.md keeps them in.
+//   node bench/load/report.mjs build/load/results-….jsonl
+import { readFileSync } from 'node:fs';
+
+const rows = readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const ms = (x) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x} ms`);
+const n = (x) => (x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US'));
+const failures = (f) => Object.entries(f ?? {}).map(([k, v]) => `${v} ${k}`).join(', ') || '0';
+const labels = [...new Set(rows.map((r) => r.label))];
+const order = (r) => labels.indexOf(r.label);
+const run = (r) => `${r.label} #${r.run}`;
+const memory = (r) => `${Math.round(r.server.peak_rss_kb / 1024)} MB, ${r.server.threads_at_end} thr`;
+
+function table(title, header, scenario, cells) {
+  const picked = rows.filter((r) => r.scenario === scenario).sort((a, b) => order(a) - order(b) || a.run - b.run);
+  if (!picked.length) return;
+  console.log(`\n${title}\n\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const r of picked) {
+    const c = r.client;
+    console.log(`| ${c ? cells(r, c).join(' | ') : `${run(r)} | client gave no result (timed out)`} |`);
+  }
+}
+
+table('Scenario 1: idle + slow connections, then fresh batches',
+  ['server #run', 'idle answered', 'open at probes (idle/slow)', 'probes 200', 'p50', 'p99', 'max', 'probe failures', 'target', 'server peak'],
+  1, (r, c) => [run(r), `${n(c.idle_requests.ok200)}/${n(c.idle_requests.sent)}`,
+    `${n(c.open_at_probe_start.idle)}/${n(c.open_at_probe_start.slow)}`, `${c.probes.ok200}/${c.probes.sent}`,
+    ms(c.probes.p50_ms), ms(c.probes.p99_ms), ms(c.probes.max_ms), failures(c.probes.failures),
+    c.probes.failed === 0 && c.probes.p99_ms < 50 ? 'met' : 'missed', memory(r)]);
+
+table('Scenario 2: browser-like arrivals',
+  ['server #run', 'answered 200', 'p50', 'p99', 'max', 'p99 incl. connect', 'failures', 'events stored / answered / sent', 'exactly once', 'target', 'server peak'],
+  2, (r, c) => [run(r), `${n(c.requests.ok200)}/${n(c.requests.sent)}`, ms(c.requests.p50_ms), ms(c.requests.p99_ms),
+    ms(c.requests.max_ms), ms(c.connect_to_response.p99_ms), failures(c.requests.failures),
+    `${n(r.stored.events)} / ${n(c.events_answered_200)} / ${n(c.events_sent)}`,
+    r.stored.events === r.stored.distinct_message_ids && r.stored.events >= c.events_answered_200 ? 'yes' : 'NO',
+    c.requests.failed === 0 && c.requests.p99_ms < 250 ? 'met' : 'missed', memory(r)]);
+
+table('Scenario 3: throughput (wrk -t1 -c8, bench/ingest.lua)',
+  ['server #run', 'events/s', 'p50', 'p99', 'failed requests', 'events stored', 'server CPU', 'CPU per event'],
+  3, (r, c) => [run(r), n(c.events_per_s), ms(c.p50_ms), ms(c.p99_ms), n(c.failed), n(r.stored.events),
+    `${r.server.cpu_s} s`, `${((r.server.cpu_s * 1e6) / r.stored.events).toFixed(1)} µs`]);
