@@ -12,6 +12,33 @@ const order = (r) => labels.indexOf(r.label);
 const run = (r) => `${r.label} #${r.run}`;
 const memory = (r) => `${Math.round(r.server.peak_rss_kb / 1024)} MB, ${r.server.threads_at_end} thr`;
 
+// One line per server over all its rounds: the median with the range for
+// latencies and rates, the worst round for counts that must be complete.
+function summary() {
+  const median = (xs) => { const s = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : null; };
+  const spread = (xs, f) => {
+    const s = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x));
+    if (s.length === 0) return '–';
+    return s.length > 1 ? `${f(median(s))} (${f(Math.min(...s))}–${f(Math.max(...s))})` : f(median(s));
+  };
+  const of = (label, scenario) => rows.filter((r) => r.label === label && r.scenario === scenario && r.client);
+  const header = ['server', 'rounds', '1: probes 200 (worst)', '1: probe p99', '1: peak RSS', '2: answered 200 (worst)', '2: p99',
+    '2: stored exactly once', '3: events/s', '3: CPU per event'];
+  console.log(`\nSummary: median (min–max) over rounds; counts are the worst round\n\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const label of labels) {
+    const s1 = of(label, 1), s2 = of(label, 2), s3 = of(label, 3);
+    const worst = (rs, f) => (rs.length ? rs.map(f).sort((a, b) => a.ok - b.ok)[0] : null);
+    const w1 = worst(s1, (r) => ({ ok: r.client.probes.ok200, text: `${n(r.client.probes.ok200)}/${n(r.client.probes.sent)}` }));
+    const w2 = worst(s2, (r) => ({ ok: r.client.requests.ok200, text: `${n(r.client.requests.ok200)}/${n(r.client.requests.sent)}` }));
+    const once = s2.length ? (s2.every((r) => r.stored.events === r.stored.distinct_message_ids && r.stored.events >= r.client.events_answered_200) ? 'yes' : 'NO') : '–';
+    console.log(`| ${[label, Math.max(s1.length, s2.length, s3.length), w1?.text ?? '–',
+      spread(s1.map((r) => r.client.probes.p99_ms), ms), s1.length ? `${Math.round(Math.max(...s1.map((r) => r.server.peak_rss_kb)) / 1024)} MB` : '–',
+      w2?.text ?? '–', spread(s2.map((r) => r.client.requests.p99_ms), ms), once,
+      spread(s3.map((r) => r.client.events_per_s), n),
+      spread(s3.map((r) => (r.server.cpu_s * 1e6) / r.stored.events), (x) => `${x.toFixed(1)} µs`)].join(' | ')} |`);
+  }
+}
+
 function table(title, header, scenario, cells) {
   const picked = rows.filter((r) => r.scenario === scenario).sort((a, b) => order(a) - order(b) || a.run - b.run);
   if (!picked.length) return;
@@ -41,3 +68,5 @@ table('Scenario 3: throughput (wrk -t1 -c8, bench/ingest.lua)',
   ['server #run', 'events/s', 'p50', 'p99', 'failed requests', 'events stored', 'server CPU', 'CPU per event'],
   3, (r, c) => [run(r), n(c.events_per_s), ms(c.p50_ms), ms(c.p99_ms), n(c.failed), n(r.stored.events),
     `${r.server.cpu_s} s`, `${((r.server.cpu_s * 1e6) / r.stored.events).toFixed(1)} µs`]);
+
+summary();

@@ -11,6 +11,7 @@
 #   bench/load/run.sh                          # this tree's collector + the 3 candidates
 #   bench/load/run.sh old=/path/microtrack-collector new=/other/microtrack-collector
 #   bench/load/run.sh candidates               # the candidate servers only
+#   bench/load/run.sh "new60=/path/microtrack-collector --timeout-s 60"   # extra server flags after the path
 #   SCENARIOS="2 3" RUNS=1 QUICK=1 bench/load/run.sh  # a subset, once, 1/10 of the sizes
 # Servers are collector binaries (anything whose --help names
 # microtrack-collector) or bench/load/candidates servers. One JSON line per
@@ -55,11 +56,12 @@ for arg in "$@"; do
   case "$arg" in
     this) mapfile -t -O "${#servers[@]}" servers < <(build_collector) ;;
     candidates) mapfile -t -O "${#servers[@]}" servers < <(build_candidates) ;;
-    *=*) servers+=("${arg%%=*}=$(realpath "${arg#*=}")") ;;
-    *) servers+=("$arg=$(realpath "$arg")") ;;
+    *) read -r path flags <<<"${arg#*=}"
+       [ -x "$path" ] || { echo "load: $path is not an executable" >&2; exit 1; }
+       label=${arg%%=*}; [ "$label" != "$arg" ] || label=$path
+       servers+=("$label=$(realpath "$path")${flags:+ $flags}") ;;
   esac
 done
-for s in "${servers[@]}"; do [ -x "${s#*=}" ] || { echo "load: ${s#*=} is not an executable" >&2; exit 1; }; done
 
 mkdir -p "$(dirname "$OUT")"
 tmp=$(mktemp -d)
@@ -67,10 +69,14 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-# Starts server $1 in a fresh folder; sets pid, port and dir.
+# Starts server $1 (a path, then any extra flags) in a fresh folder; sets
+# pid, port and dir.
 start_server() {
+  local path flags
+  read -r path flags <<<"$1"
   dir=$(mktemp -d "$tmp/run.XXXX")
-  (cd "$dir" && exec "$1" --port 0 --db "$dir/events.db" --quiet >"$dir/out" 2>"$dir/err") &
+  # shellcheck disable=SC2086  # the extra flags are words
+  (cd "$dir" && exec "$path" --port 0 --db "$dir/events.db" --quiet $flags >"$dir/out" 2>"$dir/err") &
   pid=$!
   for _ in $(seq 200); do grep -q listening "$dir/out" 2>/dev/null && break; sleep 0.05; done
   port=$(sed -n 's/.*listening on http:[^ ]*:\([0-9]*\).*/\1/p' "$dir/out")

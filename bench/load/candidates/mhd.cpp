@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
       MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(args.threads),
       MHD_OPTION_CONNECTION_LIMIT, 15000u,
       MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(args.idle_timeout_s),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, args.connection_memory_bytes,
       MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u,
       MHD_OPTION_NOTIFY_COMPLETED, &on_completed, nullptr,
       MHD_OPTION_END);

@@ -21,9 +21,11 @@ struct Args {
   int threads = 4;                     // event loops / pool threads
   int idle_timeout_s = 60;             // longer than any bench phase: connections stay open
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t connection_memory_bytes = 32 * 1024;  // libmicrohttpd only: its per-connection pool (its default)
 };
 
-// --port N --db PATH --threads N --quiet (quiet is the only mode there is).
+// --port N --db PATH --threads N --connection-memory BYTES --quiet (quiet
+// is the only mode there is).
 inline Args parse_args(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
@@ -33,6 +35,7 @@ inline Args parse_args(int argc, char** argv) {
     if (flag == "--port") args.port = std::atoi(value);
     else if (flag == "--db") args.db = value;
     else if (flag == "--threads") args.threads = std::max(1, std::atoi(value));
+    else if (flag == "--connection-memory") args.connection_memory_bytes = std::strtoull(value, nullptr, 10);
     else throw std::runtime_error("unknown option " + flag);
     ++i;
   }
