@@ -7,9 +7,10 @@
 //   node bench/load/arrivals.mjs PORT [--clients=5000 --overMs=10000 --events=5 ...]
 import { batchRequest } from './events.mjs';
 import { connect, exchange, options, sleep } from './exchange.mjs';
-import { summarise } from './stats.mjs';
+import { clientLag, summarise } from './stats.mjs';
 
 const port = Number(process.argv[2]);
+const lag = clientLag();
 const cfg = options({ clients: 5000, overMs: 10000, events: 5, holdMs: 5000, timeoutMs: 15000 });
 
 async function client() {
@@ -43,4 +44,5 @@ console.log(JSON.stringify({
   closed_by_server_during_hold: results.filter((r) => r.heldOpen === false).length,
   events_answered_200: results.filter((r) => r.exchange.status === 200).length * cfg.events,
   events_sent: cfg.clients * cfg.events,
+  client_lag: lag.report(),
 }));

@@ -6,9 +6,10 @@
 //   node bench/load/idle_slow.mjs PORT [--idle=10000 --slow=1000 --probes=200 ...]
 import { batchRequest } from './events.mjs';
 import { connect, exchange, options, sleep } from './exchange.mjs';
-import { summarise } from './stats.mjs';
+import { clientLag, summarise } from './stats.mjs';
 
 const port = Number(process.argv[2]);
+const lag = clientLag();
 const cfg = options({
   idle: 10000, slow: 1000, probes: 200, probeRate: 20, probeEvents: 5,
   parallelOpens: 200, openWithinMs: 40000, idleAnswerMs: 20000, trickleMs: 3000, timeoutMs: 15000,
@@ -70,6 +71,7 @@ const idle = await openIdle(t0 + cfg.openWithinMs);
 const tIdle = performance.now();
 const slow = await openSlow(performance.now() + cfg.openWithinMs);
 const before = { idle: open(idle.sockets), slow: open(slow.sockets) };
+lag.reset();  // the client's delay while the probes run, not while it opened 11,000 sockets
 const probes = await sendProbes();
 const after = { idle: open(idle.sockets), slow: open(slow.sockets) };
 slow.stop();
@@ -81,4 +83,5 @@ console.log(JSON.stringify({
   open_at_probe_start: before, open_at_probe_end: after,
   slow_opened: slow.sockets.length,
   probes: summarise(probes),
+  client_lag: lag.report(),
 }));
