@@ -1,9 +1,18 @@
 // Prints bench/load/run.sh results (JSON lines) as one Markdown table per
 // scenario, the form bench/LOAD.md keeps them in.
-//   node bench/load/report.mjs build/load/results-….jsonl
+//   node bench/load/report.mjs build/load/results-….jsonl [more.jsonl …]
 import { readFileSync } from 'node:fs';
 
-const rows = readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+// Several files (runs of the same servers) read as one: their rounds are
+// numbered on, file after file.
+const rows = [];
+for (const file of process.argv.slice(2)) {
+  const offset = rows.reduce((m, r) => Math.max(m, r.run ?? 0), 0);
+  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const row = JSON.parse(line);
+    rows.push({ ...row, run: offset + (row.run ?? 1) });
+  }
+}
 const ms = (x) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x} ms`);
 const n = (x) => (x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US'));
 const failures = (f) => Object.entries(f ?? {}).map(([k, v]) => `${v} ${k}`).join(', ') || '0';
