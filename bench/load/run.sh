@@ -13,8 +13,9 @@
 #   bench/load/run.sh candidates               # the candidate servers only
 #   bench/load/run.sh "new60=/path/microtrack-collector --timeout-s 60"   # extra server flags after the path
 #   SCENARIOS="2 3" RUNS=1 QUICK=1 bench/load/run.sh  # a subset, once, 1/10 of the sizes
-# Servers are collector binaries (anything whose --help names
-# microtrack-collector) or bench/load/candidates servers. One JSON line per
+# A server is any program that takes --port 0 --db PATH --quiet and prints
+# "listening on http://HOST:PORT": microtrack-collector, or the candidates
+# (SQLite table `events`, or `bodies` for a candidate). One JSON line per
 # scenario goes to $OUT (default build/load/results-<UTC time>.jsonl); a
 # summary table is printed at the end (bench/load/report.mjs).
 set -euo pipefail
@@ -56,12 +57,18 @@ for arg in "$@"; do
   case "$arg" in
     this) mapfile -t -O "${#servers[@]}" servers < <(build_collector) ;;
     candidates) mapfile -t -O "${#servers[@]}" servers < <(build_candidates) ;;
-    *) read -r path flags <<<"${arg#*=}"
-       [ -x "$path" ] || { echo "load: $path is not an executable" >&2; exit 1; }
-       label=${arg%%=*}; [ "$label" != "$arg" ] || label=$path
-       servers+=("$label=$(realpath "$path")${flags:+ $flags}") ;;
+    *) label=${arg%%=*}
+       # No label when the part before "=" is a path or holds flags ("/x/collector --timeout-s=60").
+       if [ "$label" = "$arg" ] || [[ "$label" == */* || "$label" == *" "* ]]; then label=""; fi
+       read -r path flags <<<"${arg#"${label:+$label=}"}"
+       servers+=("${label:-$path}=$(realpath "$path")${flags:+ $flags}") ;;
   esac
 done
+for s in "${servers[@]}"; do
+  read -r path _ <<<"${s#*=}"
+  [ -x "$path" ] || { echo "load: $path is not an executable (or its build failed)" >&2; exit 1; }
+done
+[ "${#servers[@]}" -gt 0 ] || { echo "load: no server to run" >&2; exit 1; }
 
 mkdir -p "$(dirname "$OUT")"
 tmp=$(mktemp -d)
