@@ -154,7 +154,12 @@ void FlowRunner::stop() {
 void FlowRunner::run() {
   for (;;) {
     std::string error;
-    const auto due = store_.due_deliveries(now_ms_(), 50, error);
+    // Taken for as long as sending them all may take, so another collector
+    // sharing the store never sends one of them too (and sends it if this
+    // one dies first).
+    constexpr int kTake = 10;
+    const double lease_ms = kTake * (3.0 * options_.timeout_ms + 1000);  // connect, write, read
+    const auto due = store_.take_due_deliveries(now_ms_(), kTake, lease_ms, error);
     if (!error.empty() && log_) log_("flows: reading the delivery log failed: " + error);
     for (const Delivery& delivery : due) {
       {

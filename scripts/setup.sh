@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS="emscripten nlohmann-json3-dev catch2 libcpp-httplib-dev libsqlite3-dev chromium cmake ninja-build pkg-config g++ wrk"
+PKGS="emscripten nlohmann-json3-dev catch2 libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql chromium cmake ninja-build pkg-config g++ wrk"
 missing=$(for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
 done)

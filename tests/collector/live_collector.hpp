@@ -1,6 +1,7 @@
 #pragma once
-// A collector running on 127.0.0.1:<free port> with an in-memory store and a
-// fixed clock, on its own thread for the lifetime of the object.
+// A collector running on 127.0.0.1:<free port> with a fresh store (SQLite in
+// memory, or PostgreSQL: see test_stores.hpp) and a fixed clock, on its own
+// thread for the lifetime of the object.
 
 #include <chrono>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "iso_time.hpp"
 #include "server.hpp"
 #include "store.hpp"
+#include "test_stores.hpp"
 
 namespace collector_test {
 
@@ -26,9 +28,7 @@ class LiveCollector {
  public:
   // port 0: any free port.
   explicit LiveCollector(mc::ServerOptions options = {}, int port = 0) {
-    std::string error;
-    store_ = mc::Store::open(":memory:", error);
-    if (!store_) throw std::runtime_error("store: " + error);
+    store_ = open_test_store();
     if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
     collector_ = std::make_unique<mc::Collector>(*store_, std::move(options));
     port_ = port;
