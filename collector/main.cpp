@@ -20,7 +20,8 @@ namespace {
 constexpr const char* kUsage = R"(usage: microtrack-collector [options]
   --port N            port to listen on (default 8080; 0 = any free port)
   --host H            address to bind (default 127.0.0.1)
-  --db PATH           SQLite file (default microtrack.db; :memory: = not kept)
+  --db PATH|URL       where events are kept: a SQLite file (default microtrack.db;
+                      :memory: = not kept) or postgresql://user@host:port/db
   --site DIR          demo site served at / (default web-demo/site)
   --dist DIR          SDK build served at /dist/ (default dist)
   --dashboard DIR     dashboard served at /dashboard/ (default web-demo/dashboard)
@@ -182,7 +183,8 @@ int main(int argc, char** argv) {
 
   auto store = microtrack::collector::Store::open(args.db, error);
   if (!store) {
-    std::cerr << "microtrack-collector: cannot open database " << args.db << ": " << error << "\n";
+    std::cerr << "microtrack-collector: cannot open database " << microtrack::collector::url_for_logs(args.db)
+              << ": " << error << "\n";
     return 1;
   }
 

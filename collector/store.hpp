@@ -155,4 +155,8 @@ class Store {
   virtual std::optional<nlohmann::json> delivery_log(int limit, std::string& error) = 0;
 };
 
+// `url` fit for a log line: a password in it (user:secret@, password=) is
+// replaced by ***.
+std::string url_for_logs(const std::string& url);
+
 }  // namespace microtrack::collector

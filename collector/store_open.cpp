@@ -24,6 +24,22 @@ std::unique_ptr<Store> Store::open(const std::string& url, std::string& error) {
   return open_sqlite_store(url, error);
 }
 
+std::string url_for_logs(const std::string& url) {
+  std::string out = url;
+  const auto scheme_end = out.find("://");
+  const auto at = out.find('@');
+  if (scheme_end != std::string::npos && at != std::string::npos) {
+    const auto colon = out.find(':', scheme_end + 3);
+    if (colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (auto key = out.find("password="); key != std::string::npos; key = out.find("password=", key + 1)) {
+    const auto value = key + 9;
+    const auto end = out.find_first_of("& ", value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
+}
+
 InsertResult Store::insert_batch(const std::vector<nlohmann::json>& events,
                                  const std::optional<std::string>& batch_sent_at, double received_at_ms) {
   std::vector<std::string> texts;

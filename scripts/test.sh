@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The README's second command: installs what is missing, builds both trees and
 # runs every test: the core's Catch2 suite and the collector's (via ctest),
-# then the browser tests in headless Chromium (node --test), including the
-# transfer-size budget, then the detector specs. Exits non-zero if anything
+# the collector's again on PostgreSQL, then the browser tests in headless
+# Chromium (node --test), including the transfer-size budget, then the
+# detector specs. Exits non-zero if anything
 # fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 cmake --workflow --preset native
+# The collector's tests again on PostgreSQL (a throwaway cluster): every
+# store gives the same answers.
+./scripts/with-postgres.sh ctest --test-dir build/native -j2 -R '^collector:' --output-on-failure --no-tests=error
 cmake --workflow --preset wasm
 node --test tests/browser/
 node --test tests/browser/detectors/*.spec.mjs
