@@ -153,6 +153,19 @@ class Store {
   // The log, newest first: [{"id","flow","message_id","url","status",
   // "attempts","last_status","last_error","created_at","updated_at"}...].
   virtual std::optional<nlohmann::json> delivery_log(int limit, std::string& error) = 0;
+
+  // --- events other collectors store (for the live stream) ---------------
+  // From now on, hands `on_rows` the query() rows (oldest first) of events
+  // that other collectors sharing this store commit, on a thread of the
+  // store's, whenever `wanted()` says someone listens (rows are read only
+  // then). Replaces an earlier watcher; watch(nullptr, nullptr) stops, and
+  // returns once a call in flight has ended. Best effort: what commits while
+  // the store has no link to the database is not handed out. A store only
+  // one process writes (SQLite) has nothing to tell and never calls.
+  virtual void watch(std::function<bool()> wanted, std::function<void(nlohmann::json rows)> on_rows) {
+    (void)wanted;
+    (void)on_rows;
+  }
 };
 
 // `url` fit for a log line: a password in it (user:secret@, password=) is

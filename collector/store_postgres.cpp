@@ -4,15 +4,20 @@
 // dedupes across instances, a batch is one statement or one transaction,
 // deliveries are taken with FOR UPDATE SKIP LOCKED and a lease, and the
 // schema is migrated under an advisory lock by whichever instance starts
-// first. Answers are byte for byte those of the SQLite store (store.cpp):
-// the same columns, text compared in "C" collation, NULLs sorted first.
+// first. Each commit NOTIFYs the ids it stored, so every instance's live
+// stream shows what the others ingest (watch). Answers are byte for byte
+// those of the SQLite store (store.cpp): the same columns, text compared in
+// "C" collation, NULLs sorted first.
 #include <algorithm>
 #include <cmath>
+#include <mutex>
+#include <random>
 #include <unordered_map>
 
 #include "event_columns.hpp"
 #include "iso_time.hpp"
 #include "pg_connection.hpp"
+#include "pg_listener.hpp"
 #include "store_backends.hpp"
 
 namespace microtrack::collector {
@@ -96,6 +101,48 @@ ORDER BY ord
 ON CONFLICT (flow, message_id) DO NOTHING
 )sql";
 
+constexpr const char* kEventColumns =
+    "id, message_id, type, event, anonymous_id, user_id, session_id, timestamp, sent_at, received_at, "
+    "corrected_timestamp, properties, context, raw";
+
+// NOTIFY payloads are at most 8000 bytes: a big batch's ids take several.
+constexpr std::size_t kMaxNotifyPayload = 7900;
+constexpr const char* kNotify = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+
+// query() rows from a result of kEventColumns.
+json event_rows_json(const PGresult* result) {
+  json rows = json::array();
+  for (int r = 0; r < PQntuples(result); ++r) {
+    std::optional<std::string> texts[kEventColumnCount];
+    for (int column = 0; column < kEventColumnCount; ++column) texts[column] = pg_text(result, r, column + 1);
+    rows.push_back(event_row_json(pg_int(result, r, 0), texts));
+  }
+  return rows;
+}
+
+// "<sender> <id>,<id>,..." payloads, each under kMaxNotifyPayload.
+std::vector<std::string> notify_payloads(const std::string& sender, const std::vector<StoredEvent>& stored) {
+  std::vector<std::string> payloads;
+  for (const StoredEvent& event : stored) {
+    const std::string id = std::to_string(event.id);
+    if (payloads.empty() || payloads.back().size() + id.size() + 1 > kMaxNotifyPayload)
+      payloads.push_back(sender + " " + id);
+    else
+      payloads.back() += "," + id;
+  }
+  return payloads;
+}
+
+// A random name for this process's store, so it can ignore its own NOTIFYs.
+std::string random_sender() {
+  std::random_device entropy;
+  std::uniform_int_distribution<unsigned long long> pick;
+  const unsigned long long value = pick(entropy);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", value);
+  return text;
+}
+
 // A page or identify counts under its type: page names are titles, not actions.
 constexpr const char* kName = "CASE type WHEN 'track' THEN event ELSE type END";
 
@@ -141,7 +188,8 @@ bool range_condition(const TimeRange& range, PgParams& params, std::string& sql,
 
 class PostgresStore final : public Store {
  public:
-  explicit PostgresStore(const std::string& url) : pool_(url, kMaxConnections) {}
+  explicit PostgresStore(const std::string& url) : url_(url), pool_(url, kMaxConnections) {}
+  // Creates or migrates the schema; learns the schema's NOTIFY channel.
   bool migrate(std::string& error);
 
   InsertResult insert_events(const std::vector<json_scan::Object>& events,
@@ -157,6 +205,7 @@ class PostgresStore final : public Store {
   bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
                       int http_status, const std::string& error_text, double now_ms, std::string& error) override;
   std::optional<json> delivery_log(int limit, std::string& error) override;
+  void watch(std::function<bool()> wanted, std::function<void(json rows)> on_rows) override;
 
  private:
   // Runs one statement on a pooled connection.
@@ -164,8 +213,17 @@ class PostgresStore final : public Store {
   bool queue_deliveries(PgConnection& conn, const std::vector<NewDelivery>& deliveries,
                         const std::vector<std::string_view>& message_ids, double received_at_ms,
                         const std::string& received_at, std::string& error);
+  // A NOTIFY from some instance: hands its events to the watcher.
+  void on_notification(const std::string& payload);
 
+  const std::string url_;
   PgPool pool_;
+  const std::string sender_ = random_sender();
+  std::string channel_;  // per schema: NOTIFY is database-wide
+  std::mutex watch_mutex_;  // held while the watcher runs
+  std::function<bool()> wanted_;
+  std::function<void(json)> on_rows_;
+  std::unique_ptr<PgListener> listener_;  // last: stopped before the rest goes
 };
 
 PgResult PostgresStore::exec(const std::string& sql, const PgParams& params, std::string& error) {
@@ -190,6 +248,10 @@ bool PostgresStore::migrate(std::string& error) {
             std::to_string(kSchemaVersion) + ")";
     return false;
   }
+  // The schema's own channel (63 bytes at most, PostgreSQL's name length).
+  const PgResult schema = conn->exec("SELECT current_schema()", {}, error);
+  if (!schema) return false;
+  channel_ = ("microtrack_events." + pg_text(schema.get(), 0, 0).value_or("")).substr(0, 63);
   for (int next = version; next < kSchemaVersion; ++next) {
     if (!conn->run(kMigrations[next], error) ||
         !conn->exec("INSERT INTO microtrack_schema_version (version) VALUES ($1)", {std::to_string(next + 1)}, error))
@@ -243,10 +305,8 @@ InsertResult PostgresStore::insert_events(
   std::string error;
   PgPool::Lease conn = pool_.take(error);
   if (!conn) return failed(error);
-  // Without flows the INSERT is one statement, so a transaction of its own.
-  std::optional<PgTransaction> tx;
-  if (deliveries_for) tx.emplace(*conn, error);
-  if (tx && !tx->is_open()) return failed(error);
+  PgTransaction tx(*conn, error);
+  if (!tx.is_open()) return failed(error);
   const PgResult inserted = conn->exec(kInsertEvents, params, error);
   if (!inserted) return failed(error);
 
@@ -271,8 +331,14 @@ InsertResult PostgresStore::insert_events(
     if (!deliveries.empty() &&
         !queue_deliveries(*conn, deliveries, message_ids, received_at_ms, received_at, error))
       return failed(error);
-    if (!tx->commit(error)) return failed(error);
   }
+  // Delivered to the listeners when (and only if) the batch commits.
+  if (!result.stored.empty()) {
+    const auto payloads = notify_payloads(sender_, result.stored);
+    const std::vector<std::optional<std::string_view>> texts(payloads.begin(), payloads.end());
+    if (!conn->exec(kNotify, {channel_, pg_text_array(texts)}, error)) return failed(error);
+  }
+  if (!tx.commit(error)) return failed(error);
   return result;
 }
 
@@ -300,19 +366,11 @@ std::optional<json> PostgresStore::query(const EventQuery& query, std::string& e
     where += std::string(where.empty() ? " WHERE " : " AND ") + column + " = $" + std::to_string(params.size());
   }
   params.push_back(std::to_string(query.limit));
-  const std::string sql =
-      "SELECT id, message_id, type, event, anonymous_id, user_id, session_id, timestamp, sent_at, received_at, "
-      "corrected_timestamp, properties, context, raw FROM events" + where + " ORDER BY id" +
-      (query.newest_first ? " DESC" : "") + " LIMIT $" + std::to_string(params.size());
+  const std::string sql = std::string("SELECT ") + kEventColumns + " FROM events" + where + " ORDER BY id" +
+                          (query.newest_first ? " DESC" : "") + " LIMIT $" + std::to_string(params.size());
   const PgResult result = exec(sql, params, error);
   if (!result) return std::nullopt;
-  json rows = json::array();
-  for (int r = 0; r < PQntuples(result.get()); ++r) {
-    std::optional<std::string> texts[kEventColumnCount];
-    for (int column = 0; column < kEventColumnCount; ++column) texts[column] = pg_text(result.get(), r, column + 1);
-    rows.push_back(event_row_json(pg_int(result.get(), r, 0), texts));
-  }
-  return rows;
+  return event_rows_json(result.get());
 }
 
 bool PostgresStore::scan(const TimeRange& range, const ScanFilter& filter,
@@ -446,6 +504,27 @@ std::optional<json> PostgresStore::delivery_log(int limit, std::string& error) {
                     {"updated_at", text_or_null(9)}});
   }
   return rows;
+}
+
+void PostgresStore::watch(std::function<bool()> wanted, std::function<void(json rows)> on_rows) {
+  std::lock_guard<std::mutex> lock(watch_mutex_);
+  wanted_ = std::move(wanted);
+  on_rows_ = std::move(on_rows);
+  // Started once and kept: stopping it here could wait for a notification
+  // being handled, which waits for this lock.
+  if (on_rows_ && !listener_)
+    listener_ = std::make_unique<PgListener>(url_, channel_, [this](const std::string& p) { on_notification(p); });
+}
+
+void PostgresStore::on_notification(const std::string& payload) {
+  const auto space = payload.find(' ');
+  if (space == std::string::npos || payload.compare(0, space, sender_) == 0) return;  // ours: already published
+  std::lock_guard<std::mutex> lock(watch_mutex_);
+  if (!on_rows_ || (wanted_ && !wanted_())) return;
+  std::string error;
+  const PgResult result = exec(std::string("SELECT ") + kEventColumns + " FROM events WHERE id = ANY($1::bigint[]) ORDER BY id",
+                               {"{" + payload.substr(space + 1) + "}"}, error);
+  if (result && PQntuples(result.get()) > 0) on_rows_(event_rows_json(result.get()));
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -241,4 +243,37 @@ TEST_CASE("A pending delivery is taken by one collector only, and again once its
   const auto retaken = b->take_due_deliveries(kNowMs + lease_ms, 100, lease_ms, error);
   CHECK(retaken.size() == 29);
   CHECK(a->next_delivery_ms() == kNowMs + 2 * lease_ms);
+}
+
+TEST_CASE("A collector's store hears what another stores on the same database, while someone watches",
+          "[postgres]") {
+  if (!testing_postgres()) {
+    WARN("skipped: MICROTRACK_TEST_PG is not set");
+    return;
+  }
+  const std::string url = fresh_postgres_schema_url();
+  auto a = open_or_fail(url);
+  auto b = open_or_fail(url);
+  std::mutex mutex;
+  std::condition_variable heard;
+  std::vector<std::string> ids;
+  // Nobody listens when the first NOTIFY comes, then someone does.
+  std::atomic<int> asked{0};
+  b->watch([&] { return asked++ > 0; }, [&](json rows) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const json& row : rows) ids.push_back(row["message_id"]);
+    heard.notify_all();
+  });
+  REQUIRE(a->insert_batch({track_event("unwatched")}, std::nullopt, kNowMs).accepted == 1);
+  REQUIRE(b->insert_batch({track_event("own")}, std::nullopt, kNowMs).accepted == 1);  // b publishes its own itself
+  std::vector<json> batch;
+  for (int i = 0; i < 3; ++i) batch.push_back(track_event("w" + std::to_string(i)));
+  batch.push_back(track_event("own"));  // a duplicate: not stored, not told
+  REQUIRE(a->insert_batch(batch, std::nullopt, kNowMs).accepted == 3);
+
+  std::unique_lock<std::mutex> lock(mutex);
+  // NOTIFYs arrive in commit order, so once the last batch is heard the rest would have been.
+  heard.wait_for(lock, std::chrono::seconds(10), [&] { return ids.size() >= 3; });
+  CHECK(ids == std::vector<std::string>{"w0", "w1", "w2"});
+  CHECK(asked == 2);  // b's own batch was not looked at
 }
