@@ -365,7 +365,7 @@ std::optional<json> PostgresStore::query(const EventQuery& query, std::string& e
     params.push_back(*value);
     where += std::string(where.empty() ? " WHERE " : " AND ") + column + " = $" + std::to_string(params.size());
   }
-  params.push_back(std::to_string(query.limit));
+  params.push_back(query.limit < 0 ? std::nullopt : std::optional(std::to_string(query.limit)));  // NULL: all, as SQLite's -1
   const std::string sql = std::string("SELECT ") + kEventColumns + " FROM events" + where + " ORDER BY id" +
                           (query.newest_first ? " DESC" : "") + " LIMIT $" + std::to_string(params.size());
   const PgResult result = exec(sql, params, error);
