@@ -186,6 +186,22 @@ bool range_condition(const TimeRange& range, PgParams& params, std::string& sql,
   return true;
 }
 
+// kInsertEvents' parameters for the rows at `sent`: one array per column.
+PgParams insert_params(const std::vector<EventColumns>& rows, const std::vector<std::size_t>& sent) {
+  PgParams params;
+  for (int column = 0; column < kEventColumnCount; ++column) {
+    std::vector<std::optional<std::string_view>> values;
+    for (const std::size_t i : sent) values.push_back(rows[i].columns[column]);
+    params.push_back(pg_text_array(values));
+  }
+  std::vector<std::optional<std::int64_t>> corrected_ms;
+  for (const std::size_t i : sent)
+    corrected_ms.push_back(rows[i].corrected_ms ? std::optional<std::int64_t>(std::llround(*rows[i].corrected_ms))
+                                                : std::nullopt);
+  params.push_back(pg_bigint_array(corrected_ms));
+  return params;
+}
+
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(const std::string& url) : url_(url), pool_(url, kMaxConnections) {}
@@ -213,6 +229,8 @@ class PostgresStore final : public Store {
   bool queue_deliveries(PgConnection& conn, const std::vector<NewDelivery>& deliveries,
                         const std::vector<std::string_view>& message_ids, double received_at_ms,
                         const std::string& received_at, std::string& error);
+  // NOTIFYs the ids of `stored` (delivered if the transaction commits).
+  bool notify(PgConnection& conn, const std::vector<StoredEvent>& stored, std::string& error);
   // A NOTIFY from some instance: hands its events to the watcher.
   void on_notification(const std::string& payload);
 
@@ -285,17 +303,7 @@ InsertResult PostgresStore::insert_events(
     sent.push_back(i);  // a missing id goes too, and fails the batch as in SQLite (NOT NULL)
   }
   if (sent.empty()) return result;
-  PgParams params;
-  for (int column = 0; column < kEventColumnCount; ++column) {
-    std::vector<std::optional<std::string_view>> values;
-    for (const std::size_t i : sent) values.push_back(rows[i].columns[column]);
-    params.push_back(pg_text_array(values));
-  }
-  std::vector<std::optional<std::int64_t>> corrected_ms;
-  for (const std::size_t i : sent)
-    corrected_ms.push_back(rows[i].corrected_ms ? std::optional<std::int64_t>(std::llround(*rows[i].corrected_ms))
-                                                : std::nullopt);
-  params.push_back(pg_bigint_array(corrected_ms));
+  const PgParams params = insert_params(rows, sent);
 
   const auto failed = [](std::string error) {
     InsertResult failure;
@@ -333,13 +341,15 @@ InsertResult PostgresStore::insert_events(
       return failed(error);
   }
   // Delivered to the listeners when (and only if) the batch commits.
-  if (!result.stored.empty()) {
-    const auto payloads = notify_payloads(sender_, result.stored);
-    const std::vector<std::optional<std::string_view>> texts(payloads.begin(), payloads.end());
-    if (!conn->exec(kNotify, {channel_, pg_text_array(texts)}, error)) return failed(error);
-  }
+  if (!result.stored.empty() && !notify(*conn, result.stored, error)) return failed(error);
   if (!tx.commit(error)) return failed(error);
   return result;
+}
+
+bool PostgresStore::notify(PgConnection& conn, const std::vector<StoredEvent>& stored, std::string& error) {
+  const auto payloads = notify_payloads(sender_, stored);
+  const std::vector<std::optional<std::string_view>> texts(payloads.begin(), payloads.end());
+  return conn.exec(kNotify, {channel_, pg_text_array(texts)}, error) != nullptr;
 }
 
 bool PostgresStore::queue_deliveries(PgConnection& conn, const std::vector<NewDelivery>& deliveries,
