@@ -85,6 +85,12 @@ void make_event_columns(EventColumns& row, const json_scan::Object& event,
   c[kProperties] = json_text(event.find(type == "identify" ? "traits" : "properties"));
   if (!c[kProperties] && type == "identify") c[kProperties] = json_text(context.find("traits"));
   c[kContext] = json_text(context_value);
+  // The client's IP address is never stored: the collector adds none, and a
+  // context.ip sent by a client (Segment's HTTP API allows one) is dropped.
+  if (context.find("ip")) {
+    row.owned[kContext] = text_without(context, {"ip"});
+    c[kContext] = row.owned[kContext];
+  }
   // raw: the rest of the event. A track's or page's properties and any
   // context live in their columns only (a null one stays in raw);
   // event_row_json joins them again. An identify keeps its traits in raw,

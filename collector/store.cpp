@@ -111,6 +111,20 @@ const std::string kTotalsByDay = std::string("SELECT substr(corrected_timestamp,
 const std::string kTotalsAll = std::string(
     "SELECT count(*), count(DISTINCT coalesce(anonymous_id, 'user:' || user_id)) FROM events WHERE ") + kRange;
 
+// Privacy operations (delete_received_before, erase_visitor, visitor_events).
+// No index on received_at or the ids: these run hourly or on request, and a
+// scan of the table costs less than an index written on every insert.
+constexpr const char* kDeleteEventsBefore = "DELETE FROM events WHERE received_at < ?1";
+constexpr const char* kDeleteDeliveriesBefore = "DELETE FROM flow_deliveries WHERE created_at < ?1";
+constexpr const char* kVisitor = "((?1 <> '' AND anonymous_id = ?1) OR (?2 <> '' AND user_id = ?2))";
+const std::string kEraseVisitorDeliveries =
+    std::string("DELETE FROM flow_deliveries WHERE message_id IN (SELECT message_id FROM events WHERE ") + kVisitor + ")";
+const std::string kEraseVisitorEvents = std::string("DELETE FROM events WHERE ") + kVisitor;
+const std::string kSelectVisitor = std::string(R"sql(
+SELECT rowid, message_id, type, event, anonymous_id, user_id, session_id,
+  timestamp, sent_at, received_at, corrected_timestamp, properties, context, raw
+FROM events WHERE )sql") + kVisitor + " ORDER BY rowid LIMIT ?3";
+
 constexpr const char* kInsertDelivery = R"sql(
 INSERT INTO flow_deliveries (flow, message_id, url, payload, next_attempt_ms, created_at, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
@@ -322,6 +336,9 @@ class SqliteStore final : public Store {
   bool scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
             std::string& error) override;
   std::optional<nlohmann::json> totals(const TimeRange& range, std::string& error) override;
+  std::optional<Erased> delete_received_before(const std::string& cutoff, std::string& error) override;
+  std::optional<Erased> erase_visitor(const Visitor& visitor, std::string& error) override;
+  std::optional<nlohmann::json> visitor_events(const Visitor& visitor, int limit, std::string& error) override;
   std::vector<Delivery> take_due_deliveries(double now_ms, int limit, double lease_ms, std::string& error) override;
   std::optional<double> next_delivery_ms() override;
   bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
@@ -340,6 +357,8 @@ struct SqliteStore::Impl {
   Db db;
   Statement insert, select, select_newest, scan, totals_by_name, totals_by_day, totals_all;
   Statement insert_delivery, due_deliveries, next_delivery, record_attempt, delivery_log;
+  Statement delete_events_before, delete_deliveries_before, erase_visitor_deliveries, erase_visitor_events,
+      select_visitor;
   std::mutex mutex;
 };
 
@@ -381,6 +400,11 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, std::string& e
       {&impl->next_delivery, kNextDelivery},
       {&impl->record_attempt, kRecordAttempt},
       {&impl->delivery_log, kDeliveryLog},
+      {&impl->delete_events_before, kDeleteEventsBefore},
+      {&impl->delete_deliveries_before, kDeleteDeliveriesBefore},
+      {&impl->erase_visitor_deliveries, kEraseVisitorDeliveries.c_str()},
+      {&impl->erase_visitor_events, kEraseVisitorEvents.c_str()},
+      {&impl->select_visitor, kSelectVisitor.c_str()},
   };
   for (const auto& [statement, sql] : statements)
     if (!statement->prepare(db, sql, error)) return nullptr;
@@ -391,6 +415,71 @@ SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 // Statements are members of Impl declared after the Db, so they are finalized
 // first and sqlite3_close() then succeeds.
 SqliteStore::~SqliteStore() = default;
+
+namespace {
+
+// The rows of a SELECT of the events columns (kSelect's order) as query()
+// describes them.
+std::optional<json> event_rows(Statement::Use& select, sqlite3* db, std::string& error) {
+  json rows = json::array();
+  int rc;
+  while ((rc = select.step()) == SQLITE_ROW) {
+    std::optional<std::string> texts[kEventColumnCount];
+    for (int column = 0; column < kEventColumnCount; ++column) texts[column] = select.text(column + 1);
+    rows.push_back(event_row_json(select.int64(0), texts));
+  }
+  if (rc == SQLITE_DONE) return rows;
+  error = sqlite3_errmsg(db);
+  return std::nullopt;
+}
+
+// Runs `first` then `second` (two DELETEs bound by `bind`) in one
+// transaction; their changes as events (second) and deliveries (first).
+template <class Bind>
+std::optional<Erased> delete_both(sqlite3* db, Statement& deliveries, Statement& events, Bind bind, std::string& error) {
+  Transaction tx(db, error);
+  if (!tx.is_open()) return std::nullopt;
+  Erased erased;
+  for (auto [statement, count] : {std::pair{&deliveries, &erased.deliveries}, std::pair{&events, &erased.events}}) {
+    Statement::Use use(*statement);
+    bind(use);
+    if (use.step() != SQLITE_DONE) {
+      error = sqlite3_errmsg(db);
+      return std::nullopt;
+    }
+    *count = sqlite3_changes(db);
+  }
+  if (!tx.commit(error)) return std::nullopt;
+  return erased;
+}
+
+}  // namespace
+
+std::optional<Erased> SqliteStore::delete_received_before(const std::string& cutoff, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return delete_both(impl_->db.get(), impl_->delete_deliveries_before, impl_->delete_events_before,
+                     [&](Statement::Use& use) { use.bind(1, cutoff); }, error);
+}
+
+std::optional<Erased> SqliteStore::erase_visitor(const Visitor& visitor, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  // Deliveries first: they are found through the events.
+  return delete_both(impl_->db.get(), impl_->erase_visitor_deliveries, impl_->erase_visitor_events,
+                     [&](Statement::Use& use) {
+                       use.bind(1, visitor.anonymous_id);
+                       use.bind(2, visitor.user_id);
+                     },
+                     error);
+}
+
+std::optional<json> SqliteStore::visitor_events(const Visitor& visitor, int limit, std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Statement::Use select(impl_->select_visitor);
+  select.bind(1, visitor.anonymous_id);
+  select.bind(2, visitor.user_id);
+  select.bind(3, limit);
+  return event_rows(select, impl_->db.get(), error);
+}
 
 InsertResult SqliteStore::insert_events(const std::vector<json_scan::Object>& events,
                                   const std::optional<std::string>& batch_sent_at, double received_at_ms,
@@ -450,19 +539,7 @@ std::optional<json> SqliteStore::query(const EventQuery& query, std::string& err
   select.bind(1, query.event);
   select.bind(2, query.type);
   select.bind(3, query.limit);
-  json rows = json::array();
-  int rc;
-  while ((rc = select.step()) == SQLITE_ROW) {
-    std::optional<std::string> texts[kEventColumnCount];
-    for (int column = 0; column < kEventColumnCount; ++column) texts[column] = select.text(column + 1);
-    json row = event_row_json(select.int64(0), texts);
-    rows.push_back(std::move(row));
-  }
-  if (rc != SQLITE_DONE) {
-    error = sqlite3_errmsg(impl_->db.get());
-    return std::nullopt;
-  }
-  return rows;
+  return event_rows(select, impl_->db.get(), error);
 }
 
 bool SqliteStore::scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,

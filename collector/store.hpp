@@ -77,6 +77,18 @@ struct EventRow {
   nlohmann::json properties, context;  // null when absent
 };
 
+// Whom a privacy request is about: an anonymousId or a userId (one of the
+// two; an empty one is not matched).
+struct Visitor {
+  std::string anonymous_id, user_id;
+};
+
+// What a deletion removed.
+struct Erased {
+  std::int64_t events = 0;      // rows of `events`
+  std::int64_t deliveries = 0;  // rows of `flow_deliveries` (webhook calls queued or logged)
+};
+
 // Where events, and the flows' delivery log, are kept. One interface, three
 // places: SQLite (embedded, the default), PostgreSQL (several collector
 // processes on one database), chosen by the URL given to open(). Every
@@ -136,6 +148,18 @@ class Store {
   //  "days":[{"day":"2026-11-27","name","count"}...] (by day, then name),
   //  "total": N, "visitors": V}. Visitors are distinct anonymousIds (or userIds).
   virtual std::optional<nlohmann::json> totals(const TimeRange& range, std::string& error) = 0;
+
+  // --- privacy ---------------------------------------------------------------
+  // Retention: deletes the events received before `cutoff` (server time, the
+  // stored form "2026-11-27T10:00:00.000Z") and the delivery-log rows created
+  // before it, in one transaction.
+  virtual std::optional<Erased> delete_received_before(const std::string& cutoff, std::string& error) = 0;
+  // Erasure: deletes the visitor's events (by anonymousId, or by userId) and
+  // the delivery-log rows of those events, in one transaction.
+  virtual std::optional<Erased> erase_visitor(const Visitor& visitor, std::string& error) = 0;
+  // Export: the visitor's events as query() gives rows, oldest first, at
+  // most `limit`.
+  virtual std::optional<nlohmann::json> visitor_events(const Visitor& visitor, int limit, std::string& error) = 0;
 
   // --- the delivery log (flows) -------------------------------------------
   // Takes pending deliveries due at `now_ms`, oldest first, at most `limit`:

@@ -10,6 +10,7 @@
 // "C" collation, NULLs sorted first.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <random>
 #include <unordered_map>
@@ -37,9 +38,9 @@ CREATE TABLE events (
   anonymous_id        text COLLATE "C",
   user_id             text COLLATE "C",
   session_id          text COLLATE "C",
-  timestamp           text,
-  sent_at             text,
-  received_at         text NOT NULL,
+  timestamp           text COLLATE "C",
+  sent_at             text COLLATE "C",
+  received_at         text COLLATE "C" NOT NULL,  -- retention compares it as text
   corrected_timestamp text COLLATE "C",  -- ISO-8601, as answered
   corrected_ms        bigint,            -- the same instant in epoch ms, for ranges
   properties          text,  -- JSON text as received (cast ::jsonb to query inside)
@@ -55,8 +56,8 @@ CREATE INDEX events_by_event ON events (event, id);
 
 CREATE TABLE flow_deliveries (
   id              bigserial PRIMARY KEY,
-  flow            text NOT NULL,
-  message_id      text NOT NULL,
+  flow            text COLLATE "C" NOT NULL,
+  message_id      text COLLATE "C" NOT NULL,  -- compared with events.message_id on erasure
   url             text NOT NULL,
   payload         text NOT NULL,
   status          text NOT NULL DEFAULT 'pending',  -- pending, delivered, failed
@@ -64,8 +65,8 @@ CREATE TABLE flow_deliveries (
   next_attempt_ms bigint NOT NULL,  -- also the end of a taker's lease
   last_status     integer,
   last_error      text,
-  created_at      text NOT NULL,
-  updated_at      text NOT NULL,
+  created_at      text COLLATE "C" NOT NULL,
+  updated_at      text COLLATE "C" NOT NULL,
   UNIQUE (flow, message_id)
 );
 -- Only pending rows are ever looked for by time; delivered ones stay out of it.
@@ -146,6 +147,11 @@ std::string random_sender() {
 // A page or identify counts under its type: page names are titles, not actions.
 constexpr const char* kName = "CASE type WHEN 'track' THEN event ELSE type END";
 
+// Privacy: as the SQLite store's, and like it without indexes on
+// received_at or the ids (these run hourly or on request; a scan costs less
+// than an index written on every insert).
+constexpr const char* kVisitor = "(($1 <> '' AND anonymous_id = $1) OR ($2 <> '' AND user_id = $2))";
+
 // Takes due deliveries: rows another instance has locked are skipped, not
 // waited for, and next_attempt_ms moves to the end of the lease.
 constexpr const char* kTakeDeliveries = R"sql(
@@ -216,6 +222,9 @@ class PostgresStore final : public Store {
   bool scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
             std::string& error) override;
   std::optional<json> totals(const TimeRange& range, std::string& error) override;
+  std::optional<Erased> delete_received_before(const std::string& cutoff, std::string& error) override;
+  std::optional<Erased> erase_visitor(const Visitor& visitor, std::string& error) override;
+  std::optional<json> visitor_events(const Visitor& visitor, int limit, std::string& error) override;
   std::vector<Delivery> take_due_deliveries(double now_ms, int limit, double lease_ms, std::string& error) override;
   std::optional<double> next_delivery_ms() override;
   bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
@@ -224,6 +233,9 @@ class PostgresStore final : public Store {
   void watch(std::function<bool()> wanted, std::function<void(json rows)> on_rows) override;
 
  private:
+  // Runs the DELETE of deliveries, then of events, in one transaction.
+  std::optional<Erased> delete_both(const std::string& deliveries_sql, const std::string& events_sql,
+                                    const PgParams& params, std::string& error);
   // Runs one statement on a pooled connection.
   PgResult exec(const std::string& sql, const PgParams& params, std::string& error);
   bool queue_deliveries(PgConnection& conn, const std::vector<NewDelivery>& deliveries,
@@ -451,6 +463,43 @@ std::optional<json> PostgresStore::totals(const TimeRange& range, std::string& e
                               {"name", pg_text(by_day.get(), r, 1).value_or("")},
                               {"count", pg_int(by_day.get(), r, 2)}});
   return answer;
+}
+
+std::optional<Erased> PostgresStore::delete_both(const std::string& deliveries_sql, const std::string& events_sql,
+                                                 const PgParams& params, std::string& error) {
+  PgPool::Lease conn = pool_.take(error);
+  if (!conn) return std::nullopt;
+  PgTransaction tx(*conn, error);
+  if (!tx.is_open()) return std::nullopt;
+  const PgResult deliveries = conn->exec(deliveries_sql, params, error);
+  const PgResult events = deliveries ? conn->exec(events_sql, params, error) : nullptr;
+  if (!events || !tx.commit(error)) return std::nullopt;
+  Erased erased;
+  erased.deliveries = std::strtoll(PQcmdTuples(deliveries.get()), nullptr, 10);
+  erased.events = std::strtoll(PQcmdTuples(events.get()), nullptr, 10);
+  return erased;
+}
+
+std::optional<Erased> PostgresStore::delete_received_before(const std::string& cutoff, std::string& error) {
+  return delete_both("DELETE FROM flow_deliveries WHERE created_at < $1", "DELETE FROM events WHERE received_at < $1",
+                     {cutoff}, error);
+}
+
+std::optional<Erased> PostgresStore::erase_visitor(const Visitor& visitor, std::string& error) {
+  // Deliveries first: they are found through the events.
+  return delete_both(
+      std::string("DELETE FROM flow_deliveries WHERE message_id IN (SELECT message_id FROM events WHERE ") + kVisitor + ")",
+      std::string("DELETE FROM events WHERE ") + kVisitor, {visitor.anonymous_id, visitor.user_id}, error);
+}
+
+std::optional<json> PostgresStore::visitor_events(const Visitor& visitor, int limit, std::string& error) {
+  const PgParams params = {visitor.anonymous_id, visitor.user_id,
+                           limit < 0 ? std::nullopt : std::optional(std::to_string(limit))};
+  const PgResult result = exec(std::string("SELECT ") + kEventColumns + " FROM events WHERE " + kVisitor +
+                                   " ORDER BY id LIMIT $3",
+                               params, error);
+  if (!result) return std::nullopt;
+  return event_rows_json(result.get());
 }
 
 std::vector<Delivery> PostgresStore::take_due_deliveries(double now_ms, int limit, double lease_ms,

@@ -129,6 +129,56 @@ TEST_CASE("SQLite and PostgreSQL give identical JSON for the same events", "[pos
   CHECK(answers(*postgres).dump() == expected.dump());
 }
 
+TEST_CASE("SQLite and PostgreSQL erase, export and expire the same events", "[postgres]") {
+  if (!testing_postgres()) {
+    WARN("skipped: MICROTRACK_TEST_PG is not set");
+    return;
+  }
+  const auto run = [](mc::Store& store) {
+    // Three batches received on three days, each event with a webhook call queued.
+    const auto store_at = [&](std::vector<json> events, const char* received) {
+      std::vector<std::string> texts;
+      for (const json& event : events) texts.push_back(event.dump());
+      std::vector<mc::json_scan::Object> objects;
+      for (const std::string& text : texts) objects.push_back(mc::json_scan::Object::of(text));
+      REQUIRE(store.insert_events(objects, std::nullopt, *mc::parse_iso8601_ms(received), [](const auto&) {
+        return std::vector<mc::NewDelivery>{{"hook", "http://127.0.0.1:9/", "{}"}};
+      }).accepted == static_cast<int>(events.size()));
+    };
+    json ip = track_event("with-ip");
+    ip["context"]["ip"] = "203.0.113.9";  // never stored
+    store_at({track_event("old-1"), track_event("old-2")}, "2026-10-01T12:00:00.000Z");
+    store_at({track_event("mid"), ip}, "2026-11-04T10:00:00.000Z");
+    json other = track_event("other");
+    other["anonymousId"] = "anon-2";
+    other.erase("userId");
+    store_at({other, track_event("new")}, "2026-12-01T08:00:00.000Z");
+    json out;
+    std::string error;
+    const auto as_json = [](const std::optional<mc::Erased>& erased) {
+      return erased ? json{erased->events, erased->deliveries} : json(nullptr);
+    };
+    out["export"] = *store.visitor_events({"", "u42"}, 3, error);
+    out["expired"] = as_json(store.delete_received_before("2026-11-04T10:00:00.000Z", error));
+    out["erased_by_user"] = as_json(store.erase_visitor({"", "u42"}, error));
+    out["erased_nobody"] = as_json(store.erase_visitor({"", ""}, error));
+    out["left"] = *store.query(mc::EventQuery{}, error);
+    out["log"] = *store.delivery_log(100, error);
+    INFO(error);
+    REQUIRE(error.empty());
+    return out;
+  };
+  auto sqlite = open_or_fail(":memory:");
+  auto postgres = open_or_fail(fresh_postgres_schema_url());
+  const json expected = run(*sqlite);
+  CHECK(expected["export"].size() == 3);
+  CHECK(expected["export"][2]["context"].contains("ip") == false);
+  CHECK(expected["expired"] == json{2, 2});
+  CHECK(expected["erased_by_user"] == json{3, 3});  // mid, with-ip, new
+  CHECK(expected["left"].size() == 1);
+  CHECK(run(*postgres).dump() == expected.dump());
+}
+
 TEST_CASE("Concurrent starts on an empty database migrate its schema once", "[postgres]") {
   if (!testing_postgres()) {
     WARN("skipped: MICROTRACK_TEST_PG is not set");
