@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include <poll.h>
+
 namespace microtrack::collector {
 
 std::optional<std::string> pg_text(const PGresult* result, int row, int column) {
@@ -84,6 +86,13 @@ std::string PgConnection::last_error() const {
 
 bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
+bool PgConnection::still_open() {
+  // An idle pooled connection has asked nothing (and LISTENs to nothing), so
+  // whatever waits on its socket is the server's goodbye or EOF.
+  pollfd socket = {PQsocket(conn_), POLLIN, 0};
+  return !broken() && ::poll(&socket, 1, 0) == 0;
+}
+
 namespace {
 
 std::vector<const char*> param_pointers(const PgParams& params) {
@@ -141,10 +150,11 @@ PgPool::Lease::~Lease() {
 PgPool::Lease PgPool::take(std::string& error) {
   std::unique_lock<std::mutex> lock(mutex_);
   freed_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
-  if (!idle_.empty()) {
+  while (!idle_.empty()) {
     std::unique_ptr<PgConnection> conn = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(conn));
+    if (conn->still_open()) return Lease(this, std::move(conn));
+    --open_;  // closed by the server: a new one below instead of an error
   }
   ++open_;  // reserved while connecting, without the lock held
   lock.unlock();

@@ -60,6 +60,10 @@ class PgConnection {
               std::string& error);
   // The link to the server is gone (the pool then drops the connection).
   bool broken() const;
+  // For an idle connection: false when the server has closed it meanwhile
+  // (a restart, pg_terminate_backend, idle timeouts), found without a round
+  // trip: a closed link has the server's goodbye (or EOF) on its socket.
+  bool still_open();
   PGconn* raw() { return conn_; }
 
  private:

@@ -12,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "iso_time.hpp"
@@ -326,4 +328,36 @@ TEST_CASE("A collector's store hears what another stores on the same database, w
   heard.wait_for(lock, std::chrono::seconds(10), [&] { return ids.size() >= 3; });
   CHECK(ids == std::vector<std::string>{"w0", "w1", "w2"});
   CHECK(asked == 2);  // b's own batch was not looked at
+}
+
+TEST_CASE("A PostgreSQL store carries on when the server closed its connections", "[postgres]") {
+  if (!testing_postgres()) {
+    WARN("skipped: MICROTRACK_TEST_PG is not set");
+    return;
+  }
+  // A name of its own, so only this store's connections are closed (tests run in parallel).
+  const std::string name = "mt-test-" + std::to_string(::getpid());
+  const std::string url = fresh_postgres_schema_url() + "&application_name=" + name;
+  auto store = open_or_fail(url);
+  REQUIRE(store->insert_batch({track_event("before")}, std::nullopt, kNowMs).accepted == 1);
+  // What a server restart or an idle timeout does to the pooled connections.
+  std::string error;
+  auto admin = mc::PgConnection::connect(url, error);
+  REQUIRE(admin);
+  // The timeout (ms) makes pg_terminate_backend wait until each one is gone.
+  const mc::PgResult killed = admin->exec(
+      "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+      "WHERE application_name = $1 AND pid <> pg_backend_pid()",
+      {name}, error);
+  INFO(error);
+  REQUIRE(killed);
+  CHECK(mc::pg_int(killed.get(), 0, 0) >= 1);
+  const auto after = store->insert_batch({track_event("after")}, std::nullopt, kNowMs);
+  INFO(after.error);
+  CHECK(after.error.empty());
+  CHECK(after.accepted == 1);
+  mc::EventQuery all;
+  const auto rows = store->query(all, error);
+  REQUIRE(rows);
+  CHECK(rows->size() == 2);
 }
