@@ -1,11 +1,10 @@
 #include "flows.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <set>
 
-#include <httplib.h>
+#include "http_post.hpp"
 
 namespace microtrack::collector {
 namespace {
@@ -126,9 +125,9 @@ double flow_backoff_ms(int attempt, double base_ms, double max_ms, double retry_
   return std::max(std::min(exponential, max_ms), retry_after_ms);
 }
 
-FlowRunner::FlowRunner(Store& store, FlowOptions options, std::function<double()> now_ms,
+FlowRunner::FlowRunner(Store& store, FlowOptions options, std::shared_ptr<WorkerClock> clock,
                        std::function<void(const std::string&)> log)
-    : store_(store), options_(options), now_ms_(std::move(now_ms)), log_(std::move(log)) {
+    : store_(store), options_(options), clock_(std::move(clock)), log_(std::move(log)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -151,77 +150,67 @@ void FlowRunner::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+FlowRunner::Pass FlowRunner::attempt_due() {
+  Pass pass;
+  std::string error;
+  // Taken for as long as sending them all may take, so another collector
+  // sharing the store never sends one of them too (and sends it if this
+  // one dies first).
+  constexpr int kTake = 10;
+  const double lease_ms = kTake * (3.0 * options_.timeout_ms + 1000);  // connect, write, read
+  const auto due = store_.take_due_deliveries(clock_->now_ms(), kTake, lease_ms, error);
+  pass.read_failed = !error.empty();
+  if (pass.read_failed && log_) log_("flows: reading the delivery log failed: " + error);
+  pass.any_due = !due.empty();
+  for (const Delivery& delivery : due) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pass.stopped = stopping_;
+    }
+    if (pass.stopped) break;
+    attempt(delivery);
+  }
+  return pass;
+}
+
 void FlowRunner::run() {
   for (;;) {
-    std::string error;
-    // Taken for as long as sending them all may take, so another collector
-    // sharing the store never sends one of them too (and sends it if this
-    // one dies first).
-    constexpr int kTake = 10;
-    const double lease_ms = kTake * (3.0 * options_.timeout_ms + 1000);  // connect, write, read
-    const auto due = store_.take_due_deliveries(now_ms_(), kTake, lease_ms, error);
-    if (!error.empty() && log_) log_("flows: reading the delivery log failed: " + error);
-    for (const Delivery& delivery : due) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_) return;
-      }
-      attempt(delivery);
-    }
-    // Sleep until the next retry is due, new work arrives, or stop().
+    const Pass pass = attempt_due();
+    if (pass.stopped) return;
+    // Wait until the next retry is due, new work arrives (wake()), or stop().
+    // Nothing pending: until woken, as every queued delivery wakes the
+    // worker; after a failed read of the log, a minute, to read it again.
     const auto next = store_.next_delivery_ms();
-    double wait_ms = 60'000;
-    if (next) wait_ms = std::clamp(*next - now_ms_(), 0.0, 60'000.0);
+    const double idle_ms = pass.read_failed ? 60'000 : WorkerClock::kForever;
+    const double wait_ms = next ? std::max(*next - clock_->now_ms(), 0.0) : idle_ms;
     std::unique_lock<std::mutex> lock(mutex_);
-    if (!due.empty() && wait_ms <= 0) continue;  // more due right away
-    wake_.wait_for(lock, std::chrono::duration<double, std::milli>(std::max(wait_ms, 1.0)),
-                   [&] { return stopping_ || woken_; });
+    if (pass.any_due && wait_ms <= 0) continue;  // more due right away
+    // At least 1 ms: a delivery due now that the query missed must not spin.
+    clock_->wait(lock, wake_, std::max(wait_ms, 1.0), [&] { return stopping_ || woken_; });
     woken_ = false;
     if (stopping_) return;
   }
 }
 
 void FlowRunner::attempt(const Delivery& delivery) {
-  const auto parts = split_url(delivery.url);
-  int status = 0;
-  std::string problem;
-  double retry_after_ms = 0;
-  if (!parts) {
-    problem = "bad URL";
-  } else {
-    httplib::Client client(parts->first);
-    client.set_connection_timeout(0, options_.timeout_ms * 1000);
-    client.set_read_timeout(options_.timeout_ms / 1000, (options_.timeout_ms % 1000) * 1000);
-    client.set_write_timeout(options_.timeout_ms / 1000, (options_.timeout_ms % 1000) * 1000);
-    const httplib::Headers headers = {{"X-Microtrack-Flow", delivery.flow},
-                                      {"Idempotency-Key", delivery.flow + ":" + delivery.message_id}};
-    const auto res = client.Post(parts->second.c_str(), headers, delivery.payload, "application/json");
-    if (!res) {
-      problem = "no answer: " + httplib::to_string(res.error());
-    } else {
-      status = res->status;
-      if (status < 200 || status >= 300) problem = "HTTP " + std::to_string(status);
-      const std::string retry_after = res->get_header_value("Retry-After");
-      if (!retry_after.empty() && retry_after.find_first_not_of("0123456789") == std::string::npos &&
-          retry_after.size() < 7)
-        retry_after_ms = std::stod(retry_after) * 1000;
-    }
-  }
+  const http::Headers headers = {{"X-Microtrack-Flow", delivery.flow},
+                                 {"Idempotency-Key", delivery.flow + ":" + delivery.message_id}};
+  const PostResult result = post_json(delivery.url, delivery.payload, headers, options_.timeout_ms);
   const int attempts = delivery.attempts + 1;
-  const double now = now_ms_();
+  const double now = clock_->now_ms();
   std::string outcome = "delivered";
   double next = now;
-  if (!problem.empty()) {
-    outcome = flow_should_retry(status) && attempts < options_.max_attempts ? "pending" : "failed";
-    next = now + flow_backoff_ms(attempts, options_.retry_base_ms, options_.retry_max_ms, retry_after_ms);
+  if (!result.ok()) {
+    outcome = flow_should_retry(result.status) && attempts < options_.max_attempts ? "pending" : "failed";
+    next = now + flow_backoff_ms(attempts, options_.retry_base_ms, options_.retry_max_ms, result.retry_after_ms);
   }
   std::string error;
-  if (!store_.record_attempt(delivery.id, outcome, attempts, next, status, problem, now, error) && log_)
+  if (!store_.record_attempt(delivery.id, outcome, attempts, next, result.status, result.problem, now, error) && log_)
     log_("flows: recording a delivery failed: " + error);
   if (log_)
     log_("flows: " + delivery.flow + " " + delivery.message_id + " -> " + delivery.url + ": " +
-         (problem.empty() ? "HTTP " + std::to_string(status) : problem) + " (attempt " + std::to_string(attempts) +
-         ", " + outcome + ")");
+         (result.ok() ? "HTTP " + std::to_string(result.status) : result.problem) + " (attempt " +
+         std::to_string(attempts) + ", " + outcome + ")");
 }
 
 }  // namespace microtrack::collector

@@ -18,6 +18,7 @@
 
 #include "funnel.hpp"  // FunnelStep: a flow's trigger is matched like a funnel step
 #include "store.hpp"
+#include "worker_clock.hpp"
 
 namespace microtrack::collector {
 
@@ -55,11 +56,16 @@ struct FlowOptions {
 
 // The worker. Starts a thread; wake() after queuing deliveries; stop() waits
 // for the attempt in flight. Pending deliveries stay in the store across
-// restarts and are sent by the next worker.
+// restarts and are sent by the next worker. It sends what is due by
+// `clock`, then waits on it until the next retry is due or wake().
 class FlowRunner {
  public:
-  FlowRunner(Store& store, FlowOptions options, std::function<double()> now_ms,
+  FlowRunner(Store& store, FlowOptions options, std::shared_ptr<WorkerClock> clock,
              std::function<void(const std::string&)> log);
+  // On real time read from `now_ms` (the server's clock).
+  FlowRunner(Store& store, FlowOptions options, std::function<double()> now_ms,
+             std::function<void(const std::string&)> log)
+      : FlowRunner(store, options, real_time_clock(std::move(now_ms)), std::move(log)) {}
   ~FlowRunner();
   FlowRunner(const FlowRunner&) = delete;
   FlowRunner& operator=(const FlowRunner&) = delete;
@@ -68,11 +74,18 @@ class FlowRunner {
 
  private:
   void run();
+  // One pass over the deliveries due now.
+  struct Pass {
+    bool any_due = false;
+    bool read_failed = false;  // the delivery log could not be read
+    bool stopped = false;      // stop() came meanwhile
+  };
+  Pass attempt_due();
   void attempt(const Delivery& delivery);
 
   Store& store_;
   const FlowOptions options_;
-  std::function<double()> now_ms_;
+  std::shared_ptr<WorkerClock> clock_;
   std::function<void(const std::string&)> log_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,13 +1,10 @@
 #include "forward.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <httplib.h>
 
 #include "base64.hpp"
 #include "flows.hpp"     // split_url, flow_should_retry, flow_backoff_ms
@@ -19,15 +16,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-double wall_now_ms() {
-  using namespace std::chrono;
-  return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-}
-
 }  // namespace
 
-Forwarder::Forwarder(ForwardOptions options, std::function<void(const std::string&)> log, std::string& error)
-    : options_(std::move(options)), log_(std::move(log)) {
+Forwarder::Forwarder(ForwardOptions options, std::function<void(const std::string&)> log, std::string& error,
+                     std::shared_ptr<WorkerClock> clock)
+    : options_(std::move(options)), clock_(std::move(clock)), log_(std::move(log)) {
   std::error_code ec;
   fs::create_directories(options_.spool_dir, ec);
   if (ec) {
@@ -103,88 +96,73 @@ bool Forwarder::enqueue(const std::vector<json>& events) {
   return true;
 }
 
+std::optional<Forwarder::SpoolFile> Forwarder::next_file() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  clock_->wait(lock, wake_, WorkerClock::kForever, [&] { return stopping_ || !files_.empty(); });
+  if (stopping_) return std::nullopt;
+  return files_.front();
+}
+
+bool Forwarder::remove_front_locked(const SpoolFile& file) {
+  if (files_.empty() || files_.front().first != file.first) return false;
+  std::error_code ec;
+  fs::remove(file.first, ec);
+  stats_.spooled_bytes -= file.second;
+  files_.erase(files_.begin());
+  stats_.spooled_batches = files_.size();
+  return true;
+}
+
+PostResult Forwarder::send(const std::string& content) {
+  json body = json::parse(content, nullptr, false);
+  // Not retryable (a 4xx): the batch is dropped.
+  if (body.is_discarded()) return {400, 0, "unreadable spool file"};
+  if (!split_url(options_.url)) return {400, 0, "bad --forward URL"};
+  // sentAt now: the upstream's own skew correction then keeps our corrected times.
+  body["sentAt"] = format_iso8601_ms(clock_->now_ms());
+  http::Headers headers;
+  if (!options_.write_key.empty()) {
+    body["writeKey"] = options_.write_key;
+    headers.emplace("Authorization", "Basic " + base64_encode(options_.write_key + ":"));
+  }
+  return post_json(options_.url, body.dump(), headers, options_.timeout_ms);
+}
+
 void Forwarder::run() {
-  const auto target = split_url(options_.url);
   int failures = 0;
-  for (;;) {
-    std::pair<std::string, std::uint64_t> file;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !files_.empty(); });
-      if (stopping_) return;
-      file = files_.front();
-    }
-    std::ifstream in(file.first, std::ios::binary);
+  while (const auto file = next_file()) {
+    std::ifstream in(file->first, std::ios::binary);
     if (!in) {
       // Trimmed (spool full) since we looked: already counted as dropped.
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!files_.empty() && files_.front().first == file.first) {
-        stats_.spooled_bytes -= file.second;
-        files_.erase(files_.begin());
-        stats_.spooled_batches = files_.size();
+      if (remove_front_locked(*file)) {
         ++stats_.dropped_batches;
-        if (log_) log_("forward: spool file " + file.first + " vanished: dropped");
+        if (log_) log_("forward: spool file " + file->first + " vanished: dropped");
       }
       continue;
     }
     std::stringstream content;
     content << in.rdbuf();
-    json body = json::parse(content.str(), nullptr, false);
-    int status = 0;
-    std::string problem;
-    double retry_after_ms = 0;
-    if (body.is_discarded() || !target) {
-      problem = !target ? "bad --forward URL" : "unreadable spool file";
-      status = 400;  // not retryable: drop it
-    } else {
-      // sentAt now: the upstream's own skew correction then keeps our corrected times.
-      body["sentAt"] = format_iso8601_ms(wall_now_ms());
-      httplib::Headers headers;
-      if (!options_.write_key.empty()) {
-        body["writeKey"] = options_.write_key;
-        headers.emplace("Authorization", "Basic " + base64_encode(options_.write_key + ":"));
-      }
-      httplib::Client client(target->first);
-      client.set_connection_timeout(0, options_.timeout_ms * 1000);
-      client.set_read_timeout(options_.timeout_ms / 1000, 0);
-      client.set_write_timeout(options_.timeout_ms / 1000, 0);
-      const auto res = client.Post(target->second.c_str(), headers, body.dump(), "application/json");
-      if (!res) {
-        problem = "no answer: " + httplib::to_string(res.error());
-      } else {
-        status = res->status;
-        if (status < 200 || status >= 300) problem = "HTTP " + std::to_string(status);
-        const std::string retry_after = res->get_header_value("Retry-After");
-        if (!retry_after.empty() && retry_after.size() < 7 &&
-            retry_after.find_first_not_of("0123456789") == std::string::npos)
-          retry_after_ms = std::stod(retry_after) * 1000;
-      }
-    }
+    const PostResult result = send(content.str());
     std::unique_lock<std::mutex> lock(mutex_);
-    stats_.last_status = status;
-    const bool retry = !problem.empty() && flow_should_retry(status);
-    if (!retry) {
-      // Sent, or refused for good: either way the file goes (if not trimmed meanwhile).
-      if (!files_.empty() && files_.front().first == file.first) {
-        std::error_code ec;
-        fs::remove(file.first, ec);
-        stats_.spooled_bytes -= file.second;
-        files_.erase(files_.begin());
-        stats_.spooled_batches = files_.size();
-      }
-      if (problem.empty()) {
+    stats_.last_status = result.status;
+    if (result.ok() || !flow_should_retry(result.status)) {
+      // Sent, or refused for good: either way the file goes. (One trimmed
+      // meanwhile was counted as dropped then.)
+      const bool removed = remove_front_locked(*file);
+      if (result.ok()) {
         ++stats_.sent_batches;
-      } else {
+      } else if (removed) {
         ++stats_.dropped_batches;
-        if (log_) log_("forward: upstream refused a batch (" + problem + "): dropped");
+        if (log_) log_("forward: upstream refused a batch (" + result.problem + "): dropped");
       }
       failures = 0;
       continue;
     }
     ++failures;
-    const double wait = flow_backoff_ms(failures, options_.retry_base_ms, options_.retry_max_ms, retry_after_ms);
-    if (log_) log_("forward: " + problem + "; retrying in " + std::to_string(static_cast<long>(wait)) + " ms");
-    wake_.wait_for(lock, std::chrono::duration<double, std::milli>(wait), [&] { return stopping_; });
+    const double wait = flow_backoff_ms(failures, options_.retry_base_ms, options_.retry_max_ms, result.retry_after_ms);
+    if (log_) log_("forward: " + result.problem + "; retrying in " + std::to_string(static_cast<long>(wait)) + " ms");
+    clock_->wait(lock, wake_, wait, [&] { return stopping_; });
     if (stopping_) return;
   }
 }

@@ -9,11 +9,15 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "http_post.hpp"
+#include "worker_clock.hpp"
 
 namespace microtrack::collector {
 
@@ -39,8 +43,10 @@ struct ForwardStats {
 class Forwarder {
  public:
   // Returns via `error` (and a stopped forwarder) when the spool folder
-  // cannot be made. Batches already in it are sent first.
-  Forwarder(ForwardOptions options, std::function<void(const std::string&)> log, std::string& error);
+  // cannot be made. Batches already in it are sent first. `clock` stamps
+  // sentAt and times the retries.
+  Forwarder(ForwardOptions options, std::function<void(const std::string&)> log, std::string& error,
+            std::shared_ptr<WorkerClock> clock = real_time_clock());
   ~Forwarder();
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;
@@ -52,14 +58,22 @@ class Forwarder {
   void stop();
 
  private:
+  using SpoolFile = std::pair<std::string, std::uint64_t>;  // path, bytes
   void run();
   void trim_locked(std::uint64_t incoming_bytes);
+  // The oldest spooled batch, waiting for one; nothing after stop().
+  std::optional<SpoolFile> next_file();
+  // Sends one spooled batch (its file's content) upstream.
+  PostResult send(const std::string& content);
+  // Removes the front file if it is still `file` (not trimmed meanwhile).
+  bool remove_front_locked(const SpoolFile& file);
 
   const ForwardOptions options_;
+  std::shared_ptr<WorkerClock> clock_;
   std::function<void(const std::string&)> log_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<std::pair<std::string, std::uint64_t>> files_;  // oldest first: path, bytes
+  std::vector<SpoolFile> files_;  // oldest first
   std::uint64_t next_seq_ = 1;
   ForwardStats stats_;
   bool stopping_ = false;

@@ -33,8 +33,8 @@ struct FunnelStep {
 };
 
 // Parses "scroll_depth:percent=50,path=/" (name, then comma-separated
-// conditions), the form of the `step=` query parameters. (Not ';': httplib,
-// like old HTML forms, splits query strings on it.) Returns nothing and sets
+// conditions), the form of the `step=` query parameters. (Not ';': some servers,
+// like old HTML forms, split query strings on it.) Returns nothing and sets
 // `error` when the name is empty or a condition has no '='.
 std::optional<FunnelStep> parse_step(const std::string& text, std::string& error);
 

@@ -43,4 +43,9 @@ void Response::set_json(int new_status, const nlohmann::json& json_body) {
 
 void Response::set_error(int new_status, const std::string& message) { set_json(new_status, {{"error", message}}); }
 
+void Response::set_redirect(const std::string& location) {
+  status = 302;
+  set_header("Location", location);
+}
+
 }  // namespace microtrack::collector::http

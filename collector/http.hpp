@@ -3,7 +3,9 @@
 // response a route writes. Routes are functions of these two types, so the
 // server library is known to one file only (http_server.cpp).
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,16 +39,42 @@ struct Request {
   std::vector<std::string> param_values(std::string_view key) const;
 };
 
+// A body written over time (Server-Sent Events). The server asks for more
+// on one of its polling threads whenever the connection can take it, so
+// read() must never block; between reads the connection costs no thread.
+class BodyStream {
+ public:
+  enum class Status {
+    more,  // call read() again
+    wait,  // nothing now: park the connection until the wake function is called
+    end,   // the body is complete (after what read() appended)
+  };
+  virtual ~BodyStream() = default;
+  // Called once, before the first read(), with a function that makes the
+  // server call read() again. It may be called from any thread, any number
+  // of times, also after the connection closed (then it does nothing).
+  virtual void start(std::function<void()> wake) = 0;
+  // Appends what is ready to `out`.
+  virtual Status read(std::string& out) = 0;
+};
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, the body is this stream instead (sent chunked), and `body` is unused.
+  std::shared_ptr<BodyStream> stream;
 
   void set_header(std::string name, std::string value);  // replaces
   // The body as compact JSON (invalid UTF-8 replaced), Content-Type application/json.
   void set_json(int status, const nlohmann::json& body);
   // {"error": message} with the status.
   void set_error(int status, const std::string& message);
+  // 302 to `location`.
+  void set_redirect(const std::string& location);
 };
+
+// A route, or any step that answers a request.
+using Handler = std::function<void(const Request&, Response&)>;
 
 }  // namespace microtrack::collector::http

@@ -1,5 +1,6 @@
 #include "json_scan.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -44,7 +45,10 @@ bool any_special(std::uint64_t w) {
 // The checks of valid(), one token at a time; p moves past what was accepted.
 class Checker {
  public:
-  Checker(const Byte* p, const Byte* end) : p_(p), end_(end) {}
+  Checker(const Byte* p, const Byte* end, std::size_t max_depth) : p_(p), end_(end), max_depth_(max_depth) {}
+
+  // What document() saw; result not_json unless it returned true.
+  Inspection inspection;
 
   bool document() {
     if (p_ != end_ && *p_ == 0xEF) {  // a BOM, only as the very first bytes
@@ -62,6 +66,11 @@ class Checker {
       switch (*p_) {
         case '{':
         case '[': {
+          if (open.size() + 1 > max_depth_) {
+            inspection.result = Inspection::Result::too_deep;
+            return false;
+          }
+          inspection.depth = std::max(inspection.depth, open.size() + 1);
           const char kind = static_cast<char>(*p_++);
           skip_space();
           if (p_ != end_ && *p_ == (kind == '{' ? '}' : ']')) {
@@ -92,7 +101,11 @@ class Checker {
       // After a value: a separator, a closing bracket, or the end.
       for (;;) {
         skip_space();
-        if (open.empty()) return p_ == end_ || *p_ == '\0';  // nlohmann stops at a NUL
+        if (open.empty()) {
+          if (p_ != end_ && *p_ != '\0') return false;  // nlohmann stops at a NUL
+          inspection.result = Inspection::Result::json;
+          return true;
+        }
         if (p_ == end_) return false;
         const char kind = open.back();
         if (*p_ == ',') {
@@ -172,9 +185,10 @@ class Checker {
     return true;
   }
 
-  // A string, its escapes and its UTF-8 checked as nlohmann's lexer does.
+  // A string, its escapes and its UTF-8 checked as nlohmann's lexer does;
+  // invalid UTF-8 is noted in `inspection` and skipped.
   bool string() {
-    ++p_;  // the opening quote
+    const Byte* start = ++p_;  // past the opening quote
     for (;;) {
       for (std::uint64_t w; end_ - p_ >= 8; p_ += 8) {
         std::memcpy(&w, p_, 8);
@@ -183,7 +197,10 @@ class Checker {
       while (p_ != end_ && *p_ >= 0x20 && *p_ < 0x80 && *p_ != '"' && *p_ != '\\') ++p_;
       if (p_ == end_) return false;
       const Byte c = *p_++;
-      if (c == '"') return true;
+      if (c == '"') {
+        inspection.longest_string = std::max(inspection.longest_string, static_cast<std::size_t>(p_ - 1 - start));
+        return true;
+      }
       if (c < 0x20) return false;
       if (c == '\\') {
         if (p_ == end_) return false;
@@ -221,12 +238,13 @@ class Checker {
         ok = continuation(3);
       else if (c == 0xF4)
         ok = continuation(3, 0x80, 0x8F);
-      if (!ok) return false;
+      if (!ok) inspection.utf8 = false;  // the byte is skipped; its continuation bytes follow as such
     }
   }
 
   const Byte* p_;
   const Byte* end_;
+  std::size_t max_depth_;
 };
 
 // --- reading a text valid() accepted: no checks needed -------------------
@@ -327,10 +345,14 @@ std::string unescape(std::string_view quoted) {
 
 }  // namespace
 
-bool valid(std::string_view text) {
+Inspection inspect(std::string_view text, std::size_t max_depth) {
   const auto* begin = reinterpret_cast<const Byte*>(text.data());
-  return Checker(begin, begin + text.size()).document();
+  Checker checker(begin, begin + text.size(), max_depth);
+  checker.document();
+  return checker.inspection;
 }
+
+bool valid(std::string_view text) { return inspect(text, static_cast<std::size_t>(-1)).ok(); }
 
 std::string_view trim(std::string_view text) {
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.remove_prefix(3);

@@ -4,6 +4,7 @@
 // rest as the bytes received (slices of the body), instead of parsing every
 // event into nlohmann::json objects and serialising them again.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,23 @@ namespace microtrack::collector::json_scan {
 // BOM first, whitespace around, and (as nlohmann) anything after a NUL byte
 // that follows the value ignored.
 bool valid(std::string_view text);
+
+// What inspect() found in a text.
+struct Inspection {
+  enum class Result { json, not_json, too_deep };
+  Result result = Result::not_json;
+  bool utf8 = true;                 // every string (keys too) is valid UTF-8
+  std::size_t depth = 0;            // objects and arrays inside each other: {} is 1, a scalar 0
+  std::size_t longest_string = 0;   // bytes between a string's quotes, as sent (escapes as written)
+  bool ok() const { return result == Result::json && utf8; }
+};
+
+// valid() for the ingest path, which rejects events one by one: a text that
+// is JSON but for invalid UTF-8 in some string is `json` with utf8 false
+// (the event holding it is rejected, not the whole batch). Nesting deeper
+// than `max_depth` stops the check at once (too_deep). Iterative: a
+// megabyte of "[" costs a megabyte of scanning, no stack.
+Inspection inspect(std::string_view text, std::size_t max_depth);
 
 // The value a valid text holds, without the BOM and whitespace around it.
 std::string_view trim(std::string_view text);

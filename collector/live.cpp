@@ -24,6 +24,7 @@ void EventHub::publish(std::vector<nlohmann::json> data) {
     }
   }
   changed_.notify_all();
+  wake_subscribers();
 }
 
 std::vector<LiveEvent> EventHub::wait_after(std::uint64_t after, int timeout_ms, std::size_t max) {
@@ -50,6 +51,7 @@ void EventHub::close() {
     closed_ = true;
   }
   changed_.notify_all();
+  wake_subscribers();
 }
 
 bool EventHub::closed() const {
@@ -69,6 +71,41 @@ void EventHub::leave() {
   --streams_;
   last_left_ = std::chrono::steady_clock::now();
   someone_left_ = true;
+}
+
+std::uint64_t EventHub::subscribe(std::function<void()> wake) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  subscribers_.emplace(++next_subscription_, std::move(wake));
+  return next_subscription_;
+}
+
+void EventHub::unsubscribe(std::uint64_t subscription) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  subscribers_.erase(subscription);
+}
+
+void EventHub::beat() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++beats_;
+  }
+  wake_subscribers();
+}
+
+std::uint64_t EventHub::beats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return beats_;
+}
+
+// A wake function may take locks of its own (the server's), so none of the
+// hub's is held while it runs.
+void EventHub::wake_subscribers() {
+  std::vector<std::function<void()>> wakes;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, wake] : subscribers_) wakes.push_back(wake);
+  }
+  for (const auto& wake : wakes) wake();
 }
 
 }  // namespace microtrack::collector

@@ -10,6 +10,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -45,9 +47,19 @@ class EventHub {
   void close();
   bool closed() const;
 
-  // Streams currently open, to cap them (each holds a server thread).
+  // Streams currently open, to cap them.
   bool try_join(std::size_t max_streams);
   void leave();
+
+  // For streams that do not wait in wait_after (the server parks them):
+  // `wake` is called, outside the hub's lock, after each publish(), beat()
+  // and close() until unsubscribed.
+  std::uint64_t subscribe(std::function<void()> wake);
+  void unsubscribe(std::uint64_t subscription);
+  // A heartbeat: counts up and wakes the subscribers, so each stream can
+  // send a keep-alive comment (and find out its client left).
+  void beat();
+  std::uint64_t beats() const;
 
  private:
   bool wanted_locked() const;
@@ -62,6 +74,11 @@ class EventHub {
   std::uint64_t last_seq_ = 0;
   bool closed_ = false;
   std::size_t streams_ = 0;
+  std::map<std::uint64_t, std::function<void()>> subscribers_;
+  std::uint64_t next_subscription_ = 0;
+  std::uint64_t beats_ = 0;
+
+  void wake_subscribers();
 };
 
 }  // namespace microtrack::collector

@@ -1,58 +1,54 @@
-// microtrack-collector: reads arguments, opens the store, runs the server.
-// Everything else lives in the library (server.cpp, store.cpp, validate.cpp).
+// microtrack-collector: reads arguments, opens the store, runs the server
+// until SIGTERM or SIGINT. Everything else lives in the library.
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "server.hpp"
 #include "store.hpp"
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: microtrack-collector [options]
-  --port N            port to listen on (default 8080; 0 = any free port)
-  --host H            address to bind (default 127.0.0.1)
-  --db PATH|URL       where events are kept: a SQLite file (default microtrack.db;
-                      :memory: = not kept) or postgresql://user@host:port/db
-  --site DIR          demo site served at / (default web-demo/site)
-  --dist DIR          SDK build served at /dist/ (default dist)
-  --dashboard DIR     dashboard served at /dashboard/ (default web-demo/dashboard)
-  --max-body BYTES    largest request body (default 1048576)
-  --cors-origins A,B  origins allowed by CORS (default: all)
-  --write-key K1,K2   accept only batches naming one of these writeKeys (default: no check)
-  --flows FILE        webhook rules, JSON (see docs/COLLECTOR.md)
-  --forward URL       relay accepted batches to a Segment-compatible /v1/batch URL
-  --forward-write-key K   writeKey for the upstream (Basic auth and body)
-  --spool-dir DIR     where batches wait for the upstream (default microtrack-spool)
-  --spool-max-bytes N bound of the spool; the oldest batches go first (default 67108864)
-  --threads N         HTTP worker threads (default 16)
-  --quiet             no line per request on stderr (problems are still logged)
-  --help              this text
-Once listening, prints "microtrack-collector listening on http://HOST:PORT".
-)";
+namespace mc = microtrack::collector;
+
+// Sockets, the database, spool files and static files all need descriptors;
+// this many are kept out of the connection cap.
+constexpr unsigned long long kSpareFiles = 64;
 
 struct Args {
   int port = 8080;
   std::string host = "127.0.0.1";
   std::string db = "microtrack.db";
   std::string flows_file;
+  std::string admin_token_file;
   bool quiet = false;
-  microtrack::collector::ForwardOptions forward;
-  microtrack::collector::ServerOptions server;
+  bool help = false;
+  bool max_connections_given = false;
+  mc::ForwardOptions forward;
+  mc::ServerOptions server;
+
+  Args() {
+    server.site_dir = "web-demo/site";
+    server.dist_dir = "dist";
+    server.dashboard_dir = "web-demo/dashboard";
+    forward.spool_dir = "microtrack-spool";
+  }
 };
 
-bool parse_number(const std::string& text, unsigned long long max, unsigned long long& out) {
+bool parse_number(const std::string& text, unsigned long long min, unsigned long long max, unsigned long long& out) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 19) return false;
   out = std::stoull(text);
-  return out <= max;
+  return out >= min && out <= max;
 }
 
 std::vector<std::string> split_commas(const std::string& text) {
@@ -66,163 +62,249 @@ std::vector<std::string> split_commas(const std::string& text) {
   return parts;
 }
 
-bool is_known_flag(const std::string& flag) {
-  for (const char* known : {"--port", "--host", "--db", "--site", "--dist", "--dashboard", "--max-body", "--cors-origins",
-                            "--write-key", "--flows", "--forward", "--forward-write-key", "--spool-dir",
-                            "--spool-max-bytes", "--threads"})
-    if (flag == known) return true;
-  return false;
+// A flag's effect: changes Args, or returns why the value is refused.
+using Apply = std::function<std::string(Args&, const std::string& value)>;
+
+// A number flag within [min, max], stored by `set`.
+Apply number(const char* flag, unsigned long long min, unsigned long long max,
+             std::function<void(Args&, unsigned long long)> set) {
+  return [=](Args& args, const std::string& value) -> std::string {
+    unsigned long long n = 0;
+    if (!parse_number(value, min, max, n)) return std::string(flag) + " must be " + std::to_string(min) + ".." + std::to_string(max);
+    set(args, n);
+    return "";
+  };
 }
 
-// Returns an error message, or "" when the arguments are fine.
-std::string parse_args(int argc, char** argv, Args& args, bool& help) {
-  args.server.site_dir = "web-demo/site";
-  args.server.dist_dir = "dist";
-  args.server.dashboard_dir = "web-demo/dashboard";
-  args.forward.spool_dir = "microtrack-spool";
+// A flag whose value is kept as given.
+Apply text(std::function<void(Args&, const std::string&)> set) {
+  return [=](Args& args, const std::string& value) {
+    set(args, value);
+    return std::string();
+  };
+}
+
+struct Flag {
+  const char* name;   // "--port"
+  const char* value;  // what --help calls its value ("N"); nullptr: a switch
+  const char* help;
+  Apply apply;
+};
+
+// Every option: adding one is adding a row.
+const std::vector<Flag>& flags() {
+  static const std::vector<Flag> table = {
+      {"--port", "N", "port to listen on (default 8080; 0 = any free port)",
+       number("--port", 0, 65535, [](Args& a, auto n) { a.port = static_cast<int>(n); })},
+      {"--host", "H", "address to bind (default 127.0.0.1)", text([](Args& a, auto& v) { a.host = v; })},
+      {"--db", "PATH|URL", "a SQLite file (default microtrack.db; :memory: = not kept) or postgresql://user@host/db",
+       text([](Args& a, auto& v) { a.db = v; })},
+      {"--site", "DIR", "demo site served at / (default web-demo/site)",
+       text([](Args& a, auto& v) { a.server.site_dir = v; })},
+      {"--dist", "DIR", "SDK build served at /dist/ (default dist)", text([](Args& a, auto& v) { a.server.dist_dir = v; })},
+      {"--dashboard", "DIR", "dashboard served at /dashboard/ (default web-demo/dashboard)",
+       text([](Args& a, auto& v) { a.server.dashboard_dir = v; })},
+      {"--max-body", "BYTES", "largest request body, also after gunzip (default 1048576)",
+       number("--max-body", 1, 1ull << 40, [](Args& a, auto n) { a.server.max_body_bytes = n; })},
+      {"--cors-origins", "A,B", "origins allowed by CORS (default, or '*': all)",
+       text([](Args& a, auto& v) { a.server.cors_origins = split_commas(v); })},
+      {"--write-key", "K1,K2", "accept only batches naming one of these writeKeys (default: no check)",
+       text([](Args& a, auto& v) { a.server.write_keys = split_commas(v); })},
+      {"--flows", "FILE", "webhook rules, JSON (see docs/COLLECTOR.md)", text([](Args& a, auto& v) { a.flows_file = v; })},
+      {"--forward", "URL", "relay accepted batches to a Segment-compatible /v1/batch URL",
+       [](Args& a, const std::string& v) -> std::string {
+         if (!mc::split_url(v)) return "--forward must be an http:// or https:// URL";
+         a.forward.url = v;
+         return "";
+       }},
+      {"--forward-write-key", "K", "writeKey for the upstream (Basic auth and body)",
+       text([](Args& a, auto& v) { a.forward.write_key = v; })},
+      {"--spool-dir", "DIR", "where batches wait for the upstream (default microtrack-spool)",
+       text([](Args& a, auto& v) { a.forward.spool_dir = v; })},
+      {"--spool-max-bytes", "N", "bound of the spool; the oldest batches go first (default 67108864)",
+       number("--spool-max-bytes", 1, 1ull << 50, [](Args& a, auto n) { a.forward.spool_max_bytes = n; })},
+      {"--threads", "N", "HTTP polling threads; connections do not hold one (default 4)",
+       number("--threads", 1, 256, [](Args& a, auto n) { a.server.threads = static_cast<int>(n); })},
+      {"--max-connections", "N", "connections open at once; more are closed at once (default 20000 or the open-file limit)",
+       number("--max-connections", 1, 1'000'000, [](Args& a, auto n) {
+         a.server.max_connections = n;
+         a.max_connections_given = true;
+       })},
+      {"--timeout-s", "N", "seconds a silent connection (slow headers or body, idle keep-alive) stays open (default 15)",
+       number("--timeout-s", 1, 3600, [](Args& a, auto n) { a.server.timeout_s = static_cast<int>(n); })},
+      {"--admin-token-file", "PATH",
+       "admin token for the query API, live stream and dashboard (or env MICROTRACK_ADMIN_TOKEN; none: loopback only)",
+       text([](Args& a, auto& v) { a.admin_token_file = v; })},
+      {"--trusted-proxies", "LIST", "reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For is believed",
+       [](Args& a, const std::string& v) -> std::string {
+         std::string error;
+         auto proxies = mc::TrustedProxies::parse(v, error);
+         if (!proxies) return "--trusted-proxies: " + error;
+         a.server.trusted_proxies = std::move(*proxies);
+         return "";
+       }},
+      {"--rate-limit", "N", "ingest requests per second per client address; 0 = no limit (default 50)",
+       number("--rate-limit", 0, 1'000'000, [](Args& a, auto n) { a.server.rate_limit.requests_per_s = static_cast<double>(n); })},
+      {"--rate-burst", "N", "ingest requests a client may make at once (default 500)",
+       number("--rate-burst", 1, 1'000'000, [](Args& a, auto n) { a.server.rate_limit.burst = static_cast<double>(n); })},
+      {"--max-batch-events", "N", "events read from one batch; the rest are rejected (default 500)",
+       number("--max-batch-events", 1, 1'000'000, [](Args& a, auto n) { a.server.limits.max_events_per_batch = n; })},
+      {"--max-event-bytes", "N", "largest event as sent (default 32768, the SDK's own limit)",
+       number("--max-event-bytes", 64, 1ull << 30, [](Args& a, auto n) { a.server.limits.max_event_bytes = n; })},
+      {"--max-depth", "N", "objects and arrays nested in an event, the event being 1 (default 32)",
+       number("--max-depth", 1, mc::kMaxBodyDepth - 2, [](Args& a, auto n) { a.server.limits.max_depth = n; })},
+      {"--max-string-bytes", "N", "longest string (key or value) in an event (default 8192)",
+       number("--max-string-bytes", 1, 1ull << 30, [](Args& a, auto n) { a.server.limits.max_string_bytes = n; })},
+      {"--retention-days", "N", "delete events (and webhook rows) received more than N days ago, hourly; 0 = keep (default)",
+       number("--retention-days", 0, 100'000, [](Args& a, auto n) { a.server.retention.days = static_cast<int>(n); })},
+      {"--quiet", nullptr, "no line per request on stderr (problems are still logged)",
+       [](Args& a, const std::string&) { a.quiet = true; return std::string(); }},
+      {"--help", nullptr, "this text", [](Args& a, const std::string&) { a.help = true; return std::string(); }},
+  };
+  return table;
+}
+
+std::string usage() {
+  std::string text = "usage: microtrack-collector [options]\n";
+  for (const Flag& flag : flags()) {
+    std::string left = std::string("  ") + flag.name + (flag.value ? std::string(" ") + flag.value : "");
+    left.resize(std::max<std::size_t>(left.size() + 1, 26), ' ');
+    text += left + flag.help + "\n";
+  }
+  return text + "Once listening, prints \"microtrack-collector listening on http://HOST:PORT\".\n";
+}
+
+// Both "--port 8080" and "--port=8080". Returns an error message, or "".
+std::string parse_args(int argc, char** argv, Args& args) {
   for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i], value;
-    if (flag == "--help" || flag == "-h") {
-      help = true;
-      return "";
+    std::string name = argv[i], value;
+    const std::size_t eq = name.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
     }
-    if (flag == "--quiet") {
-      args.quiet = true;
-      continue;
-    }
-    // Both "--port 8080" and "--port=8080".
-    if (const auto eq = flag.find('='); eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag.resize(eq);
-    } else if (!is_known_flag(flag)) {
-      return "unknown option " + flag;
-    } else if (i + 1 < argc) {
+    if (name == "-h") name = "--help";
+    const auto& table = flags();
+    const auto flag = std::find_if(table.begin(), table.end(), [&](const Flag& f) { return name == f.name; });
+    if (flag == table.end()) return "unknown option " + name;
+    if (!flag->value && inline_value) return name + " takes no value";
+    if (flag->value && !inline_value) {
+      if (i + 1 >= argc) return name + " needs a value";
       value = argv[++i];
-    } else {
-      return flag + " needs a value";
     }
-    unsigned long long number = 0;
-    if (flag == "--port") {
-      if (!parse_number(value, 65535, number)) return "--port must be 0..65535";
-      args.port = static_cast<int>(number);
-    } else if (flag == "--max-body") {
-      if (!parse_number(value, 1ull << 40, number) || number == 0) return "--max-body must be a positive number of bytes";
-      args.server.max_body_bytes = static_cast<std::size_t>(number);
-    } else if (flag == "--host") {
-      args.host = value;
-    } else if (flag == "--db") {
-      args.db = value;
-    } else if (flag == "--site") {
-      args.server.site_dir = value;
-    } else if (flag == "--dist") {
-      args.server.dist_dir = value;
-    } else if (flag == "--dashboard") {
-      args.server.dashboard_dir = value;
-    } else if (flag == "--cors-origins") {
-      args.server.cors_origins = split_commas(value);
-    } else if (flag == "--write-key") {
-      args.server.write_keys = split_commas(value);
-    } else if (flag == "--flows") {
-      args.flows_file = value;
-    } else if (flag == "--forward") {
-      if (!microtrack::collector::split_url(value)) return "--forward must be an http:// or https:// URL";
-      args.forward.url = value;
-    } else if (flag == "--forward-write-key") {
-      args.forward.write_key = value;
-    } else if (flag == "--spool-dir") {
-      args.forward.spool_dir = value;
-    } else if (flag == "--spool-max-bytes") {
-      if (!parse_number(value, 1ull << 50, number) || number == 0) return "--spool-max-bytes must be a positive number";
-      args.forward.spool_max_bytes = number;
-    } else if (flag == "--threads") {
-      if (!parse_number(value, 1024, number) || number < 2) return "--threads must be 2..1024";
-      args.server.threads = static_cast<int>(number);
-    } else {
-      return "unknown option " + flag;
-    }
+    if (std::string error = flag->apply(args, value); !error.empty()) return error;
   }
   return "";
+}
+
+// Raises the soft open-file limit to the hard one (each connection is a
+// descriptor) and returns it.
+unsigned long long raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+// --flows FILE into the options; false after printing why not.
+bool load_flows(Args& args) {
+  if (args.flows_file.empty()) return true;
+  std::ifstream in(args.flows_file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  auto rules = in ? mc::parse_flows(text.str(), error) : std::nullopt;
+  if (!rules) {
+    std::cerr << "microtrack-collector: --flows " << args.flows_file << ": " << (in ? error : "cannot read") << "\n";
+    return false;
+  }
+  args.server.flows = std::move(*rules);
+  return true;
+}
+
+// The connection cap within the open-file limit.
+void fit_connections(Args& args) {
+  const unsigned long long files = raise_open_file_limit();
+  const unsigned long long fit = files > 2 * kSpareFiles ? files - kSpareFiles : kSpareFiles;
+  if (!args.max_connections_given) {
+    args.server.max_connections = std::min<unsigned long long>(args.server.max_connections, fit);
+  } else if (args.server.max_connections > fit) {
+    std::cerr << "microtrack-collector: --max-connections " << args.server.max_connections << " is over the open-file limit ("
+              << files << "); using " << fit << "\n";
+    args.server.max_connections = fit;
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Args args;
-  bool help = false;
-  if (const std::string error = parse_args(argc, argv, args, help); !error.empty()) {
-    std::cerr << "microtrack-collector: " << error << "\n" << kUsage;
+  if (const std::string error = parse_args(argc, argv, args); !error.empty()) {
+    std::cerr << "microtrack-collector: " << error << "\n" << usage();
     return 2;
   }
-  if (help) {
-    std::cout << kUsage;
+  if (args.help) {
+    std::cout << usage();
     return 0;
   }
-
-  std::string error;
-  if (!args.flows_file.empty()) {
-    std::ifstream in(args.flows_file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto rules = in ? microtrack::collector::parse_flows(text.str(), error) : std::nullopt;
-    if (!rules) {
-      std::cerr << "microtrack-collector: --flows " << args.flows_file << ": " << (in ? error : "cannot read") << "\n";
-      return 2;
-    }
-    args.server.flows = std::move(*rules);
+  if (!load_flows(args)) return 2;
+  // The token from a file or the environment only: a command line is
+  // visible to every user of the machine (ps).
+  std::string token_error;
+  const auto token = mc::load_admin_token(args.admin_token_file, std::getenv(mc::kAdminTokenEnv), token_error);
+  if (!token) {
+    std::cerr << "microtrack-collector: " << token_error << "\n";
+    return 2;
   }
+  args.server.admin.token = *token;
   if (!args.forward.url.empty()) args.server.forward = args.forward;
+  fit_connections(args);
 
-  // Signals go to one waiting thread instead of a handler: stopping takes
+  // Signals go to this thread's sigwait instead of a handler: stopping takes
   // locks and is not async-signal-safe. Block them before any thread starts
-  // (the store's checkpointer, the collector's workers, httplib's pool) so that every thread inherits the mask.
+  // (the store's checkpointer, the collector's workers, the server's pool)
+  // so that every thread inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto store = microtrack::collector::Store::open(args.db, error);
+  std::string error;
+  auto store = mc::Store::open(args.db, error);
   if (!store) {
-    std::cerr << "microtrack-collector: cannot open database " << microtrack::collector::url_for_logs(args.db)
+    std::cerr << "microtrack-collector: cannot open database " << mc::url_for_logs(args.db)
               << ": " << error << "\n";
     return 1;
   }
-
   args.server.log = [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());  // one call per line: no interleaving across threads
   };
   args.server.log_requests = !args.quiet;
-  microtrack::collector::Collector collector(*store, args.server);
-  httplib::Server& svr = collector.http();
+  mc::Collector collector(*store, args.server);
   for (const auto& warning : collector.warnings()) std::cerr << "microtrack-collector: " << warning << "\n";
+  std::cerr << "microtrack-collector: " << collector.admin().startup_notice() << "\n";
 
-  int port = args.port;
-  if (port == 0)
-    port = svr.bind_to_any_port(args.host);
-  else if (!svr.bind_to_port(args.host, port))
-    port = -1;
-  if (port <= 0) {
-    std::cerr << "microtrack-collector: cannot listen on " << args.host << ":" << args.port << "\n";
+  const int port = collector.start(args.host, args.port, error);
+  if (port == 0) {
+    std::cerr << "microtrack-collector: " << error << "\n";
     return 1;
   }
-
-  std::thread signal_waiter([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    // Graceful: requests in flight are answered (their batches committed
-    // first), live streams end, then listen_after_bind() returns.
-    collector.stop();
-  });
   // Tests and scripts read the port from this line, so it must not wait in a buffer.
   std::cout << "microtrack-collector listening on http://" << args.host << ":" << port << std::endl;
 
-  const bool clean = svr.listen_after_bind();
-  // Wake the waiter if the server stopped on its own (it is blocked, so this
-  // goes to sigwait, not to a default handler).
-  pthread_kill(signal_waiter.native_handle(), SIGTERM);
-  signal_waiter.join();
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  // Graceful: no new connections, live streams end, requests in flight are
+  // answered (their batches committed first).
+  collector.stop();
   collector.finish();  // flow and forward queues stay on disk for the next start
-  store.reset();  // closes the database (checkpoints the WAL) before exit
+  store.reset();       // closes the database (checkpoints the WAL) before exit
   std::cerr << "microtrack-collector: stopped\n";
-  return clean ? 0 : 1;
+  return 0;
 }

@@ -69,6 +69,26 @@ std::optional<std::string> validate_event(const Object& event) {
   return std::nullopt;
 }
 
+std::optional<std::string> check_limits(const Object& event, std::size_t index, const IngestLimits& limits,
+                                        const json_scan::Inspection& body) {
+  if (index >= limits.max_events_per_batch)
+    return "event " + std::to_string(index) + " is beyond the limit of " + std::to_string(limits.max_events_per_batch) +
+           " events per batch";
+  if (event.text.size() > limits.max_event_bytes)
+    return "event is " + std::to_string(event.text.size()) + " bytes, over the limit of " +
+           std::to_string(limits.max_event_bytes);
+  const bool body_within = body.utf8 && body.depth <= limits.max_depth && body.longest_string <= limits.max_string_bytes;
+  if (body_within) return std::nullopt;
+  const json_scan::Inspection own = json_scan::inspect(event.text, limits.max_depth);
+  if (own.result == json_scan::Inspection::Result::too_deep)
+    return "event nests objects and arrays deeper than " + std::to_string(limits.max_depth) + " levels";
+  if (!own.utf8) return "a string in the event is not valid UTF-8";
+  if (own.longest_string > limits.max_string_bytes)
+    return "a string in the event is " + std::to_string(own.longest_string) + " bytes, over the limit of " +
+           std::to_string(limits.max_string_bytes);
+  return std::nullopt;
+}
+
 const Value* timestamp_of(const Object& event) {
   // A timestamp that is there wins, even when it is broken.
   const Value* value = event.find("timestamp");

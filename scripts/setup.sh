@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS="emscripten nlohmann-json3-dev catch2 libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql chromium cmake ninja-build pkg-config g++ wrk"
+# clang + libclang-rt-14-dev: libFuzzer and clang's sanitizer runtimes (scripts/fuzz.sh);
+# g++ brings its own ASan/UBSan runtimes (the asan preset).
+PKGS="emscripten nlohmann-json3-dev catch2 libcpp-httplib-dev libmicrohttpd-dev zlib1g-dev libsqlite3-dev libpq-dev postgresql libssl-dev nginx-light chromium cmake ninja-build pkg-config g++ wrk clang libclang-rt-14-dev"
 missing=$(for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
 done)
@@ -19,8 +21,13 @@ fi
 node -e 'process.exit(parseInt(process.versions.node) < 18 ? 1 : 0)' \
   || { echo "setup: node >= 18 is required (found $(node --version))" >&2; exit 1; }
 
+# --omit=optional leaves out google-closure-compiler's native build (219 MB;
+# closure runs on java). esbuild's native binary is optional too: its own
+# postinstall (allowed in package.json's allowScripts) then fetches the
+# package of this platform from the registry.
 if [ ! -x node_modules/.bin/google-closure-compiler ] || [ ! -x node_modules/.bin/terser ] \
-   || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+   || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --omit=optional --include=dev >/dev/null
 fi

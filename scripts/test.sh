@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The README's second command: installs what is missing, builds both trees and
 # runs every test: the core's Catch2 suite and the collector's (via ctest),
-# the collector's again on PostgreSQL, then the browser tests in headless
-# Chromium (node --test), including the transfer-size budget, then the
-# detector specs. Exits non-zero if anything
-# fails.
+# the collector's again on PostgreSQL (a throwaway cluster), the same two
+# suites again under AddressSanitizer + UBSan (the asan preset), each fuzz
+# target for 15 s (scripts/fuzz.sh), the loader's pure modules in node
+# (node --test tests/js/), then the browser tests in headless Chromium (node
+# --test), including the transfer-size budget, then the detector specs.
+# Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -12,6 +14,9 @@ cmake --workflow --preset native
 # The collector's tests again on PostgreSQL (a throwaway cluster): every
 # store gives the same answers.
 ./scripts/with-postgres.sh ctest --test-dir build/native -j2 -R '^collector:' --output-on-failure --no-tests=error
+cmake --workflow --preset asan
+./scripts/fuzz.sh 15
 cmake --workflow --preset wasm
+node --test tests/js/
 node --test tests/browser/
 node --test tests/browser/detectors/*.spec.mjs

@@ -60,12 +60,13 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 
 // Appends the parameters of an '&'-separated list that are not scrubbed,
 // verbatim, after `separator`; nothing at all when none is kept.
-void append_kept_params(std::string& out, char separator, std::string_view params, std::string_view names_json) {
+void append_kept_params(std::string& out, std::string_view separator, std::string_view params,
+                        std::string_view names_json) {
   for (QueryPairs pairs(params); pairs.next();) {
     if (any_item(names_json, percent_decode(pairs.name()), same_ignoring_case)) continue;
     out += separator;
     out += pairs.pair;
-    separator = '&';
+    separator = "&";
   }
 }
 
@@ -111,20 +112,25 @@ std::string scrub_url(std::string_view url, std::string_view names_json) {
   std::string_view before_hash = url.substr(0, hash);
   std::size_t question = std::min(before_hash.find('?'), before_hash.size());
   std::string out(before_hash.substr(0, question));
-  if (question < before_hash.size()) append_kept_params(out, '?', before_hash.substr(question + 1), names_json);
+  if (question < before_hash.size()) append_kept_params(out, "?", before_hash.substr(question + 1), names_json);
   if (hash == url.size()) return out;
-  // A hash router's route keeps its own query (#/reset?token=…); OAuth puts
-  // parameters straight into the fragment (#access_token=…).
-  std::size_t route_query = fragment.find('?');
-  if (route_query == std::string_view::npos && fragment.find('=') != std::string_view::npos) {
-    append_kept_params(out, '#', fragment, names_json);
-    return out;
-  }
+  // The fragment: a hash router's route with a query of its own
+  // (#/reset?token=…), parameters straight in it as OAuth puts them
+  // (#access_token=…), or both. The part before a '?' is scrubbed as
+  // parameters when it holds a '=' (else it is a route, kept as it is); the
+  // part after a '?' always is. (Deciding by the part before the '?' alone
+  // keeps a second scrub from finding anything more.)
+  const std::size_t fragment_start = out.size() + 1;
   out += '#';
-  out += fragment.substr(0, route_query);
-  if (route_query != std::string_view::npos)
-    append_kept_params(out, '?', fragment.substr(route_query + 1), names_json);
-  if (out.back() == '#') out.pop_back();
+  const std::size_t route_query = std::min(fragment.find('?'), fragment.size());
+  const std::string_view head = fragment.substr(0, route_query);
+  if (head.find('=') == std::string_view::npos)
+    out += head;
+  else
+    append_kept_params(out, "", head, names_json);
+  if (route_query < fragment.size()) append_kept_params(out, "?", fragment.substr(route_query + 1), names_json);
+  // Nothing left after the '#': drop it (not a '#' that ends a kept fragment).
+  if (out.size() == fragment_start) out.pop_back();
   return out;
 }
 

@@ -147,6 +147,17 @@ test('zero-code form: <script data-collector> sends a page view', async () => {
   await assertQuiet(rec);
 });
 
+test('the loader adds one name to the page: window.microtrack (glue and modules stay in its closure)', async () => {
+  const rec = await h.open('/zero-code.html', {
+    init: { fn: () => { window.__mtGlobalsBefore = Object.getOwnPropertyNames(window); } }
+  });
+  assert.equal(await awaitReady(rec.page), true);  // the core runs and every adapter is enabled
+  const added = await rec.page.evaluate(() => Object.getOwnPropertyNames(window)
+    .filter((name) => name !== '__mtGlobalsBefore' && !window.__mtGlobalsBefore.includes(name)));
+  assert.deepEqual(added, ['microtrack']);
+  await assertQuiet(rec);
+});
+
 test("page({section:'x'}) sends a page event with that property", async () => {
   const rec = await openSnippet([['init', COLLECTOR]]);
   assert.equal(await awaitReady(rec.page), true);

@@ -54,15 +54,17 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]])
   process.on(signal, () => { killChildren(); process.exit(code); });
 
 /**
- * Starts microtrack-collector on a free port with a fresh SQLite file.
+ * Starts microtrack-collector on a free port with a fresh SQLite file;
+ * `args` are more flags, `env` more environment (MICROTRACK_ADMIN_TOKEN).
  * Resolves to { url, port, db, log, stop() } once it printed its listening line.
  */
-export async function startCollector({ site = DEMO_SITE, timeoutMs = 15000 } = {}) {
+export async function startCollector({ site = DEMO_SITE, args = [], env = {}, timeoutMs = 15000 } = {}) {
   checkBuild();
   const tmp = mkdtempSync(path.join(tmpdir(), 'mt-browser-'));
   const db = path.join(tmp, 'events.db');
   const child = spawn(COLLECTOR_BIN, ['--port', '0', '--db', db, '--site', site, '--dist', DIST,
-    '--dashboard', path.join(ROOT, 'web-demo', 'dashboard')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--dashboard', path.join(ROOT, 'web-demo', 'dashboard'), ...args],
+  { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   liveChildren.add(child);
   const log = [];
   createInterface({ input: child.stderr }).on('line', (line) => log.push(line));

@@ -1,12 +1,11 @@
 #pragma once
-// A collector running on 127.0.0.1:<free port> with a fresh store (SQLite in
-// memory, or PostgreSQL: see test_stores.hpp) and a fixed clock, on its own
-// thread for the lifetime of the object.
+// A collector serving on 127.0.0.1:<free port> with a fresh store (SQLite
+// in memory, or PostgreSQL: see test_stores.hpp) and a fixed clock, for the
+// lifetime of the object.
 
-#include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -31,19 +30,13 @@ class LiveCollector {
     store_ = open_test_store();
     if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
     collector_ = std::make_unique<mc::Collector>(*store_, std::move(options));
-    port_ = port;
-    if (port == 0)
-      port_ = collector_->http().bind_to_any_port("127.0.0.1");
-    else if (!collector_->http().bind_to_port("127.0.0.1", port))
-      port_ = -1;
-    if (port_ <= 0) throw std::runtime_error("cannot bind");
-    thread_ = std::thread([this] { collector_->http().listen_after_bind(); });
-    // stop() before the accept loop has started would be lost, and join() would hang.
-    while (!collector_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // The server runs on its own polling threads from here on.
+    std::string error;
+    port_ = collector_->start("127.0.0.1", port, error);
+    if (port_ <= 0) throw std::runtime_error("cannot start: " + error);
   }
   ~LiveCollector() {
     collector_->stop();
-    thread_.join();
     collector_->finish();
   }
   LiveCollector(const LiveCollector&) = delete;
@@ -52,6 +45,7 @@ class LiveCollector {
   httplib::Client client() const { return httplib::Client("127.0.0.1", port_); }
   const std::vector<std::string>& warnings() const { return collector_->warnings(); }
   mc::Store& store() { return *store_; }
+  mc::Collector& collector() { return *collector_; }
   int port() const { return port_; }
 
   // POSTs JSON the way the SDK does: text/plain, so browsers skip the preflight.
@@ -71,7 +65,6 @@ class LiveCollector {
   std::unique_ptr<mc::Store> store_;
   std::unique_ptr<mc::Collector> collector_;
   int port_ = 0;
-  std::thread thread_;
 };
 
 // A valid track event as the SDK sends it.

@@ -1,66 +1,19 @@
 // Flows: webhook rules, their retry policy and the delivery log, against a
-// local webhook receiver.
+// local webhook receiver. The worker's retries run on a fast-forward clock:
+// each schedule is a list of literal waits, and nothing sleeps for them.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <deque>
-#include <mutex>
 #include <thread>
 
+#include "fast_forward_clock.hpp"
 #include "flows.hpp"
 #include "live_collector.hpp"
+#include "receiver.hpp"
 
 using namespace collector_test;
 
 namespace {
-
-double wall_ms() {
-  using namespace std::chrono;
-  return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-}
-
-// A webhook endpoint on a free port that answers with scripted statuses
-// (then 200) and records what it got.
-class Receiver {
- public:
-  struct Call {
-    std::string path, body, flow_header, idempotency_key;
-  };
-  explicit Receiver(std::deque<int> statuses = {}) : statuses_(std::move(statuses)) {
-    svr_.Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      calls_.push_back({req.path, req.body, req.get_header_value("X-Microtrack-Flow"),
-                        req.get_header_value("Idempotency-Key")});
-      res.status = 200;
-      if (!statuses_.empty()) {
-        res.status = statuses_.front();
-        statuses_.pop_front();
-      }
-      res.set_content("{}", "application/json");
-    });
-    port_ = svr_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { svr_.listen_after_bind(); });
-    while (!svr_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~Receiver() {
-    svr_.stop();
-    thread_.join();
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  std::vector<Call> calls() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return calls_;
-  }
-
- private:
-  httplib::Server svr_;
-  std::mutex mutex_;
-  std::deque<int> statuses_;
-  std::vector<Call> calls_;
-  int port_ = 0;
-  std::thread thread_;
-};
 
 std::vector<mc::FlowRule> rules(const std::string& text) {
   std::string error;
@@ -73,11 +26,64 @@ std::vector<mc::FlowRule> rules(const std::string& text) {
 mc::ServerOptions flow_options(std::vector<mc::FlowRule> flows) {
   mc::ServerOptions options;
   options.flows = std::move(flows);
-  options.now_ms = wall_ms;  // the worker schedules retries on the real clock
-  options.flow_options.retry_base_ms = 20;
-  options.flow_options.max_attempts = 4;
   return options;
 }
+
+// A flow worker over an in-memory store on a fast-forward clock that starts
+// at the collector's test time (kReceivedAt).
+struct FlowBench {
+  std::unique_ptr<mc::Store> store;
+  std::shared_ptr<FastForwardClock> clock = std::make_shared<FastForwardClock>(t0());
+  std::vector<mc::FlowRule> rules;
+  std::unique_ptr<mc::FlowRunner> runner;
+
+  static double t0() { return *mc::parse_iso8601_ms(kReceivedAt); }
+
+  FlowBench(std::vector<mc::FlowRule> rules_, mc::FlowOptions options) : rules(std::move(rules_)) {
+    store = open_test_store();  // SQLite, or PostgreSQL (test_stores.hpp)
+    runner = std::make_unique<mc::FlowRunner>(*store, options, clock, nullptr);
+  }
+  ~FlowBench() { runner->stop(); }
+
+  // Stores the events as the ingest route does, with their deliveries, now.
+  void receive(const std::vector<json>& events) {
+    const std::string text = json(events).dump();
+    const auto objects = mc::json_scan::elements(text);
+    const auto stored = store->insert_events(objects, std::nullopt, clock->now_ms(), [&](const mc::json_scan::Object& e) {
+      return mc::deliveries_for(rules, json::parse(e.text), kReceivedAt);
+    });
+    REQUIRE(stored.error.empty());
+    runner->wake();
+  }
+
+  json log() {
+    std::string error;
+    return *store->delivery_log(100, error);
+  }
+
+  // The delivery log once `n` rows are no longer pending.
+  json settled(std::size_t n) {
+    json rows;
+    const bool settled = clock->wait_until([&] {
+      rows = log();
+      std::size_t done = 0;
+      for (const json& row : rows) done += row["status"] != "pending";
+      return done >= n;
+    });
+    REQUIRE(settled);
+    return rows;
+  }
+};
+
+mc::FlowOptions retry_options() {
+  mc::FlowOptions options;
+  options.retry_base_ms = 1000;
+  options.retry_max_ms = 60'000;
+  options.max_attempts = 4;
+  return options;
+}
+
+std::vector<double> ms(std::initializer_list<double> waits) { return waits; }
 
 // Polls /api/flows until the delivery log has `n` rows that are not pending.
 json settled_deliveries(const LiveCollector& server, std::size_t n) {
@@ -153,24 +159,25 @@ TEST_CASE("split_url separates origin and path") {
 SCENARIO("A purchase triggers a review request, retried until the webhook takes it") {
   GIVEN("a review_request flow on purchase and a receiver that fails twice with 503") {
     Receiver receiver({503, 503});
-    LiveCollector server(flow_options(rules(R"({"flows":[{"name":"review_request","event":"purchase","url":")" +
-                                            receiver.url("/hooks/review") + "\"}]}")));
+    FlowBench bench(rules(R"({"flows":[{"name":"review_request","event":"purchase","url":")" +
+                          receiver.url("/hooks/review") + "\"}]}"), retry_options());
     WHEN("a purchase and another event are stored, and the purchase is sent again") {
-      server.post("/v1/batch", batch_of({track_event("buy-1", "purchase"), track_event("other", "hero_seen")}));
-      server.post("/v1/batch", batch_of({track_event("buy-1", "purchase")}));  // a retry of the batch
-      const json log = settled_deliveries(server, 1);
-      THEN("the webhook got it on the third attempt, once per event, and the log says so") {
+      bench.receive({track_event("buy-1", "purchase"), track_event("other", "hero_seen")});
+      bench.receive({track_event("buy-1", "purchase")});  // a retry of the batch: a duplicate
+      const json log = bench.settled(1);
+      THEN("the webhook got it on the third attempt, after 1 s and 2 s, once per event") {
+        CHECK(bench.clock->waits() == ms({1000, 2000}));
         const auto calls = receiver.calls();
         REQUIRE(calls.size() == 3);
         for (const auto& call : calls) {
           CHECK(call.path == "/hooks/review");
-          CHECK(call.flow_header == "review_request");
-          CHECK(call.idempotency_key == "review_request:buy-1");
+          CHECK(call.header("X-Microtrack-Flow") == "review_request");
+          CHECK(call.header("Idempotency-Key") == "review_request:buy-1");
           const json body = json::parse(call.body);
           CHECK(body["flow"] == "review_request");
           CHECK(body["event"]["messageId"] == "buy-1");
           CHECK(body["event"]["event"] == "purchase");
-          CHECK(body["receivedAt"].is_string());
+          CHECK(body["receivedAt"] == kReceivedAt);
         }
         REQUIRE(log.size() == 1);
         CHECK(log[0]["flow"] == "review_request");
@@ -179,44 +186,65 @@ SCENARIO("A purchase triggers a review request, retried until the webhook takes 
         CHECK(log[0]["attempts"] == 3);
         CHECK(log[0]["last_status"] == 200);
         CHECK(log[0]["last_error"].is_null());
+        CHECK(log[0]["created_at"] == kReceivedAt);
+        CHECK(log[0]["updated_at"] == "2026-11-27T10:00:18.000Z");  // t0 + 1 s + 2 s
       }
     }
   }
 }
 
-TEST_CASE("A delivery is given up after a 4xx, or after the last attempt") {
-  SECTION("410 Gone: failed after one attempt") {
+TEST_CASE("A flow's retry schedule, on literal times") {
+  const std::string rule = R"([{"name":"f","event":"purchase","url":"URL"}])";
+  const auto bench_for = [&](const std::string& url) {
+    std::string text = rule;
+    text.replace(text.find("URL"), 3, url);
+    return std::make_unique<FlowBench>(rules(text), retry_options());
+  };
+  SECTION("410 Gone: failed after one attempt, no wait") {
     Receiver receiver({410});
-    LiveCollector server(flow_options(rules(R"([{"name":"f","event":"purchase","url":")" + receiver.url("/") + "\"}]")));
-    server.post("/v1/batch", batch_of({track_event("b1", "purchase")}));
-    const json log = settled_deliveries(server, 1);
+    auto bench = bench_for(receiver.url("/"));
+    bench->receive({track_event("b1", "purchase")});
+    const json log = bench->settled(1);
     REQUIRE(log.size() == 1);
     CHECK(log[0]["status"] == "failed");
     CHECK(log[0]["attempts"] == 1);
     CHECK(log[0]["last_status"] == 410);
     CHECK(log[0]["last_error"] == "HTTP 410");
+    CHECK(bench->clock->waits().empty());
   }
-  SECTION("always 500: failed after max_attempts (4)") {
+  SECTION("always 500: failed after max_attempts (4), waits doubling") {
     Receiver receiver({500, 500, 500, 500, 500, 500});
-    LiveCollector server(flow_options(rules(R"([{"name":"f","event":"purchase","url":")" + receiver.url("/") + "\"}]")));
-    server.post("/v1/batch", batch_of({track_event("b1", "purchase")}));
-    const json log = settled_deliveries(server, 1);
+    auto bench = bench_for(receiver.url("/"));
+    bench->receive({track_event("b1", "purchase")});
+    const json log = bench->settled(1);
     REQUIRE(log.size() == 1);
     CHECK(log[0]["status"] == "failed");
     CHECK(log[0]["attempts"] == 4);
+    CHECK(log[0]["updated_at"] == "2026-11-27T10:00:22.000Z");  // t0 + 1 + 2 + 4 s
     CHECK(receiver.calls().size() == 4);
+    CHECK(bench->clock->waits() == ms({1000, 2000, 4000}));
+  }
+  SECTION("a Retry-After longer than the backoff wins") {
+    Receiver receiver({{503, "30"}, {429, "1"}});
+    auto bench = bench_for(receiver.url("/"));
+    bench->receive({track_event("b1", "purchase")});
+    const json log = bench->settled(1);
+    CHECK(log[0]["status"] == "delivered");
+    CHECK(log[0]["attempts"] == 3);
+    CHECK(bench->clock->waits() == ms({30'000, 2000}));
   }
   SECTION("nobody listening: retried as a network error") {
     std::string dead_url;
     { Receiver gone; dead_url = gone.url("/"); }  // a port that was just closed
-    LiveCollector server(flow_options(rules(R"([{"name":"f","event":"purchase","url":")" + dead_url + "\"}]")));
-    server.post("/v1/batch", batch_of({track_event("b1", "purchase")}));
-    const json log = settled_deliveries(server, 1);
+    auto bench = bench_for(dead_url);
+    bench->receive({track_event("b1", "purchase")});
+    const json log = bench->settled(1);
     REQUIRE(log.size() == 1);
     CHECK(log[0]["status"] == "failed");
     CHECK(log[0]["attempts"] == 4);
     CHECK(log[0]["last_status"].is_null());
     CHECK_THAT(log[0]["last_error"].get<std::string>(), Catch::StartsWith("no answer"));
+    CHECK(bench->clock->waits() == ms({1000, 2000, 4000}));
   }
 }
 

@@ -225,7 +225,7 @@ TEST_CASE("A body over the size limit is answered 413 with a JSON error") {
     const auto res = server.post("/v1/batch", batch_of({big}));
     REQUIRE(res);
     CHECK(res->status == 413);
-    CHECK(body_of(res)["error"] == "request body is over the limit of 1024 bytes");
+    CHECK(body_of(res)["error"] == "request body is over the limit of 1024 bytes (--max-body)");
     CHECK(res->get_header_value("Access-Control-Allow-Origin") == "*");  // the SDK must be able to read it
   }
   SECTION("after gunzipping a small compressed body") {
@@ -360,7 +360,8 @@ TEST_CASE("A second collector cannot take a port that one is listening on") {
   std::string error;
   auto store = mc::Store::open(":memory:", error);
   mc::Collector second(*store, {});
-  CHECK_FALSE(second.http().bind_to_port("127.0.0.1", first.port()));  // httplib's default SO_REUSEPORT would allow it
+  CHECK(second.start("127.0.0.1", first.port(), error) == 0);  // SO_REUSEPORT would allow it
+  CHECK_THAT(error, Catch::Contains("Address already in use"));
 }
 
 TEST_CASE("The health check answers ok and unknown paths answer a JSON 404") {
@@ -396,4 +397,52 @@ TEST_CASE("Static files are served with the MIME types browsers need") {
   CHECK(index->get_header_value("Cache-Control") == "no-cache");
   CHECK(server.get("/dashboard/")->status == 404);
   CHECK(server.get("/dist/../site/index.html")->status != 200);  // no escaping a mount
+}
+
+TEST_CASE("Static files: no encoded escape from a mount, folders redirect to their index, HEAD has no body") {
+  TempTree tree({{"site/index.html", "<!doctype html><title>demo</title>"},
+                 {"site/blog/index.html", "<!doctype html><title>blog</title>"},
+                 {"secret.txt", "not served"}});
+  mc::ServerOptions options;
+  options.site_dir = tree / "site";
+  options.dist_dir = "";
+  options.dashboard_dir = "";
+  LiveCollector server(options);
+  for (const char* path : {"/%2e%2e/secret.txt", "/..%2fsecret.txt", "/blog/%2E%2E/%2E%2E/secret.txt"}) {
+    CAPTURE(path);
+    const auto res = server.get(path);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    CHECK(body_of(res).contains("error"));
+  }
+  const auto folder = server.get("/blog");
+  REQUIRE(folder);
+  CHECK(folder->status == 302);
+  CHECK(folder->get_header_value("Location") == "/blog/");
+  CHECK_THAT(server.get("/blog/")->body, Catch::Contains("<title>blog</title>"));
+  const auto head = server.client().Head("/api/health");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(head->body.empty());
+}
+
+TEST_CASE("A check added through ServerOptions::checks runs before every route and may answer instead") {
+  mc::ServerOptions options;
+  options.checks.push_back([](const mc::http::Request& req, mc::http::Response& res) {
+    if (req.header("X-Test-Block").empty()) return false;
+    res.set_error(429, "blocked by a check on " + req.method + " " + req.path);
+    res.set_header("Retry-After", "7");
+    return true;
+  });
+  LiveCollector server(options);
+  const auto blocked = server.client().Post("/v1/batch", {{"X-Test-Block", "1"}, {"Origin", "https://shop.example"}},
+                                            batch_of({track_event("m1")}).dump(), "text/plain");
+  REQUIRE(blocked);
+  CHECK(blocked->status == 429);
+  CHECK(body_of(blocked)["error"] == "blocked by a check on POST /v1/batch");
+  CHECK(blocked->get_header_value("Retry-After") == "7");
+  CHECK(blocked->get_header_value("Access-Control-Allow-Origin") == "https://shop.example");  // readable by the page
+  CHECK(server.events().empty());
+  CHECK(server.post("/v1/batch", batch_of({track_event("m2")}))->status == 200);
+  CHECK(server.events().size() == 1);
 }

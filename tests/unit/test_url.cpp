@@ -179,3 +179,30 @@ TEST_CASE("scrub_url also cleans a fragment that looks like a query", "[url]") {
     CHECK(scrub_url(url, kDefaultScrub) == url);
   }
 }
+
+TEST_CASE("scrub_url drops only a '#' it leaves empty, so scrubbing twice changes nothing (fuzz finding)",
+          "[url]") {
+  SECTION("a '#' that ends a kept fragment stays") {
+    CHECK(scrub_url("https://example.com/#a#", kDefaultScrub) == "https://example.com/#a#");
+    // The input fuzz/scrub_url found: the last '#' was dropped at each pass.
+    const std::string found = "\xC1/p\x90#/\xC1/p\x90#/##";
+    CHECK(scrub_url(found, kDefaultScrub) == found);
+    CHECK(scrub_url(scrub_url(found, kDefaultScrub), kDefaultScrub) == found);
+  }
+  SECTION("a fragment emptied by scrubbing, or empty already, goes with its '#'") {
+    CHECK(scrub_url("https://example.com/p#?token=1", kDefaultScrub) == "https://example.com/p");
+    CHECK(scrub_url("https://example.com/p#token=1", kDefaultScrub) == "https://example.com/p");
+    CHECK(scrub_url("https://example.com/p#", kDefaultScrub) == "https://example.com/p");
+  }
+}
+
+TEST_CASE("scrub_url scrubs parameters before a '?' in the fragment too (fuzz finding)", "[url]") {
+  // A fragment with parameters and a '?' was taken for a route, so its
+  // `code` was kept (and a second scrub removed it).
+  CHECK(scrub_url("https://app.example.com/cb#code=abc&state=1?email=x&y=2", kDefaultScrub) ==
+        "https://app.example.com/cb#state=1?y=2");
+  CHECK(scrub_url("https://app.example.com/cb#code=abc?y=2", kDefaultScrub) == "https://app.example.com/cb#?y=2");
+  const std::string found = "mhttps://user:w@Sop.ple.comro#code=:8443/p1&state(?email=\x01";
+  CHECK(scrub_url(found, kDefaultScrub) == "mhttps://user:w@Sop.ple.comro#state(");
+  CHECK(scrub_url(scrub_url(found, kDefaultScrub), kDefaultScrub) == "mhttps://user:w@Sop.ple.comro#state(");
+}

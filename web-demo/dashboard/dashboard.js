@@ -43,8 +43,19 @@ function writeState(state) {
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
+// The API answers 401 once the login has expired (or there was none): the
+// session cookie travels with same-origin fetches by itself.
+const LOGIN_PAGE = '/dashboard/login';
+function toLogin() {
+  location.assign(LOGIN_PAGE);
+}
+
 async function getJson(path) {
   const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  if (res.status === 401) {
+    toLogin();
+    throw new Error('login needed');
+  }
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
   return body;
@@ -271,6 +282,9 @@ function connectStream() {
   source.addEventListener('error', () => {
     status.dataset.state = 'reconnecting';
     status.textContent = 'reconnecting…'; // EventSource retries by itself (retry: 2000)
+    // EventSource does not show the status: a 401 ends it (readyState CLOSED).
+    if (source.readyState === EventSource.CLOSED)
+      fetch('/api/events?limit=0').then((res) => { if (res.status === 401) toLogin(); }, () => {});
   });
   source.addEventListener('event', (msg) => {
     let ev;

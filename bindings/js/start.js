@@ -1,0 +1,74 @@
+// Loading the WebAssembly core on init: the wasm compiled while it
+// downloads, the tracker started from the config, the stored state and the
+// browser's environment, then the page views, the lifecycle and, in a task
+// of their own, the detectors' adapters. `ready` settles once that is over.
+import createMicrotrackCore from 'core-glue';
+import { scriptBase, wasmUrl } from './config.js';
+import { persistNow, printCoreMessages } from './delivery.js';
+import { environmentJson } from './environment.js';
+import { enableClicks } from './detectors/clicks.js';
+import { enableEngagement } from './detectors/engagement.js';
+import { enableForms } from './detectors/forms.js';
+import { enableMedia } from './detectors/media.js';
+import { enableNavigation } from './detectors/navigation.js';
+import { enablePageState } from './detectors/page-state.js';
+import { enableScroll } from './detectors/scroll.js';
+import { enableVisibility } from './detectors/visibility.js';
+import { enableLifecycle } from './lifecycle.js';
+import { reportPageView } from './page-views.js';
+import { core, coreStarted, debugOn, listeners, trackingStarted } from './state.js';
+import { storageGet } from './storage.js';
+import { errorText, guard, log, now, toJson } from './util.js';
+
+// Each adapter checks what the config asks for and listens at most once.
+const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableForms, enableClicks,
+  enableVisibility, enableEngagement];
+
+// Read while this script runs: document.currentScript is null afterwards.
+const base = scriptBase(document.currentScript && document.currentScript.src);
+
+let resolveReady;
+// true once the core runs (tracking or not), false when it could not start.
+export const ready = new Promise((resolve) => {
+  resolveReady = resolve;
+});
+
+// The core's wasm, compiled while it downloads. A server that sends it with
+// another MIME type than application/wasm gets the slower path; a browser
+// without WebAssembly, a blocked request or a CSP without 'wasm-unsafe-eval'
+// rejects.
+const compileCore = (url) => Promise.resolve()
+  .then(() => WebAssembly.compileStreaming(fetch(url)))
+  .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
+
+const runCore = (module, config, configJson) => {
+  const seed = crypto.getRandomValues(new Uint32Array(2));
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
+  coreStarted(module);
+  core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
+  printCoreMessages();
+  persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
+  if (core.active()) {
+    trackingStarted(config.collector);
+    reportPageView('', true);
+    enableLifecycle();
+  }
+  // The adapters in a task of their own: start-up stays two short tasks
+  // instead of one long one (bench/RESULTS.md, long tasks).
+  setTimeout(guard(() => {
+    if (core.active()) for (const enable of DETECTORS) guard(enable)();
+    resolveReady(true);
+  }));
+};
+
+export const startCore = (config) => {
+  const configJson = toJson(config, 'the init config');
+  compileCore(wasmUrl(config, base))
+    .then((wasm) => createMicrotrackCore({ wasm }))
+    .then(guard((module) => runCore(module, config, configJson)), (error) => {
+      log('error', 'the WebAssembly core could not start (' + errorText(error) +
+        "); nothing is tracked. A Content-Security-Policy must allow 'wasm-unsafe-eval'.");
+      resolveReady(false);
+    });
+};

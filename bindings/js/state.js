@@ -1,0 +1,17 @@
+// What every module reads once the core runs. Set only here, through the
+// functions below, at start-up (start.js); other modules import the names
+// and see each change (ES module bindings are live).
+
+export let core = null;       // the WebAssembly core's API, once its tracker started
+export let debugOn = false;   // config 'debug', read once the core runs
+export let collectorUrl = '';  // config 'collector', once the core tracks
+export const listeners = [];  // on('event', fn) callbacks
+
+export const coreStarted = (module) => {
+  core = module;
+  debugOn = module.debug();
+};
+
+export const trackingStarted = (url) => {
+  collectorUrl = url;
+};

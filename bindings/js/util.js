@@ -1,0 +1,35 @@
+// Shared by every module: console output and the guard that keeps
+// exceptions out of the host page. Plain functions of their arguments (no
+// DOM), so node's tests import them as they are.
+
+export const log = (level, message) => {
+  try {
+    console[level]('microtrack: ' + message);
+  } catch (ignored) {}
+};
+
+// The wasm's abort() throws an empty string (MINIMAL_RUNTIME): named here.
+export const errorText = (e) => (e && e.message) || String(e) || 'the WebAssembly core aborted';
+
+// Wraps a callback so that nothing it throws reaches the page.
+export const guard = (fn) => function (...args) {
+  try {
+    return fn.apply(this, args);
+  } catch (e) {
+    log('error', 'internal error: ' + errorText(e));
+  }
+};
+
+export const now = () => Date.now();
+
+// JSON text for the core ('' for none), or null (with an error) when the
+// value cannot be written (a cycle, a BigInt).
+export const toJson = (value, what) => {
+  if (value == null) return '';
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    log('error', what + ' must be JSON-serialisable (' + errorText(e) + '); ignoring the call.');
+    return null;
+  }
+};
