@@ -25,13 +25,15 @@ inline const std::string kReceivedAt = "2026-11-27T10:00:15.000Z";
 
 class LiveCollector {
  public:
-  // port 0: any free port.
-  explicit LiveCollector(mc::ServerOptions options = {}, int port = 0) {
-    store_ = open_test_store();
+  // port 0: any free port. `store_url`: a store to share with another
+  // collector (see test_stores.hpp); by default a fresh one of its own.
+  explicit LiveCollector(mc::ServerOptions options = {}, int port = 0, const std::string& store_url = "") {
+    std::string error;
+    store_ = store_url.empty() ? open_test_store() : mc::Store::open(store_url, error);
+    if (!store_) throw std::runtime_error("store: " + error);
     if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
     collector_ = std::make_unique<mc::Collector>(*store_, std::move(options));
     // The server runs on its own polling threads from here on.
-    std::string error;
     port_ = collector_->start("127.0.0.1", port, error);
     if (port_ <= 0) throw std::runtime_error("cannot start: " + error);
   }
