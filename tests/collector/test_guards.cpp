@@ -104,6 +104,7 @@ TEST_CASE("With a token, every admin route refuses without it and answers with i
       CHECK(server.client().Get(path.c_str(), cookie)->status == 200);
     }
     CHECK(stream_status(server, cookie) == 200);
+    CHECK(server.client().Delete("/api/visitors?anonymousId=nobody", cookie)->status == 200);
     CHECK(server.client().Get("/api/events", {{"Cookie", "mt_admin=v1.9999999999.0000"}})->status == 401);
   }
   SECTION("health stays public, as a liveness probe") {
@@ -205,7 +206,7 @@ TEST_CASE("Without a token the admin routes answer loopback clients only, and sa
   CHECK(untrusting.collector().admin().startup_notice().find("only to loopback clients") != std::string::npos);
 }
 
-TEST_CASE("Too many ingest requests from one client get 429 with Retry-After; others go on") {
+TEST_CASE("Too many ingest requests from one client get 429 with Retry-After, and others go on") {
   mc::ServerOptions options;
   options.rate_limit = {/*requests_per_s=*/1, /*burst=*/2, /*max_clients=*/1000};
   options.trusted_proxies = trust("127.0.0.1");
@@ -223,6 +224,12 @@ TEST_CASE("Too many ingest requests from one client get 429 with Retry-After; ot
                                           batch_of({track_event("r4")}).dump(), "text/plain");
   CHECK(other->status == 200);
   CHECK(server.get("/api/events")->status == 200);  // only ingest is limited
+
+  // An IPv6 client counts by its /64: rotating addresses within it does not help.
+  for (const char* address : {"2001:db8:1:2::1", "2001:db8:1:2::2"})
+    CHECK(server.client().Post("/v1/batch", {{"X-Forwarded-For", address}}, batch_of(json::array()).dump(), "text/plain")->status == 200);
+  CHECK(server.client().Post("/v1/batch", {{"X-Forwarded-For", "2001:db8:1:2::3"}}, batch_of(json::array()).dump(), "text/plain")->status == 429);
+  CHECK(server.client().Post("/v1/batch", {{"X-Forwarded-For", "2001:db8:1:3::1"}}, batch_of(json::array()).dump(), "text/plain")->status == 200);
 }
 
 TEST_CASE("Each ingest limit rejects the event alone through the route") {
@@ -267,7 +274,7 @@ TEST_CASE("Each ingest limit rejects the event alone through the route") {
   }
 }
 
-TEST_CASE("A megabyte of [ is a quick 400, and the server goes on") {
+TEST_CASE("A megabyte of opening brackets is a quick 400, and the server goes on") {
   LiveCollector server;
   const auto start = std::chrono::steady_clock::now();
   const auto res = server.client().Post("/v1/batch", std::string(1000 * 1000, '['), "text/plain");
