@@ -153,7 +153,12 @@ void FlowRunner::stop() {
 FlowRunner::Pass FlowRunner::attempt_due() {
   Pass pass;
   std::string error;
-  const auto due = store_.due_deliveries(clock_->now_ms(), 50, error);
+  // Taken for as long as sending them all may take, so another collector
+  // sharing the store never sends one of them too (and sends it if this
+  // one dies first).
+  constexpr int kTake = 10;
+  const double lease_ms = kTake * (3.0 * options_.timeout_ms + 1000);  // connect, write, read
+  const auto due = store_.take_due_deliveries(clock_->now_ms(), kTake, lease_ms, error);
   pass.read_failed = !error.empty();
   if (pass.read_failed && log_) log_("flows: reading the delivery log failed: " + error);
   pass.any_due = !due.empty();

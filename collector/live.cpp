@@ -4,6 +4,15 @@
 
 namespace microtrack::collector {
 
+nlohmann::json live_event_of_row(const nlohmann::json& row) {
+  nlohmann::json event = row.value("raw", nlohmann::json::object());
+  if (!event.is_object()) event = nlohmann::json::object();
+  event["id"] = row.value("id", nlohmann::json());
+  event["receivedAt"] = row.value("received_at", nlohmann::json());
+  event["correctedTimestamp"] = row.value("corrected_timestamp", nlohmann::json());
+  return event;
+}
+
 bool EventHub::wanted_locked() const {
   return streams_ > 0 || (someone_left_ && std::chrono::steady_clock::now() - last_left_ < linger_);
 }

@@ -20,6 +20,10 @@
 
 namespace microtrack::collector {
 
+// A stored row (Store::query) as the stream shows an event: the event as
+// received plus what the server added (id, receivedAt, correctedTimestamp).
+nlohmann::json live_event_of_row(const nlohmann::json& row);
+
 struct LiveEvent {
   std::uint64_t seq = 0;  // 1, 2, 3, ... in publish order
   nlohmann::json data;    // the event; serialised by each stream (cheaper at ingest)

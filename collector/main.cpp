@@ -97,7 +97,8 @@ const std::vector<Flag>& flags() {
       {"--port", "N", "port to listen on (default 8080; 0 = any free port)",
        number("--port", 0, 65535, [](Args& a, auto n) { a.port = static_cast<int>(n); })},
       {"--host", "H", "address to bind (default 127.0.0.1)", text([](Args& a, auto& v) { a.host = v; })},
-      {"--db", "PATH", "SQLite file (default microtrack.db; :memory: = not kept)", text([](Args& a, auto& v) { a.db = v; })},
+      {"--db", "PATH|URL", "a SQLite file (default microtrack.db; :memory: = not kept) or postgresql://user@host/db",
+       text([](Args& a, auto& v) { a.db = v; })},
       {"--site", "DIR", "demo site served at / (default web-demo/site)",
        text([](Args& a, auto& v) { a.server.site_dir = v; })},
       {"--dist", "DIR", "SDK build served at /dist/ (default dist)", text([](Args& a, auto& v) { a.server.dist_dir = v; })},
@@ -279,7 +280,8 @@ int main(int argc, char** argv) {
   std::string error;
   auto store = mc::Store::open(args.db, error);
   if (!store) {
-    std::cerr << "microtrack-collector: cannot open database " << args.db << ": " << error << "\n";
+    std::cerr << "microtrack-collector: cannot open database " << mc::url_for_logs(args.db)
+              << ": " << error << "\n";
     return 1;
   }
   args.server.log = [](const std::string& line) {

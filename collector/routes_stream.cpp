@@ -18,12 +18,8 @@ std::string sse_message(const LiveEvent& event) {
 // A stored row (Store::query) as a stream message: the event as received
 // plus what the server added, like a live one, but without an id.
 std::string sse_backlog_message(const json& row) {
-  json event = row.value("raw", json::object());
-  if (!event.is_object()) event = json::object();
-  event["id"] = row.value("id", json());
-  event["receivedAt"] = row.value("received_at", json());
-  event["correctedTimestamp"] = row.value("corrected_timestamp", json());
-  return "event: event\ndata: " + event.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
+  return "event: event\ndata: " + live_event_of_row(row).dump(-1, ' ', false, json::error_handler_t::replace) +
+         "\n\n";
 }
 
 // The newest `count` stored events, oldest first, as the stream shows them

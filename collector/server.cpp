@@ -39,6 +39,13 @@ Collector::Collector(Store& store, ServerOptions options) : store_(store), opts_
     }
   }
   streams_ = std::make_unique<LiveStreams>(store_, hub_, opts_.max_streams);
+  // What other collectors sharing the store ingest reaches this one's live
+  // stream too (PostgreSQL: LISTEN/NOTIFY; a SQLite store has no others).
+  store_.watch([this] { return hub_.wanted(); }, [this](nlohmann::json rows) {
+    std::vector<nlohmann::json> live;
+    for (const nlohmann::json& row : rows) live.push_back(live_event_of_row(row));
+    hub_.publish(std::move(live));
+  });
   admin_ = std::make_unique<AdminGate>(opts_.admin, opts_.now_ms);
   rate_limiter_ = std::make_unique<RateLimiter>(opts_.rate_limit);
   if (opts_.retention.days > 0)
@@ -97,6 +104,8 @@ std::optional<Erased> Collector::sweep_retention(std::string& error) {
 }
 
 void Collector::finish() {
+  // Once: main.cpp closes the store between finish() and ~Collector.
+  if (watching_.exchange(false)) store_.watch(nullptr, nullptr);
   if (flows_) flows_->stop();
   if (forwarder_) forwarder_->stop();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -130,7 +131,8 @@ class Collector {
   // answered 200 is stored.
   void stop();
   // After stop(): stops the flow worker and the forwarder (their queues are
-  // on disk and resume on the next start). Also done by the destructor.
+  // on disk and resume on the next start) and stops watching the store for
+  // other collectors' events. Also done by the destructor.
   void finish();
 
   // Connections open now.
@@ -143,6 +145,7 @@ class Collector {
 
  private:
   Store& store_;
+  std::atomic<bool> watching_{true};  // store_.watch() set, until finish()
   ServerOptions opts_;
   EventHub hub_;
   std::unique_ptr<FlowRunner> flows_;

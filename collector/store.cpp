@@ -1,3 +1,5 @@
+// The SQLite store (Store::open with a path or "sqlite:PATH"): the embedded
+// default, one file, one collector process.
 #include "store.hpp"
 
 #include <atomic>
@@ -7,8 +9,9 @@
 
 #include <sqlite3.h>
 
+#include "event_columns.hpp"
 #include "iso_time.hpp"
-#include "validate.hpp"  // timestamp_of
+#include "store_backends.hpp"
 
 namespace microtrack::collector {
 namespace {
@@ -143,11 +146,6 @@ SELECT id, flow, message_id, url, status, attempts, last_status, last_error, cre
 FROM flow_deliveries ORDER BY id DESC LIMIT ?1
 )sql";
 
-constexpr const char* kTextColumns[] = {"message_id", "type", "event", "anonymous_id", "user_id",
-                                        "session_id", "timestamp", "sent_at", "received_at",
-                                        "corrected_timestamp"};
-constexpr const char* kJsonColumns[] = {"properties", "context", "raw"};
-
 struct DbClose {
   void operator()(sqlite3* db) const { sqlite3_close(db); }
 };
@@ -245,16 +243,6 @@ class Transaction {
   bool open_;
 };
 
-// Invalid UTF-8 cannot come out of nlohmann's parser, but `replace` makes
-// dump() unable to throw whatever the caller built.
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-json parse_or_null(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  json value = json::parse(*text, nullptr, false);
-  return value.is_discarded() ? json(nullptr) : value;
-}
-
 }  // namespace
 
 // Checkpoints a WAL database on its own connection and thread, so copying
@@ -334,7 +322,34 @@ class Checkpointer {
   std::atomic<bool> caught_up_{false};  // a background pass ended since the writer's last one
 };
 
-struct Store::Impl {
+class SqliteStore final : public Store {
+ public:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  ~SqliteStore() override;
+
+  InsertResult insert_events(const std::vector<json_scan::Object>& events,
+                             const std::optional<std::string>& batch_sent_at, double received_at_ms,
+                             const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
+                                 deliveries_for) override;
+  std::optional<nlohmann::json> query(const EventQuery& query, std::string& error) override;
+  bool scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
+            std::string& error) override;
+  std::optional<nlohmann::json> totals(const TimeRange& range, std::string& error) override;
+  std::optional<Erased> delete_received_before(const std::string& cutoff, std::string& error) override;
+  std::optional<Erased> erase_visitor(const Visitor& visitor, std::string& error) override;
+  std::optional<nlohmann::json> visitor_events(const Visitor& visitor, int limit, std::string& error) override;
+  std::vector<Delivery> take_due_deliveries(double now_ms, int limit, double lease_ms, std::string& error) override;
+  std::optional<double> next_delivery_ms() override;
+  bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
+                      int http_status, const std::string& error_text, double now_ms, std::string& error) override;
+  std::optional<nlohmann::json> delivery_log(int limit, std::string& error) override;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct SqliteStore::Impl {
   // Declared first, so destroyed last: its thread stops after the
   // statements and the main connection are gone (closing the last
   // connection then checkpoints what is left).
@@ -347,8 +362,8 @@ struct Store::Impl {
   std::mutex mutex;
 };
 
-std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) {
-  auto impl = std::make_unique<Impl>();
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, std::string& error) {
+  auto impl = std::make_unique<SqliteStore::Impl>();
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   impl->db.reset(raw);  // sqlite3_open hands out a handle even on failure
@@ -393,110 +408,13 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) 
   };
   for (const auto& [statement, sql] : statements)
     if (!statement->prepare(db, sql, error)) return nullptr;
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  return std::make_unique<SqliteStore>(std::move(impl));
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 // Statements are members of Impl declared after the Db, so they are finalized
 // first and sqlite3_close() then succeeds.
-Store::~Store() = default;
-
-namespace {
-
-// One events row, made before the database lock is taken: the JSON work
-// then runs on several threads at once, and only the inserts are
-// serialised. Columns are views, of the request body (strings without
-// escapes, JSON parts) or of `owned` (unescaped or computed text), so a row
-// copies little; it is neither copied nor moved once made.
-struct Row {
-  Row() = default;
-  Row(const Row&) = delete;
-  Row& operator=(const Row&) = delete;
-  std::optional<std::string_view> columns[13];
-  std::string owned[13];
-};
-
-// A stored JSON column: the value's bytes as received; null when absent or null.
-std::optional<std::string_view> json_text(const json_scan::Value* value) {
-  if (!value || value->is_null()) return std::nullopt;
-  return value->text;
-}
-
-// The event's text without the top-level members named in `skip`: what the
-// raw column keeps of an event whose properties and context have columns of
-// their own (query() puts them back), so an event's largest parts are
-// stored once. Every member of a repeated key is skipped.
-std::string text_without(const json_scan::Object& event, std::initializer_list<const char*> skip) {
-  std::string out = "{";
-  out.reserve(event.text.size());
-  for (const json_scan::Member& member : event.members) {
-    bool skipped = false;
-    for (const char* key : skip) skipped = skipped || (key && member.key == key);
-    if (skipped) continue;
-    if (out.size() > 1) out += ',';
-    out += member.key_text;
-    out += ':';
-    out += member.value.text;
-  }
-  out += '}';
-  return out;
-}
-
-void make_row(Row& row, const json_scan::Object& event, const std::optional<std::string>& batch_sent_at,
-              double received_at_ms, const std::string& received_at) {
-  auto& c = row.columns;
-  // A string member into column `column` (its unescaped copy, if any, kept there too).
-  const auto set_string = [&](int column, const json_scan::Object& object, const char* key) {
-    const json_scan::Value* value = object.find(key);
-    c[column] = value ? value->string_view(row.owned[column]) : std::nullopt;
-  };
-  set_string(1, event, "type");
-  if (!c[1]) c[1] = std::string_view();  // NOT NULL: "" as before validation
-  const std::string_view type = *c[1];
-  const json_scan::Value* timestamp = timestamp_of(event);
-  c[6] = timestamp ? timestamp->string_view(row.owned[6]) : std::nullopt;
-  set_string(7, event, "sentAt");
-  if (!c[7] && batch_sent_at) c[7] = *batch_sent_at;
-
-  // Clock-skew correction: the client's clock error is sentAt - receivedAt,
-  // assuming the request took no time in flight (as Snowplow and Segment do).
-  const auto timestamp_ms = c[6] ? parse_iso8601_ms(*c[6]) : std::nullopt;
-  const auto sent_ms = c[7] ? parse_iso8601_ms(*c[7]) : std::nullopt;
-  if (timestamp_ms) {
-    row.owned[9] = format_iso8601_ms(sent_ms ? received_at_ms - *sent_ms + *timestamp_ms : *timestamp_ms);
-    c[9] = row.owned[9];
-  }
-
-  if (type == "track") set_string(2, event, "event");
-  if (type == "page") set_string(2, event, "name");
-  const json_scan::Value* context_value = event.find("context");
-  const json_scan::Object context = json_scan::Object::of(context_value ? context_value->text : "");
-  set_string(5, context, "sessionId");
-
-  set_string(0, event, "messageId");
-  set_string(3, event, "anonymousId");
-  set_string(4, event, "userId");
-  c[8] = received_at;
-  // identify has traits where the others have properties: one column for
-  // both. RudderStack sends them as context.traits.
-  c[10] = json_text(event.find(type == "identify" ? "traits" : "properties"));
-  if (!c[10] && type == "identify") c[10] = json_text(context.find("traits"));
-  c[11] = json_text(context_value);
-  // The client's IP address is never stored: the collector adds none, and a
-  // context.ip sent by a client (Segment's HTTP API allows one) is dropped.
-  if (context.find("ip")) {
-    row.owned[11] = text_without(context, {"ip"});
-    c[11] = row.owned[11];
-  }
-  // raw: the rest of the event. A track's or page's properties and any
-  // context live in their columns only (a null one stays in raw); query()
-  // joins them again. An identify keeps its traits in raw, because its
-  // properties column may hold context.traits instead.
-  row.owned[12] = text_without(event, {type != "identify" && c[10] ? "properties" : nullptr, c[11] ? "context" : nullptr});
-  c[12] = row.owned[12];
-}
-
-}  // namespace
+SqliteStore::~SqliteStore() = default;
 
 namespace {
 
@@ -506,25 +424,9 @@ std::optional<json> event_rows(Statement::Use& select, sqlite3* db, std::string&
   json rows = json::array();
   int rc;
   while ((rc = select.step()) == SQLITE_ROW) {
-    json row = {{"id", select.int64(0)}};
-    int column = 1;
-    for (const char* name : kTextColumns) {
-      const auto text = select.text(column++);
-      row[name] = text ? json(*text) : json(nullptr);
-    }
-    for (const char* name : kJsonColumns) {
-      const auto text = select.text(column++);
-      row[name] = text ? json::parse(*text, nullptr, false) : json(nullptr);
-      if (row[name].is_discarded()) row[name] = nullptr;
-    }
-    // The event as received: raw plus the parts kept in their own columns
-    // (see make_row; rows stored whole by older versions get the same values).
-    json& raw = row["raw"];
-    if (raw.is_object()) {
-      if (row["type"] != "identify" && !row["properties"].is_null()) raw["properties"] = row["properties"];
-      if (!row["context"].is_null()) raw["context"] = row["context"];
-    }
-    rows.push_back(std::move(row));
+    std::optional<std::string> texts[kEventColumnCount];
+    for (int column = 0; column < kEventColumnCount; ++column) texts[column] = select.text(column + 1);
+    rows.push_back(event_row_json(select.int64(0), texts));
   }
   if (rc == SQLITE_DONE) return rows;
   error = sqlite3_errmsg(db);
@@ -553,13 +455,13 @@ std::optional<Erased> delete_both(sqlite3* db, Statement& deliveries, Statement&
 
 }  // namespace
 
-std::optional<Erased> Store::delete_received_before(const std::string& cutoff, std::string& error) {
+std::optional<Erased> SqliteStore::delete_received_before(const std::string& cutoff, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return delete_both(impl_->db.get(), impl_->delete_deliveries_before, impl_->delete_events_before,
                      [&](Statement::Use& use) { use.bind(1, cutoff); }, error);
 }
 
-std::optional<Erased> Store::erase_visitor(const Visitor& visitor, std::string& error) {
+std::optional<Erased> SqliteStore::erase_visitor(const Visitor& visitor, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   // Deliveries first: they are found through the events.
   return delete_both(impl_->db.get(), impl_->erase_visitor_deliveries, impl_->erase_visitor_events,
@@ -570,7 +472,7 @@ std::optional<Erased> Store::erase_visitor(const Visitor& visitor, std::string& 
                      error);
 }
 
-std::optional<json> Store::visitor_events(const Visitor& visitor, int limit, std::string& error) {
+std::optional<json> SqliteStore::visitor_events(const Visitor& visitor, int limit, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use select(impl_->select_visitor);
   select.bind(1, visitor.anonymous_id);
@@ -579,23 +481,14 @@ std::optional<json> Store::visitor_events(const Visitor& visitor, int limit, std
   return event_rows(select, impl_->db.get(), error);
 }
 
-InsertResult Store::insert_batch(const std::vector<json>& events, const std::optional<std::string>& batch_sent_at,
-                                 double received_at_ms) {
-  std::vector<std::string> texts;
-  texts.reserve(events.size());
-  for (const json& event : events) texts.push_back(dump(event));
-  std::vector<json_scan::Object> objects;
-  for (const std::string& text : texts) objects.push_back(json_scan::Object::of(text));
-  return insert_events(objects, batch_sent_at, received_at_ms);
-}
-
-InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
+InsertResult SqliteStore::insert_events(const std::vector<json_scan::Object>& events,
                                   const std::optional<std::string>& batch_sent_at, double received_at_ms,
                                   const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
                                       deliveries_for) {
   const std::string received_at = format_iso8601_ms(received_at_ms);
-  std::vector<Row> rows(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) make_row(rows[i], events[i], batch_sent_at, received_at_ms, received_at);
+  std::vector<EventColumns> rows(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i)
+    make_event_columns(rows[i], events[i], batch_sent_at, received_at_ms, received_at);
 
   InsertResult result;
   std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -607,10 +500,10 @@ InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
     return failure;  // ~Transaction rolls the whole batch back
   };
   for (std::size_t index = 0; index < events.size(); ++index) {
-    const Row& row = rows[index];
+    const EventColumns& row = rows[index];
     {
       Statement::Use insert(impl_->insert);
-      for (int column = 0; column < 13; ++column) insert.bind_static(column + 1, row.columns[column]);
+      for (int column = 0; column < kEventColumnCount; ++column) insert.bind_static(column + 1, row.columns[column]);
       if (insert.step() != SQLITE_DONE) return failed();
     }
     if (sqlite3_changes(impl_->db.get()) != 1) {
@@ -618,12 +511,13 @@ InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
       continue;  // a duplicate already triggered its flows
     }
     ++result.accepted;
-    result.stored.push_back({index, sqlite3_last_insert_rowid(impl_->db.get()), std::string(row.columns[9].value_or(""))});
+    result.stored.push_back(
+        {index, sqlite3_last_insert_rowid(impl_->db.get()), std::string(row.columns[kCorrectedTimestamp].value_or(""))});
     if (!deliveries_for) continue;
     for (const NewDelivery& delivery : deliveries_for(events[index])) {
       Statement::Use queue(impl_->insert_delivery);
       queue.bind(1, delivery.flow);
-      queue.bind_static(2, row.columns[0]);
+      queue.bind_static(2, row.columns[kMessageId]);
       queue.bind(3, delivery.url);
       queue.bind(4, delivery.payload);
       queue.bind(5, static_cast<sqlite3_int64>(received_at_ms));
@@ -639,7 +533,7 @@ InsertResult Store::insert_events(const std::vector<json_scan::Object>& events,
   return result;
 }
 
-std::optional<json> Store::query(const EventQuery& query, std::string& error) {
+std::optional<json> SqliteStore::query(const EventQuery& query, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use select(query.newest_first ? impl_->select_newest : impl_->select);
   select.bind(1, query.event);
@@ -648,7 +542,7 @@ std::optional<json> Store::query(const EventQuery& query, std::string& error) {
   return event_rows(select, impl_->db.get(), error);
 }
 
-bool Store::scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
+bool SqliteStore::scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
                  std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use scan(impl_->scan);
@@ -676,7 +570,7 @@ bool Store::scan(const TimeRange& range, const ScanFilter& filter, const std::fu
   return false;
 }
 
-std::optional<json> Store::totals(const TimeRange& range, std::string& error) {
+std::optional<json> SqliteStore::totals(const TimeRange& range, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   json answer = {{"events", json::array()}, {"days", json::array()}, {"total", 0}, {"visitors", 0}};
   int rc;
@@ -711,7 +605,9 @@ std::optional<json> Store::totals(const TimeRange& range, std::string& error) {
   return std::nullopt;
 }
 
-std::vector<Delivery> Store::due_deliveries(double now_ms, int limit, std::string& error) {
+// No lease needed: one process owns a SQLite file, and its one flow worker
+// is the only taker.
+std::vector<Delivery> SqliteStore::take_due_deliveries(double now_ms, int limit, double, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use due(impl_->due_deliveries);
   due.bind(1, now_ms);
@@ -734,14 +630,14 @@ std::vector<Delivery> Store::due_deliveries(double now_ms, int limit, std::strin
   return out;
 }
 
-std::optional<double> Store::next_delivery_ms() {
+std::optional<double> SqliteStore::next_delivery_ms() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use next(impl_->next_delivery);
   if (next.step() != SQLITE_ROW || next.is_null(0)) return std::nullopt;
   return next.real(0);
 }
 
-bool Store::record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
+bool SqliteStore::record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
                            int http_status, const std::string& error_text, double now_ms, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use update(impl_->record_attempt);
@@ -757,7 +653,7 @@ bool Store::record_attempt(std::int64_t id, const std::string& status, int attem
   return false;
 }
 
-std::optional<json> Store::delivery_log(int limit, std::string& error) {
+std::optional<json> SqliteStore::delivery_log(int limit, std::string& error) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Statement::Use log(impl_->delivery_log);
   log.bind(1, limit);

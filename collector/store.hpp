@@ -16,7 +16,7 @@ namespace microtrack::collector {
 // One event that insert_batch() stored now (not a duplicate).
 struct StoredEvent {
   std::size_t index = 0;            // position in the events passed in
-  std::int64_t id = 0;              // its rowid
+  std::int64_t id = 0;              // its id (SQLite: rowid)
   std::string corrected_timestamp;  // as stored (UTC, 3 decimals)
 };
 
@@ -89,18 +89,22 @@ struct Erased {
   std::int64_t deliveries = 0;  // rows of `flow_deliveries` (webhook calls queued or logged)
 };
 
-// The SQLite event store: table `events`, one row per messageId.
-// Thread-safe: calls are serialised, because the HTTP server runs handlers on
-// a thread pool and one SQLite transaction cannot be shared by two threads.
+// Where events, and the flows' delivery log, are kept. One interface, three
+// places: SQLite (embedded, the default), PostgreSQL (several collector
+// processes on one database), chosen by the URL given to open(). Every
+// backend gives the same answers to the same calls (tests/collector runs the
+// same cases on each). Thread-safe: the HTTP server calls from many threads.
 class Store {
  public:
-  // Opens (creating if needed) the database at `path`; ":memory:" gives a
-  // private in-memory one. File databases use WAL so readers (the dashboard,
-  // the sqlite3 shell) never block ingestion. Returns null and sets `error`
-  // when the file cannot be opened or the schema cannot be created.
-  static std::unique_ptr<Store> open(const std::string& path, std::string& error);
+  // Opens (creating or migrating the schema if needed) the store `url` names:
+  //   "postgresql://..." or "postgres://..."  PostgreSQL (a libpq URL)
+  //   "sqlite:PATH" or a plain PATH            SQLite file; ":memory:" gives a
+  //                                            private in-memory one
+  // Returns null and sets `error` when it cannot be opened.
+  static std::unique_ptr<Store> open(const std::string& url, std::string& error);
 
-  ~Store();
+  Store() = default;
+  virtual ~Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -111,68 +115,85 @@ class Store {
   // `received_at_ms` is the server clock (Unix epoch ms) when the request came;
   // corrected_timestamp = received_at - sent_at + timestamp (CONTRACT §6), or
   // the timestamp itself when there is no valid sentAt.
+  // A messageId already stored (by any collector sharing the store) is a
+  // duplicate; within a batch the first one counts.
   // `deliveries_for`, when set, is asked for each event stored now; the
   // webhook calls it returns are queued in the same transaction (so an event
   // is never stored without its flows, nor the reverse).
-  InsertResult insert_events(const std::vector<json_scan::Object>& events,
-                             const std::optional<std::string>& batch_sent_at,
-                             double received_at_ms,
-                             const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>&
-                                 deliveries_for = nullptr);
+  virtual InsertResult insert_events(
+      const std::vector<json_scan::Object>& events, const std::optional<std::string>& batch_sent_at,
+      double received_at_ms,
+      const std::function<std::vector<NewDelivery>(const json_scan::Object& event)>& deliveries_for = nullptr) = 0;
   // insert_events() for events given as JSON values (tests, tools).
   InsertResult insert_batch(const std::vector<nlohmann::json>& events,
                             const std::optional<std::string>& batch_sent_at, double received_at_ms);
 
   // Rows in insertion order, each an object with the column names as keys:
-  // id (rowid), message_id, type, event, anonymous_id, user_id, session_id,
+  // id, message_id, type, event, anonymous_id, user_id, session_id,
   // timestamp, sent_at, received_at, corrected_timestamp (strings or null),
   // properties (an identify's traits, or its context.traits as RudderStack
   // sends them), context, raw (the event as received, parsed; the column
   // itself holds it without a track's or page's properties and without the
   // context, which have their own columns).
   // Returns nothing and sets `error` on a database error.
-  std::optional<nlohmann::json> query(const EventQuery& query, std::string& error);
+  virtual std::optional<nlohmann::json> query(const EventQuery& query, std::string& error) = 0;
 
   // Calls `visit` for every event in `range` that `filter` lets through, in
   // no particular order. False on a database error.
-  bool scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
-            std::string& error);
+  virtual bool scan(const TimeRange& range, const ScanFilter& filter, const std::function<void(EventRow&&)>& visit,
+                    std::string& error) = 0;
 
   // Counts in `range` by name (a track's event; "page"; "identify"):
   // {"events":[{"name","count","visitors"}...] (most frequent first),
   //  "days":[{"day":"2026-11-27","name","count"}...] (by day, then name),
   //  "total": N, "visitors": V}. Visitors are distinct anonymousIds (or userIds).
-  std::optional<nlohmann::json> totals(const TimeRange& range, std::string& error);
+  virtual std::optional<nlohmann::json> totals(const TimeRange& range, std::string& error) = 0;
 
   // --- privacy ---------------------------------------------------------------
   // Retention: deletes the events received before `cutoff` (server time, the
   // stored form "2026-11-27T10:00:00.000Z") and the delivery-log rows created
   // before it, in one transaction.
-  std::optional<Erased> delete_received_before(const std::string& cutoff, std::string& error);
+  virtual std::optional<Erased> delete_received_before(const std::string& cutoff, std::string& error) = 0;
   // Erasure: deletes the visitor's events (by anonymousId, or by userId) and
   // the delivery-log rows of those events, in one transaction.
-  std::optional<Erased> erase_visitor(const Visitor& visitor, std::string& error);
+  virtual std::optional<Erased> erase_visitor(const Visitor& visitor, std::string& error) = 0;
   // Export: the visitor's events as query() gives rows, oldest first, at
   // most `limit`.
-  std::optional<nlohmann::json> visitor_events(const Visitor& visitor, int limit, std::string& error);
+  virtual std::optional<nlohmann::json> visitor_events(const Visitor& visitor, int limit, std::string& error) = 0;
 
   // --- the delivery log (flows) -------------------------------------------
-  // Pending deliveries due at `now_ms`, oldest first, at most `limit`.
-  std::vector<Delivery> due_deliveries(double now_ms, int limit, std::string& error);
+  // Takes pending deliveries due at `now_ms`, oldest first, at most `limit`:
+  // no other caller (in any collector sharing the store) gets them for
+  // `lease_ms`, by when the taker has recorded an attempt for each; one not
+  // recorded by then (its taker died) is due again.
+  virtual std::vector<Delivery> take_due_deliveries(double now_ms, int limit, double lease_ms,
+                                                    std::string& error) = 0;
   // The earliest next_attempt_ms of a pending delivery, if any.
-  std::optional<double> next_delivery_ms();
+  virtual std::optional<double> next_delivery_ms() = 0;
   // Records one attempt's outcome: status "pending" (retry at
   // next_attempt_ms), "delivered" or "failed"; http_status 0 = no answer.
-  bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
-                      int http_status, const std::string& error_text, double now_ms, std::string& error);
+  virtual bool record_attempt(std::int64_t id, const std::string& status, int attempts, double next_attempt_ms,
+                              int http_status, const std::string& error_text, double now_ms, std::string& error) = 0;
   // The log, newest first: [{"id","flow","message_id","url","status",
   // "attempts","last_status","last_error","created_at","updated_at"}...].
-  std::optional<nlohmann::json> delivery_log(int limit, std::string& error);
+  virtual std::optional<nlohmann::json> delivery_log(int limit, std::string& error) = 0;
 
- private:
-  struct Impl;
-  explicit Store(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  // --- events other collectors store (for the live stream) ---------------
+  // From now on, hands `on_rows` the query() rows (oldest first) of events
+  // that other collectors sharing this store commit, on a thread of the
+  // store's, whenever `wanted()` says someone listens (rows are read only
+  // then). Replaces an earlier watcher; watch(nullptr, nullptr) stops, and
+  // returns once a call in flight has ended. Best effort: what commits while
+  // the store has no link to the database is not handed out. A store only
+  // one process writes (SQLite) has nothing to tell and never calls.
+  virtual void watch(std::function<bool()> wanted, std::function<void(nlohmann::json rows)> on_rows) {
+    (void)wanted;
+    (void)on_rows;
+  }
 };
+
+// `url` fit for a log line: a password in it (user:secret@, password=) is
+// replaced by ***.
+std::string url_for_logs(const std::string& url);
 
 }  // namespace microtrack::collector

@@ -1,6 +1,7 @@
 #pragma once
-// A collector serving on 127.0.0.1:<free port> with an in-memory store and a
-// fixed clock, for the lifetime of the object.
+// A collector serving on 127.0.0.1:<free port> with a fresh store (SQLite
+// in memory, or PostgreSQL: see test_stores.hpp) and a fixed clock, for the
+// lifetime of the object.
 
 #include <memory>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "iso_time.hpp"
 #include "server.hpp"
 #include "store.hpp"
+#include "test_stores.hpp"
 
 namespace collector_test {
 
@@ -23,10 +25,11 @@ inline const std::string kReceivedAt = "2026-11-27T10:00:15.000Z";
 
 class LiveCollector {
  public:
-  // port 0: any free port.
-  explicit LiveCollector(mc::ServerOptions options = {}, int port = 0) {
+  // port 0: any free port. `store_url`: a store to share with another
+  // collector (see test_stores.hpp); by default a fresh one of its own.
+  explicit LiveCollector(mc::ServerOptions options = {}, int port = 0, const std::string& store_url = "") {
     std::string error;
-    store_ = mc::Store::open(":memory:", error);
+    store_ = store_url.empty() ? open_test_store() : mc::Store::open(store_url, error);
     if (!store_) throw std::runtime_error("store: " + error);
     if (!options.now_ms) options.now_ms = [] { return *mc::parse_iso8601_ms(kReceivedAt); };
     collector_ = std::make_unique<mc::Collector>(*store_, std::move(options));

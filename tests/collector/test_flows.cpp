@@ -40,9 +40,7 @@ struct FlowBench {
   static double t0() { return *mc::parse_iso8601_ms(kReceivedAt); }
 
   FlowBench(std::vector<mc::FlowRule> rules_, mc::FlowOptions options) : rules(std::move(rules_)) {
-    std::string error;
-    store = mc::Store::open(":memory:", error);
-    REQUIRE(store);
+    store = open_test_store();  // SQLite, or PostgreSQL (test_stores.hpp)
     runner = std::make_unique<mc::FlowRunner>(*store, options, clock, nullptr);
   }
   ~FlowBench() { runner->stop(); }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "live_collector.hpp"
+#include "test_stores.hpp"
 
 using namespace collector_test;
 
@@ -178,4 +179,26 @@ TEST_CASE("Live streams are capped, and stopping the collector ends them at once
   server.reset();
   CHECK(first.wait_end(3000));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+}
+
+TEST_CASE("Collectors sharing a PostgreSQL database each stream what the others stored", "[postgres]") {
+  if (!testing_postgres()) {
+    WARN("skipped: MICROTRACK_TEST_PG is not set");
+    return;
+  }
+  const std::string url = fresh_postgres_schema_url();
+  LiveCollector a({}, 0, url);
+  LiveCollector b({}, 0, url);
+  StreamReader stream(b, "/api/stream");
+  stream.wait_for("microtrack live stream");  // open, so b's store listens for the others
+  REQUIRE(a.post("/v1/batch", batch_of({track_event("via-a")}))->status == 200);
+  const std::string text = stream.wait_for("via-a", 10'000);
+  CHECK(text.find("\"messageId\":\"via-a\"") != std::string::npos);
+  CHECK(text.find("\"receivedAt\":\"" + kReceivedAt + "\"") != std::string::npos);
+  // Stored once, streamed once: b heard it from a, not again from itself.
+  REQUIRE(b.post("/v1/batch", batch_of({track_event("via-b")}))->status == 200);
+  const std::string both = stream.wait_for("via-b", 10'000);
+  std::size_t count = 0;
+  for (auto at = both.find("\"via-a\""); at != std::string::npos; at = both.find("\"via-a\"", at + 1)) ++count;
+  CHECK(count == 1);
 }

@@ -18,12 +18,8 @@ namespace mc = microtrack::collector;
 
 double at(const char* iso) { return *parse_iso8601_ms(iso); }
 
-std::unique_ptr<mc::Store> memory_store() {
-  std::string error;
-  auto store = mc::Store::open(":memory:", error);
-  REQUIRE(store);
-  return store;
-}
+// The backend under test (test_stores.hpp): SQLite in memory, or PostgreSQL.
+std::unique_ptr<mc::Store> memory_store() { return collector_test::open_test_store(); }
 
 json event_for(const std::string& message_id, const std::string& anonymous_id, const std::string& user_id = "") {
   json event = track_event(message_id);

@@ -22,12 +22,8 @@ using nlohmann::json;
 
 const double kNowMs = *parse_iso8601_ms("2026-11-27T10:00:15.000Z");
 
-std::unique_ptr<Store> memory_store() {
-  std::string error;
-  auto store = Store::open(":memory:", error);
-  REQUIRE(store);
-  return store;
-}
+// The backend under test (test_stores.hpp): SQLite in memory, or PostgreSQL.
+std::unique_ptr<Store> memory_store() { return collector_test::open_test_store(); }
 
 json all_rows(Store& store) {
   std::string error;

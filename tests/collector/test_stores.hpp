@@ -1,0 +1,28 @@
+#pragma once
+// The store the collector's tests run on: SQLite in memory by default; when
+// the environment variable MICROTRACK_TEST_PG holds a PostgreSQL URL
+// (scripts/with-postgres.sh sets it), PostgreSQL, each store on a fresh
+// schema of its own. Every test written against open_test_store() thus runs
+// on both, with the same expected answers.
+
+#include <memory>
+#include <string>
+
+#include "store.hpp"
+
+namespace collector_test {
+
+// The URL of MICROTRACK_TEST_PG, or "" when it is not set.
+std::string postgres_test_url();
+inline bool testing_postgres() { return !postgres_test_url().empty(); }
+
+// A new, empty PostgreSQL schema on the test database, as a URL whose
+// connections use it (search_path). Dropped when the test process ends.
+// Only when testing_postgres().
+std::string fresh_postgres_schema_url();
+
+// A new, empty store of the backend under test. Throws std::runtime_error
+// when it cannot be opened.
+std::unique_ptr<microtrack::collector::Store> open_test_store();
+
+}  // namespace collector_test
