@@ -324,7 +324,40 @@ test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize reque
   assertExact(r);
   assert.equal(r.retrySends, 0, 'no retry without a fault');
   assert.equal(r.requests, 50, '1,000 / batchSize 20 requests');
+  assertCompressed(proxy);
   assert.deepEqual(sdkMessages(rec), [], 'no console message');
+  await context.close();
+});
+
+// Chromium has CompressionStream: every fetch body went as gzip
+// (?compression=gzip), and the proxy decoded it for every scenario above.
+function assertCompressed(proxy) {
+  const fetches = proxy.sends.filter((s) => !s.beacon);
+  assert.ok(fetches.length > 0, 'fetch sends were made');
+  for (const s of fetches) {
+    assert.ok(s.compressed, 'a fetch body marked ?compression=gzip');
+    assert.ok(s.bytes < s.jsonBytes / 2, `gzip made it smaller: ${s.bytes} of ${s.jsonBytes} bytes`);
+  }
+}
+
+test('(l) cross-origin with gzip bodies: no CORS preflight, each event once, under a tenth of the JSON bytes', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const collectorUrl = `http://127.0.0.1:${proxy.port}/v1/batch`;
+  await page.goto(pageUrl(proxy, { collector: collectorUrl }, 'localhost'), { waitUntil: 'load' });
+  assert.equal(await page.evaluate(() => window.microtrack.ready), true, 'the core runs');
+  const expected = names('l', 200);
+  await trackAll(page, expected, { plan: 'pro', path: '/pricing' });
+  const r = await outcome('l', proxy, expected, 30000);
+  report(t, '(l) cross-origin gzip', r);
+  assertExact(r);
+  assertCompressed(proxy);
+  const sent = proxy.sends.reduce((n, s) => n + s.bytes, 0);
+  const json = proxy.sends.reduce((n, s) => n + s.jsonBytes, 0);
+  t.diagnostic(`(l) ${sent} bytes of gzip for ${json} bytes of JSON`);
+  assert.ok(sent < json / 10, 'under a tenth of the JSON bytes');
+  assert.equal(proxy.preflights, 0, 'no OPTIONS preflight');
   await context.close();
 });
 
