@@ -361,6 +361,33 @@ test('(l) cross-origin with gzip bodies: no CORS preflight, each event once, und
   await context.close();
 });
 
+test('(m) the page is closed while a batch is still being gzipped: it goes at once, plain, and arrives once', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  // A gzip that never finishes: without the plain send on hide the batch
+  // would be lost (the core counts it as in flight, so it is not stored).
+  await context.addInitScript(() => {
+    window.CompressionStream = class extends TransformStream {
+      constructor() { super({ transform() {}, flush: () => new Promise(() => {}) }); }
+    };
+  });
+  const rec = await openPage(context, proxy);
+  const expected = names('m', 20);  // batchSize: sent, i.e. compressed, at once
+  await trackAll(rec.page, expected);
+  await sleep(300);
+  assert.equal(proxy.sends.length, 0, 'nothing left the page while the gzip was pending');
+  await rec.page.close({ runBeforeUnload: true });
+  const r = await outcome('m', proxy, expected, 10000);
+  report(t, '(m) closed while compressing', r);
+  assertExact(r);
+  // (A beacon may follow with what the page reports as it is hidden.)
+  const fetches = proxy.sends.filter((s) => !s.beacon);
+  assert.equal(fetches.length, 1, 'one fetch: the batch in flight, as a keepalive request');
+  assert.equal(fetches[0].ids.length, 20, 'holding the 20 events');
+  assert.equal(fetches[0].compressed, false, 'sent plain');
+  await context.close();
+});
+
 test('(k) 1,000 queued, the collector fails after 500, the page reloads: the stored queue and sent ids give the other 500, once', async (t) => {
   let posts = 0;
   let failing = true;
