@@ -3,8 +3,10 @@
 // Two modules come from the build rather than from js/: `core-glue` (the
 // glue emcc linked, whose factory becomes its default export) and
 // `core-constants` (written by core_constants.cpp from the core's headers).
+// The core's JavaScript build (wasm2js) becomes dist/microtrack.wasm.js.
 //   node bundle.mjs --glue microtrack_core.js --wasm microtrack_core.wasm
-//     --constants core-constants.js --types microtrack.d.ts --out dist/
+//     --js-glue microtrack_core_wasm2js.js --constants core-constants.js
+//     --types microtrack.d.ts --out dist/
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +16,33 @@ import { minify } from 'terser';
 
 const { values } = parseArgs({
   options: { glue: { type: 'string' }, wasm: { type: 'string' }, constants: { type: 'string' },
-             out: { type: 'string' }, types: { type: 'string' } },
+             out: { type: 'string' }, types: { type: 'string' }, 'js-glue': { type: 'string' },
+             'package-types': { type: 'string' } },
 });
+
+// MINIMAL_RUNTIME's glue instantiates the wasm with
+// `WebAssembly.instantiate(Module.wasm, imports).then(start)` and no
+// rejection handler: a module that compiles but cannot be instantiated (a
+// missing import, too much memory) or a start that throws would leave its
+// promise pending for ever. The glue's module therefore sees a WebAssembly
+// whose instantiate hands such a failure to the factory's promise.
+const GLUE_FAILURES = `
+let failCore;
+const WebAssembly = { instantiate: (wasm, imports) => {
+  const instance = globalThis.WebAssembly.instantiate(wasm, imports);
+  return { then: (start) => instance.then(start).catch((error) => failCore(error)) };
+} };
+`;
+const GLUE_FACTORY = `
+export default (Module) => new Promise((resolve, reject) => {
+  failCore = reject;
+  createMicrotrackCore(Module).then(resolve);
+});
+`;
 
 const BUILT_MODULES = {
   // MODULARIZE's glue declares `var createMicrotrackCore = function …`.
-  'core-glue': () => readFileSync(values.glue, 'utf8') + '\nexport default createMicrotrackCore;\n',
+  'core-glue': () => GLUE_FAILURES + readFileSync(values.glue, 'utf8') + GLUE_FACTORY,
   'core-constants': () => readFileSync(values.constants, 'utf8'),
 };
 const builtModules = {
@@ -48,8 +71,64 @@ const { code } = await minify(bundled.outputFiles[0].text, {
   format: { comments: false },
 });
 
+// The core as JavaScript (wasm2js glue, already minified by closure): an ES
+// module whose default export is the factory, imported by start.js only when
+// the page may not compile WebAssembly.
+const jsCore = await minify(readFileSync(values['js-glue'], 'utf8') + '\nexport default createMicrotrackCore;\n', {
+  module: true,
+  ecma: 2017,
+  compress: { passes: 2 },
+  mangle: true,
+  format: { comments: false },
+});
+
+// The npm package (dist/npm; `npm pack dist/npm` gives the tarball): the
+// loader as an ES module (js/module.js, the wasm found with new URL(…,
+// import.meta.url)), a do-nothing entry for node (js/ssr.js), both core
+// files and the types. Not minified: the app's bundler minifies.
+const esm = async (entry) => (await build({
+  entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+  bundle: true,
+  format: 'esm',
+  target: 'es2021',
+  plugins: [builtModules],
+  write: false,
+  logLevel: 'warning',
+})).outputFiles[0].text;
+const npm = join(values.out, 'npm');
+mkdirSync(npm, { recursive: true });
+writeFileSync(join(npm, 'microtrack.mjs'), await esm('js/module.js'));
+writeFileSync(join(npm, 'ssr.mjs'), await esm('js/ssr.js'));
+copyFileSync(values.wasm, join(npm, 'microtrack.wasm'));
+writeFileSync(join(npm, 'microtrack.wasm.js'), jsCore.code);
+copyFileSync(values.types, join(npm, 'microtrack.d.ts'));
+copyFileSync(values['package-types'], join(npm, 'index.d.ts'));
+writeFileSync(join(npm, 'package.json'), JSON.stringify({
+  name: 'microtrack',
+  version: /VERSION = '([^']*)'/.exec(readFileSync(values.constants, 'utf8'))[1],
+  description: 'Micro-conversion tracking: a C++ core compiled to WebAssembly, for the browser.',
+  license: 'MIT',
+  type: 'module',
+  sideEffects: false,
+  // A browser build (Vite, webpack: the "browser" condition) gets the
+  // tracker; node and anything else (server-side rendering) the entry that
+  // does nothing.
+  exports: {
+    '.': { types: './index.d.ts', browser: './microtrack.mjs', default: './ssr.mjs' },
+    './microtrack.wasm': './microtrack.wasm',
+    './microtrack.wasm.js': './microtrack.wasm.js',
+  },
+  browser: './microtrack.mjs',
+  module: './microtrack.mjs',
+  main: './ssr.mjs',
+  types: './index.d.ts',
+  files: ['microtrack.mjs', 'ssr.mjs', 'microtrack.wasm', 'microtrack.wasm.js', 'microtrack.d.ts', 'index.d.ts'],
+}, null, 2) + '\n');
+
 mkdirSync(values.out, { recursive: true });
 writeFileSync(join(values.out, 'microtrack.js'), code);
 copyFileSync(values.wasm, join(values.out, 'microtrack.wasm'));
+writeFileSync(join(values.out, 'microtrack.wasm.js'), jsCore.code);
 copyFileSync(values.types, join(values.out, 'microtrack.d.ts'));
-console.log(`dist: microtrack.js ${code.length} B, microtrack.wasm ${readFileSync(values.wasm).length} B`);
+console.log(`dist: microtrack.js ${code.length} B, microtrack.wasm ${readFileSync(values.wasm).length} B, ` +
+  `microtrack.wasm.js ${jsCore.code.length} B`);

@@ -2,7 +2,7 @@
 //
 // The page has one tracker, so the bindings keep it and expose free
 // functions: embind's class_ machinery (handles, ownership, casts) would add
-// ~3 KB of JS glue to every page for a single long-lived object.
+// its JS glue to every page for a single long-lived object (bench/RESULTS.md).
 #include <emscripten/bind.h>
 
 #include "string_view_wire.hpp"
@@ -18,8 +18,10 @@ using microtrack::Tracker;
 namespace {
 
 // Made once per page by start() and kept for the page's life: never
-// destroyed, so no destructor code is linked (~370 B of wasm). Event calls go
-// through the detectors' layer (signals.hpp), so that goals see every event.
+// destroyed, so no destructor code is linked. Event calls go
+// through the detectors' layer (signals.hpp), so that goals see every event;
+// each answers how many events it accepted. What JS reads as JSON (the
+// accepted events, the messages) is written out here, when it asks.
 Tracker* tracker;
 Signals* signals;
 Batch batch;  // the last one nextBatch handed out
@@ -42,7 +44,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("active", optional_override([] { return tracker->active(); }));
   function("wants", optional_override([](std::string_view signal) { return tracker->wants(signal); }));
   function("debug", optional_override([] { return tracker->debug(); }));
-  function("takeMessages", optional_override([] { return tracker->take_messages(); }));
+  function("takeMessages", optional_override([] { return microtrack::json_array(tracker->take_messages()); }));
   function("pageView", optional_override([](std::string_view url, std::string_view title,
                                              std::string_view referrer, std::string_view properties,
                                              bool automatic, double now_ms) {
@@ -52,7 +54,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              return signals->track(name, properties, now_ms);
            }));
   function("identify", optional_override([](std::string_view user_id, std::string_view traits, double now_ms) {
-             return tracker->identify(user_id, traits, now_ms);
+             return signals->identify(user_id, traits, now_ms);
            }));
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
              return signals->on_scroll(top_px, viewport_px, document_px, now_ms);
@@ -60,7 +62,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
   function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
   // The batch crosses as its id, then its body: a value_object would add
-  // ~0.35 KB gzip of glue for this one struct.
+  // glue for this one struct (bench/RESULTS.md).
   function("nextBatch", optional_override([](double now_ms, int trigger) {
              batch = tracker->next_batch(now_ms, static_cast<SendTrigger>(trigger));
              return batch.id;
@@ -71,15 +73,16 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              tracker->on_send_result(batch_id, status, retry_after_ms, now_ms);
            }));
   function("nextWakeMs", optional_override([] { return signals->next_wake_ms(); }));
-  function("setEcho", optional_override([](bool echo) { signals->set_echo(echo); }));
+  // The events of the last event call, as a JSON array (on('event') listeners, debug).
+  function("acceptedEvents", optional_override([] { return microtrack::json_array(tracker->accepted()); }));
   function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
                                              double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
   function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
                                                 bool ended, bool audio, std::string_view src,
                                                 std::string_view data_title, std::string_view title,
                                                 std::string_view aria_label, double now_ms) {
-             return signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src, data_title,
-                                          title, aria_label, now_ms);
+             return signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src,
+                                                 data_title, title, aria_label, now_ms);
            }));
   function("formEdit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
                                              std::string_view field_name, std::string_view field_type,

@@ -34,7 +34,11 @@ export interface MicrotrackConfig {
   /** Query parameters removed from every URL sent. */
   scrubQueryParams?: string[];
   debug?: boolean;
-  /** Where to load microtrack.wasm from. Default: next to microtrack.js. */
+  /**
+   * Where to load microtrack.wasm from. Default: next to microtrack.js (npm
+   * package: the file the bundler emitted). A page that may not compile
+   * WebAssembly imports this URL with '.js' added (microtrack.wasm.js).
+   */
   wasmUrl?: string;
 }
 
@@ -74,7 +78,7 @@ export interface Microtrack {
   reset(): void;
   /** Calls fn for every event accepted into the queue; returns an unsubscribe function. */
   on(type: 'event', fn: (event: MicrotrackEvent) => void): () => void;
-  /** Resolves true once the WebAssembly core runs, false if it cannot start. */
+  /** Resolves true once the core runs (WebAssembly, or its JavaScript build), false if it cannot start. */
   readonly ready: Promise<boolean>;
   readonly version: string;
 }

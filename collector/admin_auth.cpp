@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <sys/stat.h>
 
 #include "client_address.hpp"
 #include "evict.hpp"
@@ -151,6 +152,12 @@ std::optional<std::string> load_admin_token(const std::string& file, const char*
   return std::nullopt;
 }
 
+std::string token_file_warning(const std::string& file) {
+  struct stat info {};
+  if (file.empty() || stat(file.c_str(), &info) != 0 || (info.st_mode & (S_IRGRP | S_IROTH)) == 0) return "";
+  return "the admin token file " + file + " can be read by other users; chmod 600 it";
+}
+
 std::string session_key(const std::string& token) { return hmac_sha256(token, kSessionLabel); }
 
 std::string sign_session(const std::string& key, double expires_ms) {
@@ -267,7 +274,7 @@ bool AdminGate::admit(const http::Request& req, http::Response& res, AdminArea a
                   "no admin token is configured (--admin-token-file or " + std::string(kAdminTokenEnv) +
                       "), so this answers only to loopback clients");
   }
-  const std::string client = req.client_address.empty() ? req.peer_address : req.client_address;
+  const std::string client = limit_key(req.client_address.empty() ? req.peer_address : req.client_address);
   const bool offers_bearer = !bearer_token(req).empty();
   if (offers_bearer) {
     // A throttled address is not even told whether its token is right.
@@ -295,7 +302,7 @@ void AdminGate::login_page(const http::Request& req, http::Response& res) const 
 
 void AdminGate::login(const http::Request& req, http::Response& res, bool secure) {
   if (!configured()) return login_page(req, res);
-  const std::string client = req.client_address.empty() ? req.peer_address : req.client_address;
+  const std::string client = limit_key(req.client_address.empty() ? req.peer_address : req.client_address);
   const double now = now_ms_();
   if (const int wait = throttle_.wait_s(client, now)) {
     res.set_header("Retry-After", std::to_string(wait));

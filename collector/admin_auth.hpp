@@ -35,6 +35,10 @@ inline constexpr const char* kSessionCookie = "mt_admin";
 // kMinAdminTokenChars.
 std::optional<std::string> load_admin_token(const std::string& file, const char* env_value, std::string& error);
 
+// A line to print when the token file can be read by other users of the
+// machine (group or others have read permission), else "".
+std::string token_file_warning(const std::string& file);
+
 // --- the session cookie (pure functions, exposed for tests) ------------------
 // The signing key: HMAC-SHA256(token, a fixed label), 32 bytes.
 std::string session_key(const std::string& token);

@@ -139,6 +139,14 @@ std::string client_address(std::string_view peer, const std::vector<std::string>
   return nearest;  // all trusted: the leftmost (or the peer, without a header)
 }
 
+std::string limit_key(std::string_view text) {
+  auto address = IpAddress::parse(text);
+  if (!address) return std::string(text);
+  if (address->is_v4()) return address->to_string();
+  std::fill(address->bytes.begin() + 8, address->bytes.end(), 0);
+  return address->to_string() + "/64";
+}
+
 bool forwarded_https(std::string_view peer, std::string_view forwarded_proto, const TrustedProxies& trusted) {
   // A chain of proxies may list one protocol per hop: the first is the client's.
   forwarded_proto = trim_spaces(forwarded_proto.substr(0, forwarded_proto.find(',')));

@@ -59,6 +59,12 @@ class TrustedProxies {
 std::string client_address(std::string_view peer, const std::vector<std::string>& forwarded_for,
                            const TrustedProxies& trusted);
 
+// The key per-client limits (rate limit, login throttle) count under: an
+// IPv4 address as it is, an IPv6 address by its /64 — one subscriber's
+// network, where rotating addresses costs nothing ("2001:db8:1:2::/64").
+// Anything else as given.
+std::string limit_key(std::string_view address);
+
 // Whether the request reached the proxy over https: X-Forwarded-Proto says
 // "https" and the peer is a trusted proxy (from anyone else it is ignored).
 bool forwarded_https(std::string_view peer, std::string_view forwarded_proto, const TrustedProxies& trusted);

@@ -133,7 +133,8 @@ void Forwarder::run() {
   while (const auto file = next_file()) {
     std::ifstream in(file->first, std::ios::binary);
     if (!in) {
-      // Trimmed (spool full) since we looked: already counted as dropped.
+      // Gone: trimmed (spool full) since we looked, already counted as
+      // dropped; or removed by someone else, counted now.
       std::lock_guard<std::mutex> lock(mutex_);
       if (remove_front_locked(*file)) {
         ++stats_.dropped_batches;

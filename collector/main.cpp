@@ -261,6 +261,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   args.server.admin.token = *token;
+  if (const std::string warning = mc::token_file_warning(args.admin_token_file); !warning.empty())
+    std::cerr << "microtrack-collector: " << warning << "\n";
   if (!args.forward.url.empty()) args.server.forward = args.forward;
   fit_connections(args);
 

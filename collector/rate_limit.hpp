@@ -1,5 +1,6 @@
 #pragma once
-// A token bucket per client address for the ingest routes: each request
+// A token bucket per client (its limit_key: an address, an IPv6 /64) for
+// the ingest routes: each request
 // takes one token; a bucket holds at most `burst` and refills at
 // `requests_per_s`. An empty bucket answers 429 with Retry-After.
 //

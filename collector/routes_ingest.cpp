@@ -203,7 +203,7 @@ void single_route(const Services& services, const std::string& type, const http:
 http::Check rate_limit_check(RateLimiter& limiter, const RateLimitOptions& options, std::function<double()> now_ms) {
   return [&limiter, options, now_ms](const http::Request& req, http::Response& res) {
     if (req.method != "POST" || req.path.rfind("/v1/", 0) != 0) return false;
-    const auto decision = limiter.take(req.client_address, now_ms());
+    const auto decision = limiter.take(limit_key(req.client_address), now_ms());
     if (decision.allowed) return false;
     // The SDK keeps the batch and sends it again after Retry-After (CONTRACT §5).
     char limit[64];

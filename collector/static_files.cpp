@@ -37,6 +37,58 @@ std::optional<std::string> read_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// A single byte range of a file of `size` bytes (RFC 9110 §14.1.2):
+// "bytes=first-last", "bytes=first-" or "bytes=-suffix_length".
+struct ByteRange {
+  std::size_t first = 0, last = 0;  // inclusive
+};
+enum class RangeAnswer { Whole, Part, Unsatisfiable };
+
+// Media elements seek by asking for ranges; a server that ignores them makes
+// a <video> restart from 0 on every seek. Several ranges at once are answered
+// with the whole file, as the RFC allows.
+RangeAnswer read_range(const std::string& header, std::size_t size, ByteRange& range) {
+  if (!has_prefix(header, "bytes=") || header.find(',') != std::string::npos) return RangeAnswer::Whole;
+  const std::string spec = header.substr(6);
+  const std::size_t dash = spec.find('-');
+  if (dash == std::string::npos || spec.find_first_not_of("0123456789-") != std::string::npos) return RangeAnswer::Whole;
+  const std::string first = spec.substr(0, dash), last = spec.substr(dash + 1);
+  if (first.size() > 18 || last.size() > 18 || (first.empty() && last.empty())) return RangeAnswer::Whole;
+  if (first.empty()) {  // the last N bytes
+    const std::size_t length = std::stoull(last);
+    if (length == 0 || size == 0) return RangeAnswer::Unsatisfiable;
+    range = {size - std::min(length, size), size - 1};
+    return RangeAnswer::Part;
+  }
+  range.first = std::stoull(first);
+  range.last = last.empty() ? size - 1 : std::min<std::size_t>(std::stoull(last), size - 1);
+  if (range.first >= size || range.first > range.last) return RangeAnswer::Unsatisfiable;
+  return RangeAnswer::Part;
+}
+
+// The file's bytes as the answer: whole, the asked range (206) or 416.
+void answer_with(std::string&& content, const std::string& range_header, http::Response& response) {
+  const std::size_t size = content.size();
+  response.set_header("Accept-Ranges", "bytes");
+  ByteRange range;
+  switch (range_header.empty() ? RangeAnswer::Whole : read_range(range_header, size, range)) {
+    case RangeAnswer::Whole:
+      response.status = 200;
+      response.body = std::move(content);
+      return;
+    case RangeAnswer::Part:
+      response.status = 206;
+      response.body = content.substr(range.first, range.last - range.first + 1);
+      response.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
+                                               "/" + std::to_string(size));
+      return;
+    case RangeAnswer::Unsatisfiable:
+      response.status = 416;
+      response.set_header("Content-Range", "bytes */" + std::to_string(size));
+      return;
+  }
+}
+
 }  // namespace
 
 std::string mime_type_of(const std::string& path) {
@@ -83,8 +135,7 @@ bool StaticFiles::serve(const http::Request& request, http::Response& response) 
     if (!fs::is_regular_file(path, error)) continue;  // a less specific mount may have it
     auto content = read_file(path);
     if (!content) continue;
-    response.status = 200;
-    response.body = std::move(*content);
+    answer_with(std::move(*content), request.header("Range"), response);
     response.set_header("Content-Type", mime_type_of(relative));
     response.set_header("Cache-Control", "no-cache");  // a rebuilt dist/ or an edited page shows on reload
     return true;

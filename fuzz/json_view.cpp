@@ -31,9 +31,11 @@ int depth_of(const json& value) {
   return value.is_structured() ? deepest + 1 : 0;
 }
 
+// The header's promise: ~1e-15 relative (two of them here: a few ulps) for
+// magnitudes from 1e-300 to 1e300.
 bool same_number(double a, double b) {
-  if (std::isinf(b)) return true;  // nlohmann refuses these anyway; JsonView's reading is unspecified
-  return std::fabs(a - b) <= 1e-15 * std::max(std::fabs(a), std::fabs(b)) + 1e-300;
+  if (b != 0 && (std::fabs(b) < 1e-300 || std::fabs(b) > 1e300)) return true;
+  return std::fabs(a - b) <= 2e-15 * std::fabs(b);
 }
 
 void check_same(const JsonView& view, const json& expected) {

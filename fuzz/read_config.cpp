@@ -1,6 +1,6 @@
 // The core's config reader (sdk read_config): never fails on any text, and
 // what it hands on is well formed: the diagnostics are JSON message items,
-// the lists kept as JSON text are arrays of strings, and every number is in
+// the lists of strings are packed lists, and every number is in
 // the range docs/CONFIG.md gives. Inputs are valid UTF-8, as every config
 // is (JSON.stringify's text, encoded by the bindings); outputs are read as
 // the page decodes them.
@@ -30,12 +30,13 @@ bool percentages(const std::vector<double>& values, bool sorted) {
   return true;
 }
 
-// Kept lists are read by the core's own JsonView (string_list.hpp), which
-// takes what JSON.parse takes (an escaped lone surrogate too).
-void check_string_list(const std::string& list_json) {
-  const microtrack::JsonView list = microtrack::JsonView::parse(list_json);
-  FUZZ_CHECK(list.is_array());
-  for (auto item = list.children(); item.next();) FUZZ_CHECK(item.value().is_string());
+// A packed list (string_list.hpp): every item ended by its '\0', so that
+// walking it finds as many items as it counts.
+void check_string_list(microtrack::StringListView list) {
+  FUZZ_CHECK(list.empty() || list.packed().back() == '\0');
+  std::size_t walked = 0;
+  for (std::string_view item : list) walked += item.size() < list.packed().size();
+  FUZZ_CHECK(walked == list.size());
 }
 
 }  // namespace
@@ -45,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!valid_utf8(text)) return 0;
   const microtrack::ConfigResult result = microtrack::parse_config(text);
 
-  const json messages = json::parse("[" + as_decoded_by_the_page(result.messages_json) + "]", nullptr, false);
+  const json messages = json::parse(as_decoded_by_the_page(microtrack::json_array(result.messages)), nullptr, false);
   FUZZ_CHECK(messages.is_array());
   for (const json& message : messages) {
     FUZZ_CHECK(message.is_object() && message.size() == 2);
@@ -63,9 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(percentages(config.scroll_thresholds, true));
   FUZZ_CHECK(percentages(config.video_milestones, false));
   FUZZ_CHECK(config.idle_ms >= 1000 && config.heartbeat_ms >= 0);
-  check_string_list(config.download_extensions_json);
-  check_string_list(config.internal_domains_json);
-  check_string_list(config.scrub_query_params_json);
+  check_string_list(config.download_extensions);
+  check_string_list(config.internal_domains);
+  check_string_list(config.scrub_query_params);
   FUZZ_CHECK(microtrack::JsonView::parse(config.goals_json).is_array());
   for (const microtrack::VisibilityRule& rule : config.visibility)
     FUZZ_CHECK(rule.threshold >= 0 && rule.threshold <= 1 && rule.min_visible_ms >= 0);

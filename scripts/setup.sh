@@ -31,3 +31,10 @@ if [ ! -x node_modules/.bin/google-closure-compiler ] || [ ! -x node_modules/.bi
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --omit=optional --include=dev >/dev/null
 fi
+# The bundlers the npm package is tested with (tests/bundlers), in their own
+# lock file: Vite's rolldown needs its optional native binary.
+if [ ! -d tests/bundlers/node_modules/vite ] || [ ! -d tests/bundlers/node_modules/webpack ] \
+   || [ tests/bundlers/package-lock.json -nt tests/bundlers/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (tests/bundlers)"
+  (cd tests/bundlers && npm ci --no-audit --no-fund >/dev/null)
+fi

@@ -56,7 +56,8 @@ export function summarize(results) {
       byTracker[name][key] = { median: median(xs), min: min(xs), max: max(xs) };
     }
   }
-  const peers = names.filter((n) => n !== 'microtrack' && n !== 'baseline');
+  // microtrackjs (microtrack's own JavaScript core, under a strict CSP) is no peer.
+  const peers = names.filter((n) => !n.startsWith('microtrack') && n !== 'baseline');
   const ratios = {};
   // For the 1,000-call run, a peer that lost events is no "best": only peers
   // that delivered all of them compete (all peers if none did).

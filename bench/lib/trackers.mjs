@@ -52,6 +52,29 @@ window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok 
       defaults: 'batchSize 20, flushIntervalMs 5000, one request in flight, persist on (localStorage)',
     },
     {
+      name: 'microtrackjs',
+      label: 'microtrack, JavaScript core (wasm2js: a CSP without \'wasm-unsafe-eval\')',
+      version: () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version,
+      files: { 'microtrack.js': join(repo, 'dist/microtrack.js'), 'microtrack.wasm': join(repo, 'dist/microtrack.wasm'),
+        'microtrack.wasm.js': join(repo, 'dist/microtrack.wasm.js') },
+      // the same, on a page whose CSP refuses WebAssembly ('unsafe-inline': the bench's own inline scripts)
+      head: `<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">
+<script>
+window.microtrack = window.microtrack || function () { (microtrack.q = microtrack.q || []).push(arguments); };
+microtrack('init', {
+  collector: '${S}/v1/batch',
+  visibility: [{ name: 'pricing_teaser', selector: '#pricing-teaser' }],
+  goals: [
+    { name: 'visited_pricing', path: '/pricing.html' },
+    { name: 'article_read', all: [{ event: 'scroll_depth', where: { percent: 75 } }, { engagedMs: 20000 }], path: '/blog/*' }
+  ]
+});
+window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok }); };
+</script>
+<script async src="/t/microtrackjs/microtrack.js" onload="microtrack.ready.then(function () { __benchReady(); })"></script>`,
+      defaults: 'batchSize 20, flushIntervalMs 5000, one request in flight, persist on (localStorage)',
+    },
+    {
       name: 'snowplow',
       label: 'Snowplow browser-tracker + form + media plugins',
       version: () => `${pkgVersion('@snowplow/browser-tracker')} (form ${pkgVersion('@snowplow/browser-plugin-form-tracking')}, media ${pkgVersion('@snowplow/browser-plugin-media')})`,

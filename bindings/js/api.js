@@ -1,7 +1,7 @@
 // The public API's methods (CONTRACT §1). Each runs once the core is up,
 // with valid arguments: calls.js decides when.
 import { normaliseConfig } from './config.js';
-import { afterCoreCall, flushQueue } from './delivery.js';
+import { afterCoreCall, afterStateChange, flushQueue } from './delivery.js';
 import { reportPageView } from './page-views.js';
 import { startCore } from './start.js';
 import { core, listeners } from './state.js';
@@ -32,11 +32,11 @@ export const api = {
   },
   consent(granted) {
     core.consent(!!granted, now());
-    afterCoreCall('');
+    afterStateChange();
   },
   reset() {
     core.reset(now());
-    afterCoreCall('');
+    afterStateChange();
   },
   flush: () => flushQueue(),
   on(type, fn) {
@@ -45,7 +45,6 @@ export const api = {
       return undefined;
     }
     listeners.push(fn);
-    if (core) core.setEcho(true);
     return () => {
       const i = listeners.indexOf(fn);
       if (i >= 0) listeners.splice(i, 1);

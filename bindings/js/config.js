@@ -10,5 +10,12 @@ export const normaliseConfig = (config) => (config && typeof config === 'object'
 // next to microtrack.js unless the config says otherwise.
 export const scriptBase = (src) => (src ? src.replace(/[^\/?#]*([?#].*)?$/, '') : '');
 
-export const wasmUrl = (config, base) =>
-  (typeof config.wasmUrl === 'string' && config.wasmUrl) || base + 'microtrack.wasm';
+// The config names the wasm's URL (a non-empty string).
+export const hasWasmUrl = (config) => typeof config.wasmUrl === 'string' && config.wasmUrl !== '';
+
+export const wasmUrl = (config, base) => (hasWasmUrl(config) ? config.wasmUrl : base + 'microtrack.wasm');
+
+// The core built as JavaScript (wasm2js), for pages that may not compile
+// WebAssembly, sits beside the wasm: the wasm's URL with '.js' added to its
+// path (microtrack.wasm -> microtrack.wasm.js).
+export const wasmJsUrl = (url) => url.replace(/([?#].*)?$/, '.js$1');

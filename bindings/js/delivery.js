@@ -20,14 +20,15 @@ export const printCoreMessages = () => {
   if (text !== '[]') for (const m of JSON.parse(text)) log(m.level, m.message);
 };
 
-// After every core call: `acceptedJson` is what it returned ('[]' when it
-// accepted no event and changed nothing, '' when it changed state only).
-// Listeners hear of events at once; the rest waits for the end of the task.
-export const afterCoreCall = (acceptedJson) => {
-  if (acceptedJson !== '[]') {  // '[]': e.g. a scroll sample that reached no threshold
+// After every event call of the core: `accepted` is how many events it
+// accepted (0, e.g. a scroll sample that reached no threshold: nothing to
+// store). Listeners hear of the events at once (the core writes them out
+// only when asked); the rest waits for the end of the task.
+export const afterCoreCall = (accepted) => {
+  if (accepted) {
     stateChanged = true;
-    if (acceptedJson && (listeners.length || debugOn))
-      for (const event of JSON.parse(acceptedJson)) {
+    if (listeners.length || debugOn)
+      for (const event of JSON.parse(core.acceptedEvents())) {
         if (debugOn) log('info', 'event ' + JSON.stringify(event));
         for (const fn of listeners.slice()) guard(fn)(event);
       }
@@ -38,16 +39,24 @@ export const afterCoreCall = (acceptedJson) => {
   }
 };
 
+// After a call that changed what is stored without accepting events
+// (consent, reset).
+export const afterStateChange = () => {
+  stateChanged = true;
+  afterCoreCall(0);
+};
+
 // Once per task, however many calls it made (a loop of 1,000 track calls
 // crosses into the core 1,000 times, not 5,000): the core's messages, the
 // state stored, the next wake-up. A send result stores less (persistSent).
+// The wake-up is asked for after every task, not only when the state
+// changed: a call that accepted no event can still move it (an element that
+// came into view sets a visibility deadline and answers '[]').
 const afterTask = () => {
   afterTaskQueued = false;
   printCoreMessages();
-  if (stateChanged) {
-    persistNow();
-    schedule();
-  }
+  if (stateChanged) persistNow();
+  schedule();
 };
 
 // The ids go to the shared key (only when they changed), the queue to this tab's.
@@ -72,9 +81,14 @@ const persistSent = () => {
   if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
 };
 
+// Arms the timer for the core's next wake-up unless one at least as early is
+// armed: a timer that fires early only asks the core again (it sends and
+// emits nothing before its time), and a wake-up that moves later with every
+// call (the goals' engaged-time poll moves with each input) must not be
+// put off forever.
 export const schedule = () => {
   const at = core.nextWakeMs();
-  if (at === wakeAt) return;
+  if (wakeAt >= 0 && (at < 0 || at >= wakeAt)) return;
   clearTimeout(wakeTimer);
   wakeAt = at;
   if (at >= 0)

@@ -3,7 +3,7 @@
 // browser's environment, then the page views, the lifecycle and, in a task
 // of their own, the detectors' adapters. `ready` settles once that is over.
 import createMicrotrackCore from 'core-glue';
-import { scriptBase, wasmUrl } from './config.js';
+import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
 import { environmentJson } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
@@ -16,7 +16,7 @@ import { enableScroll } from './detectors/scroll.js';
 import { enableVisibility } from './detectors/visibility.js';
 import { enableLifecycle } from './lifecycle.js';
 import { reportPageView } from './page-views.js';
-import { core, coreStarted, debugOn, listeners, trackingStarted } from './state.js';
+import { core, coreStarted, trackingStarted } from './state.js';
 import { storageGet } from './storage.js';
 import { errorText, guard, log, now, toJson } from './util.js';
 
@@ -26,6 +26,12 @@ const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia,
 
 // Read while this script runs: document.currentScript is null afterwards.
 const base = scriptBase(document.currentScript && document.currentScript.src);
+// The npm package's wasm and JavaScript core as its bundler emitted them
+// (module.js); null for the script tag, whose files sit beside it.
+let packageFiles = null;
+export const corePackageFiles = (wasm, js) => {
+  packageFiles = [wasm, js];
+};
 
 let resolveReady;
 // true once the core runs (tracking or not), false when it could not start.
@@ -34,9 +40,8 @@ export const ready = new Promise((resolve) => {
 });
 
 // The core's wasm, compiled while it downloads. A server that sends it with
-// another MIME type than application/wasm gets the slower path; a browser
-// without WebAssembly, a blocked request or a CSP without 'wasm-unsafe-eval'
-// rejects.
+// another MIME type than application/wasm gets the slower path; a blocked
+// request rejects.
 const compileCore = (url) => Promise.resolve()
   .then(() => WebAssembly.compileStreaming(fetch(url)))
   .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
@@ -46,7 +51,6 @@ const runCore = (module, config, configJson) => {
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
   coreStarted(module);
-  core.setEcho(debugOn || listeners.length > 0);  // else calls return no event JSON to decode
   printCoreMessages();
   persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
   if (core.active()) {
@@ -62,13 +66,33 @@ const runCore = (module, config, configJson) => {
   }));
 };
 
+// Whether this page may compile WebAssembly: a Content-Security-Policy
+// without 'wasm-unsafe-eval' refuses even the empty module (8 bytes), and a
+// browser without WebAssembly has none. Asked before anything is downloaded.
+const canCompileWasm = () => {
+  try {
+    return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch (e) {
+    return false;
+  }
+};
+
+// The same core built as JavaScript (wasm2js, an ES module beside the
+// wasm), imported only by pages that may not compile WebAssembly. Its URL is
+// made absolute: import() would read a relative one as a package name.
+const importJsCore = (url) => Promise.resolve()
+  .then(() => import(/* webpackIgnore: true */ /* @vite-ignore */ new URL(url, document.baseURI).href))
+  .then((glue) => glue.default({}));
+
 export const startCore = (config) => {
   const configJson = toJson(config, 'the init config');
-  compileCore(wasmUrl(config, base))
-    .then((wasm) => createMicrotrackCore({ wasm }))
+  const url = wasmUrl(config, base);
+  const [wasmFile, jsFile] = packageFiles && !hasWasmUrl(config) ? packageFiles : [url, wasmJsUrl(url)];
+  const wasm = canCompileWasm();
+  (wasm ? compileCore(wasmFile).then((module) => createMicrotrackCore({ wasm: module })) : importJsCore(jsFile))
     .then(guard((module) => runCore(module, config, configJson)), (error) => {
-      log('error', 'the WebAssembly core could not start (' + errorText(error) +
-        "); nothing is tracked. A Content-Security-Policy must allow 'wasm-unsafe-eval'.");
+      log('error', 'the ' + (wasm ? 'WebAssembly' : "JavaScript (no 'wasm-unsafe-eval'?) " + jsFile) +
+        ' core could not start (' + errorText(error) + '); nothing is tracked.');
       resolveReady(false);
     });
 };

@@ -49,20 +49,27 @@ const NumberOption kNumberOptions[] = {
     {"engagement.heartbeatMs", &Config::heartbeat_ms, 0, 86400000, false, "a number of ms >= 0"},
 };
 
-// Options kept as text: a string, or a list kept as its JSON text.
+// Options kept as text: a string, or the goals list kept as its JSON text.
 struct TextOption {
   const char* key;
   std::string Config::*field;
-  enum class Form { String, List, ListOfStrings } form;
+  bool list;
 };
 const TextOption kTextOptions[] = {
-    {"collector", &Config::collector, TextOption::Form::String},
-    {"writeKey", &Config::write_key, TextOption::Form::String},
-    {"wasmUrl", &Config::wasm_url, TextOption::Form::String},
-    {"goals", &Config::goals_json, TextOption::Form::List},
-    {"scrubQueryParams", &Config::scrub_query_params_json, TextOption::Form::ListOfStrings},
-    {"clicks.internalDomains", &Config::internal_domains_json, TextOption::Form::ListOfStrings},
-    {"clicks.downloads", &Config::download_extensions_json, TextOption::Form::ListOfStrings},  // or a bool
+    {"collector", &Config::collector, false},
+    {"writeKey", &Config::write_key, false},
+    {"wasmUrl", &Config::wasm_url, false},
+    {"goals", &Config::goals_json, true},
+};
+
+struct StringsOption {
+  const char* key;
+  StringList Config::*field;
+};
+const StringsOption kStringsOptions[] = {
+    {"scrubQueryParams", &Config::scrub_query_params},
+    {"clicks.internalDomains", &Config::internal_domains},
+    {"clicks.downloads", &Config::download_extensions},  // or a bool
 };
 
 struct PercentsOption {
@@ -83,23 +90,18 @@ const Option* lookup(const Option (&options)[N], const std::string& key) {
 
 class ConfigReader {
  public:
-  ConfigReader(Config& config, std::string& messages_json) : c_(config), messages_(messages_json) {}
-
-  void add(const char* level, std::string_view message) {
-    std::string& out = messages_;
-    if (!out.empty()) out += ',';
-    ((out += "{\"level\":\"") += level) += "\",\"message\":";
-    append_json_string(out, message);
-    out += '}';
-  }
+  ConfigReader(Config& config, StringList& messages) : c_(config), messages_(messages) {}
 
   // Messages share one shape, "config 'KEY' must be EXPECTED; OUTCOME."
-  // (const char* keeps each call site free of a strlen for a string_view.)
   void reject(const char* key, const char* expected, const char* outcome = "using the default") {
     std::string message = "config '";
-    (((message += key) += "' must be ") += expected) += "; ";
-    (message += outcome) += '.';
-    add("error", message);
+    message += key;
+    message += "' must be ";
+    message += expected;
+    message += "; ";
+    message += outcome;
+    message += '.';
+    add_message(messages_, "error", message);
   }
 
   void read_option(const std::string& key, JsonView value) {
@@ -108,16 +110,19 @@ class ConfigReader {
     } else if (const auto* number = lookup(kNumberOptions, key)) {
       read_number(*number, value, c_.*number->field);
     } else if (const auto* text = lookup(kTextOptions, key)) {
-      if (text->field == &Config::download_extensions_json && value.is_bool()) c_.clicks_downloads = value.as_bool();
-      else read_text(*text, value);
+      read_text(*text, value);
+    } else if (const auto* strings = lookup(kStringsOptions, key)) {
+      if (strings->field == &Config::download_extensions && value.is_bool()) c_.clicks_downloads = value.as_bool();
+      else read_strings(*strings, value);
     } else if (const auto* percents = lookup(kPercentsOptions, key)) {
       read_percents(percents->key, value, c_.*percents->field);
     } else if (key == "visibility") {
       read_visibility(value);
     } else {
       std::string message = "unknown config key '";
-      (message += key) += "' is ignored.";
-      add("warn", message);
+      message += key;
+      message += "' is ignored.";
+      add_message(messages_, "warn", message);
     }
   }
 
@@ -129,7 +134,8 @@ class ConfigReader {
       c_.*option.field = true;
       for (auto nested = value.children(); nested.next();) {
         std::string key = option.key;
-        (key += '.') += nested.key();
+        key += '.';
+        key += nested.key();
         read_option(key, nested.value());
       }
     } else {
@@ -153,22 +159,25 @@ class ConfigReader {
 
   void read_text(const TextOption& option, JsonView value) {
     std::string& field = c_.*option.field;
-    switch (option.form) {
-      case TextOption::Form::String:
-        if (value.is_string()) field = value.as_string();
-        else if (&field != &c_.collector) reject(option.key, "a string", "ignoring it");  // collector: checked at the end
-        return;
-      case TextOption::Form::List:
-        if (value.is_array()) field = std::string(value.raw());
-        else reject(option.key, "a list", "ignoring it");
-        return;
-      case TextOption::Form::ListOfStrings:
-        bool strings = value.is_array();
-        for (auto item = value.children(); item.next();) strings = strings && item.value().is_string();
-        if (strings) field = std::string(value.raw());
-        else reject(option.key, "a list of strings");
-        return;
+    if (option.list) {
+      if (value.is_array()) field = std::string(value.raw());
+      else reject(option.key, "a list", "ignoring it");
+    } else if (value.is_string()) {
+      field = value.as_string();
+    } else if (&field != &c_.collector) {  // the collector is checked at the end
+      reject(option.key, "a string", "ignoring it");
     }
+  }
+
+  void read_strings(const StringsOption& option, JsonView value) {
+    StringList list;
+    bool strings = value.is_array();
+    for (auto item = value.children(); strings && item.next();) {
+      strings = item.value().is_string();
+      list.push_back(item.value().as_string());
+    }
+    if (strings) c_.*option.field = std::move(list);
+    else reject(option.key, "a list of strings");
   }
 
   // Percents in (0, 100], kept ascending without repeats.
@@ -184,7 +193,7 @@ class ConfigReader {
       bool skip = !valid;  // or a repeat
       for (std::size_t i = 0; i < kept; ++i) skip = skip || list[i] == percent;
       if (skip) continue;
-      // Insertion: std::sort would cost ~1 KB of wasm for a handful of numbers.
+      // Insertion: std::sort's code is not worth it for a handful of numbers.
       std::size_t i = kept++;
       for (; i > 0 && list[i - 1] > percent; --i) list[i] = list[i - 1];
       list[i] = percent;
@@ -213,7 +222,7 @@ class ConfigReader {
   }
 
   Config& c_;
-  std::string& messages_;
+  StringList& messages_;
 };
 
 bool is_collector_url(std::string_view url) {
@@ -225,8 +234,17 @@ bool is_collector_url(std::string_view url) {
 
 }  // namespace
 
-bool read_config(std::string_view json_text, Config& c, std::string& messages_json) {
-  ConfigReader reader(c, messages_json);
+void add_message(StringList& messages, std::string_view level, std::string_view text) {
+  std::string message = "{\"level\":";
+  append_json_string(message, level);
+  message += ",\"message\":";
+  append_json_string(message, text);
+  message += '}';
+  messages.push_back(message);
+}
+
+bool read_config(std::string_view json_text, Config& c, StringList& messages) {
+  ConfigReader reader(c, messages);
   JsonView root = JsonView::parse(json_text);
   if (root.is_object())
     for (auto member = root.children(); member.next();) reader.read_option(member.key(), member.value());

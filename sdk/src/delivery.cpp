@@ -18,9 +18,7 @@ void Delivery::leave(QueuedEvent& event) {
   event.batch_id = kLeaving;
   bytes_ -= event.json.size();
   std::string_view id = JsonView::parse(event.json).find("messageId").raw();
-  if (id.empty()) return;
-  if (!removed_ids_.empty()) removed_ids_ += ',';
-  removed_ids_ += id;
+  if (!id.empty()) removed_ids_.push_back(id);
 }
 
 void Delivery::erase_leaving() {
@@ -163,7 +161,7 @@ double Delivery::next_wake_ms() const {
   return due > retry_at_ms_ ? due : retry_at_ms_;
 }
 
-void Delivery::restore(JsonView queue, double now_ms, std::string_view skip_ids) {
+void Delivery::restore(JsonView queue, double now_ms, StringListView skip_ids) {
   // The age bound by the events' timestamps: ISO-8601 UTC text in one
   // format sorts as time does, so no date parsing is needed.
   const std::string oldest = iso8601_utc(now_ms - kMaxEventAgeMs);
@@ -171,9 +169,8 @@ void Delivery::restore(JsonView queue, double now_ms, std::string_view skip_ids)
   std::vector<QueuedEvent> events;
   for (auto item = queue.children(); item.next();) {
     JsonView event = item.value();
-    // A messageId is a quoted UUID: finding its text in the list is exact.
     std::string_view id = event.find("messageId").raw();
-    if (!event.is_object() || (!id.empty() && skip_ids.find(id) != std::string_view::npos)) continue;
+    if (!event.is_object() || (!id.empty() && skip_ids.contains(id))) continue;
     std::string timestamp = event.find("timestamp").as_string();
     if (!timestamp.empty() && timestamp < oldest) {
       ++dropped_total_;

@@ -12,4 +12,10 @@ void append_digits(std::string& out, std::uint64_t value, int width, unsigned ba
   while (n) out += digits[--n];
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = static_cast<char>(c | 0x20);  // lower case
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 }  // namespace microtrack

@@ -1,16 +1,8 @@
 #include "microtrack/forms.hpp"
 
+#include "microtrack/hash.hpp"
+
 namespace microtrack {
-namespace {
-
-// FNV-1a: fields are counted, never stored, so a hash is all that is kept.
-std::uint32_t field_hash(std::string_view field) {
-  std::uint32_t hash = 2166136261u;
-  for (char c : field) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
-  return hash;
-}
-
-}  // namespace
 
 FormState* FormTracker::form(int key, std::string_view id, std::string_view name) {
   for (FormState& f : forms_)
@@ -27,9 +19,9 @@ const FormState* FormTracker::on_edit(int key, std::string_view id, std::string_
   FormState* f = form(key, id, name);
   if (!f) return nullptr;
   f->last_field = std::string(field);
-  std::uint32_t hash = field_hash(field);
+  std::uint64_t hash = fnv1a(field);  // fields are counted, never stored
   bool known = false;
-  for (std::uint32_t h : f->fields) known = known || h == hash;
+  for (std::uint64_t h : f->fields) known = known || h == hash;
   if (!known) f->fields.push_back(hash);
   if (f->started_ms >= 0) return nullptr;
   f->started_ms = now_ms;

@@ -3,6 +3,8 @@
 namespace microtrack {
 namespace {
 
+constexpr std::size_t kMaxDeclared = 32;
+
 // A rule's or a condition's string member; "" when absent or not a string.
 std::string text(JsonView object, const char* key) { return object.find(key).as_string(); }
 
@@ -52,10 +54,8 @@ Goals::Goals(std::string_view goals_json) : json_(goals_json) {
     rule.by_path = !has_event && !rule.by_selector && rule.conditions == 0 && !text(rule.goal, "path").empty();
     bool triggered = rule.by_selector || has_event || rule.by_path || rule.conditions > 0;
     std::string name = text(rule.goal, "name");
-    rule.name_at = names_.size();
-    rule.name_size = name.size();
     if (name.empty() || !triggered || rule.conditions > 8 || !rules_.push_back(rule)) ++skipped_;
-    else names_ += name;
+    else names_.push_back(name);
   }
 }
 
@@ -87,14 +87,15 @@ void Goals::reset() {
     rule.met = 0;
     rule.reached = false;
   }
-  declared_names_.clear();
-  declared_sizes_.clear();
+  declared_.clear();
 }
 
 void Goals::reach(ReachedGoals& out, Rule& rule, const char* trigger) const {
   if (rule.reached) return;
   rule.reached = true;
-  out.push_back({std::string_view(names_).substr(rule.name_at, rule.name_size), trigger});
+  auto name = names_.begin();
+  for (const Rule* r = rules_.begin(); r != &rule; ++r) ++name;
+  out.push_back({*name, trigger});
 }
 
 void Goals::check_all(ReachedGoals& out, Rule& rule, std::string_view path) const {
@@ -121,13 +122,9 @@ ReachedGoals Goals::on_selector_click(int rule_index) {
 
 ReachedGoals Goals::on_declared(std::string_view name, bool submit) {
   ReachedGoals out;
-  std::size_t at = 0;
-  for (std::size_t size : declared_sizes_) {
-    if (std::string_view(declared_names_).substr(at, size) == name) return out;
-    at += size;
-  }
-  if (!declared_sizes_.push_back(name.size())) return out;  // full: "at most once" wins over "reached"
-  declared_names_ += name;
+  // Full: "at most once" wins over "reached".
+  if (declared_.contains(name) || declared_.size() == kMaxDeclared) return out;
+  declared_.push_back(name);
   out.push_back({name, submit ? "submit" : "click"});
   return out;
 }

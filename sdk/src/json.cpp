@@ -19,12 +19,6 @@ const char* skip_space(const char* p, const char* end) {
   return p;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(c | 0x20);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 // One digit or more; nullptr when there is none.
 const char* skip_digits(const char* p, const char* end) {
   const char* start = p;
@@ -42,7 +36,7 @@ const char* skip_string(const char* p, const char* end) {
     if (++p >= end) return nullptr;
     if (*p == 'u') {
       for (int i = 0; i < 4; ++i)
-        if (++p >= end || hex_digit(*p) < 0) return nullptr;
+        if (++p >= end || hex_value(*p) < 0) return nullptr;
     } else if (std::string_view("\"\\/bfnrt").find(*p) == std::string_view::npos) {
       return nullptr;
     }
@@ -76,7 +70,7 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 // The 4 hex digits of a validated \u escape.
 std::uint32_t read_hex4(const char* p) {
   std::uint32_t code = 0;
-  for (int i = 0; i < 4; ++i) code = code * 16 + static_cast<std::uint32_t>(hex_digit(p[i]));
+  for (int i = 0; i < 4; ++i) code = code * 16 + static_cast<std::uint32_t>(hex_value(p[i]));
   return code;
 }
 
@@ -150,7 +144,7 @@ JsonView::Type JsonView::type() const {
 }
 
 double JsonView::as_number() const {
-  // strtod would bring musl's long-double scanner (~10 KB of wasm); this is
+  // strtod would bring musl's long-double scanner into the wasm; this is
   // exact for integers and within ~1e-15 otherwise, plenty for a tracker.
   if (!is_number()) return 0;
   const char* p = raw_.data();
@@ -158,12 +152,18 @@ double JsonView::as_number() const {
   double value = 0;
   int exponent = 0;  // of 10: less one for each digit after the point, plus what follows 'e'
   bool fraction = false;
+  // Digits past the 19th cannot change a double; reading them would only add
+  // rounding errors, and hundreds of them overflowed `value` to inf.
+  int significant = 0;
   for (; p < end && (*p | 0x20) != 'e'; ++p) {
     if (*p == '.') {
       fraction = true;
-    } else if (*p != '-') {
+    } else if (*p != '-' && significant < 19) {
       value = value * 10 + (*p - '0');
       exponent -= fraction;
+      significant += value != 0;
+    } else if (*p != '-') {
+      exponent += !fraction;  // an integer digit not read: still a power of ten
     }
   }
   if (p < end) {  // after 'e': a sign, then digits
@@ -250,7 +250,7 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void append_json_number(std::string& out, double value) {
-  // printf would pull ~4 KB of formatting code into the wasm; these values
+  // printf would pull its formatting code into the wasm; these values
   // are counts, pixels, percents, ms and seconds, so 3 decimals suffice.
   if (!std::isfinite(value)) {
     out += "null";
@@ -276,6 +276,16 @@ void append_json_number(std::string& out, double value) {
     append_digits(out, thousandths, 3);
     while (out.back() == '0') out.pop_back();
   }
+}
+
+std::string json_array(StringListView items) {
+  std::string out = "[";
+  for (std::string_view item : items) {
+    if (out.size() > 1) out += ',';
+    out += item;
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace microtrack

@@ -20,8 +20,11 @@ class Properties {
     append_json_string(json_, value);
     return *this;
   }
-  // The same for a string held (a view made at the call costs more code).
-  Properties& text(const char* key, const std::string& value) { return text(key, std::string_view(value)); }
+  Properties& boolean(const char* key, bool value) {
+    open(key);
+    json_ += value ? "true" : "false";
+    return *this;
+  }
   Properties& number(const char* key, double value) {
     open(key);
     append_json_number(json_, value);
@@ -36,7 +39,7 @@ class Properties {
   }
 
  private:
-  void open(const char* key) {  // keys are literals
+  void open(const char* key) {
     json_ += json_.empty() ? '{' : ',';
     append_json_string(json_, key);
     json_ += ':';
@@ -78,39 +81,34 @@ Signals::Signals(Tracker& tracker, double now_ms)
                               "'all' (at most 16 goals of at most 8 conditions); some were skipped.");
 }
 
-bool Signals::append(std::string_view accepted) {
-  if (accepted.size() <= 2) return false;  // "[]"
-  if (!out_.empty()) out_ += ',';
-  out_ += accepted.substr(1, accepted.size() - 2);
-  return true;
+void Signals::begin(double now_ms) {
+  now_ms_ = now_ms;
+  tracker_.forget_accepted();
 }
 
 void Signals::emit(std::string_view event, std::string_view properties_json, double now_ms) {
   // The name and properties are known here: no need to read them back out of
   // the event's JSON (which cost ~10 µs a call in the wasm).
-  if (append(tracker_.track(event, properties_json, now_ms)))
+  if (tracker_.track(event, properties_json, now_ms))
     emit_goals(goals_.on_event(event, properties_json.empty() ? "{}" : properties_json, tracker_.page_path()),
                now_ms);
 }
 
-void Signals::emit(const char* event, std::string_view properties_json, double now_ms) {
-  emit(std::string_view(event), properties_json, now_ms);
-}
-
 void Signals::emit_goals(const ReachedGoals& goals, double now_ms) {
   for (const ReachedGoal& goal : goals) {
-    std::string properties = "{\"goal\":true,\"trigger\":\"";  // the triggers are literals: nothing to escape
-    properties += goal.trigger;
-    properties += "\"}";
-    emit(goal.name, properties, now_ms);
+    emit(goal.name, Properties().boolean("goal", true).text("trigger", goal.trigger).close(), now_ms);
   }
 }
 
-std::string Signals::finish() { return take_answer(out_, echo_); }
+int Signals::page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                       std::string_view properties_json, bool automatic, double now_ms) {
+  begin(now_ms);
+  open_page(url, title, referrer, properties_json, automatic, now_ms);
+  return accepted();
+}
 
-std::string Signals::page_view(std::string_view url, std::string_view title, std::string_view referrer,
-                               std::string_view properties_json, bool automatic, double now_ms) {
-  now_ms_ = now_ms;
+void Signals::open_page(std::string_view url, std::string_view title, std::string_view referrer,
+                        std::string_view properties_json, bool automatic, double now_ms) {
   bool new_page = automatic || url != raw_url_;
   raw_url_ = url;
   if (new_page) {  // every per-page state starts again
@@ -121,37 +119,42 @@ std::string Signals::page_view(std::string_view url, std::string_view title, std
     goals_.reset();
     heartbeat_at_ms_ = config_.engagement && config_.heartbeat_ms > 0 ? now_ms + config_.heartbeat_ms : -1;
   }
-  append(tracker_.page_view(url, title, referrer, properties_json, automatic, now_ms));  // a page event reaches no event goal
+  tracker_.page_view(url, title, referrer, properties_json, automatic, now_ms);  // a page event reaches no event goal
   if (new_page && tracker_.active()) emit_goals(goals_.on_page(tracker_.page_path()), now_ms);
-  return finish();
 }
 
-std::string Signals::track(std::string_view name, std::string_view properties_json, double now_ms) {
-  now_ms_ = now_ms;
+int Signals::track(std::string_view name, std::string_view properties_json, double now_ms) {
+  begin(now_ms);
   emit(name, properties_json, now_ms);
-  return finish();
+  return accepted();
 }
 
-std::string Signals::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
-  now_ms_ = now_ms;
+int Signals::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
+  begin(now_ms);
+  return tracker_.identify(user_id, traits_json, now_ms);  // an identify event reaches no goal
+}
+
+int Signals::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
+  begin(now_ms);
   for (double percent : tracker_.scroll_sample(scroll_top_px, viewport_px, document_px))
     emit("scroll_depth", Properties().number("percent", percent).close(), now_ms);
-  return finish();
+  return accepted();
 }
 
-std::string Signals::navigate(std::string_view url, std::string_view title, int navigation, double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active()) return "[]";
+int Signals::navigate(std::string_view url, std::string_view title, int navigation, double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active()) return 0;
   auto how = static_cast<Navigation>(navigation);
-  if (how != Navigation::Restore && url == raw_url_) return "[]";  // popstate and hashchange of one move
+  if (how != Navigation::Restore && url == raw_url_) return 0;  // popstate and hashchange of one move
   // The Tracker's page path is raw_url_'s (scrubbing keeps the path).
   if (how == Navigation::Replace && parse_url(url).path == tracker_.page_path()) {
     raw_url_ = url;  // the same page with another query or fragment
-    return "[]";
+    return 0;
   }
-  leave_page(now_ms);  // its events wait in out_, ahead of the new page's
-  const std::string referrer = tracker_.page_url();  // a copy: page_view replaces it
-  return page_view(url, title, referrer, {}, true, now_ms);
+  leave_page(now_ms);  // its events come first
+  const std::string referrer = tracker_.page_url();  // a copy: open_page replaces it
+  open_page(url, title, referrer, {}, true, now_ms);
+  return accepted();
 }
 
 void Signals::leave_page(double now_ms) {
@@ -178,17 +181,17 @@ void Signals::emit_engagement(double now_ms) {
        now_ms);
 }
 
-std::string Signals::media_signal(int media_id, int signal, double current_s, double duration_s, bool ended,
-                                  bool audio, std::string_view src, std::string_view data_title,
-                                  std::string_view title, std::string_view aria_label, double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active() || !config_.video || signal < 0 || signal > 5) return "[]";
+int Signals::media_signal(int media_id, int signal, double current_s, double duration_s, bool ended, bool audio,
+                          std::string_view src, std::string_view data_title, std::string_view title,
+                          std::string_view aria_label, double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active() || !config_.video || signal < 0 || signal > 5) return 0;
   for (const MediaMoment& moment :
        media_.on_signal(media_id, static_cast<MediaSignal>(signal), current_s, duration_s, ended)) {
     Properties properties;
-    properties.text("src", scrub_url(src, config_.scrub_query_params_json))
+    properties.text("src", scrub_url(src, config_.scrub_query_params))
         .text("title", media_title(data_title, title, aria_label, src))
-        .text("media_type", std::string_view(audio ? "audio" : "video"))
+        .text("media_type", audio ? "audio" : "video")
         .number("duration_s", duration_s);  // null for a live stream
     std::string_view event = moment.event;
     bool progress = event == "video_progress";
@@ -196,40 +199,39 @@ std::string Signals::media_signal(int media_id, int signal, double current_s, do
     if (progress || event == "video_pause") properties.number("current_s", current_s);
     emit(event, properties.close(), now_ms);
   }
-  return finish();
+  return accepted();
 }
 
-std::string Signals::form_edit(int form_key, std::string_view form_id, std::string_view form_name,
-                               std::string_view field_name, std::string_view field_type, bool trusted,
-                               double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active() || !config_.forms || !trusted) return "[]";
+int Signals::form_edit(int form_key, std::string_view form_id, std::string_view form_name,
+                       std::string_view field_name, std::string_view field_type, bool trusted, double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active() || !config_.forms || !trusted) return 0;
   std::string_view field = field_type == "password" ? std::string_view() : field_name;
   if (const FormState* form = forms_.on_edit(form_key, form_id, form_name, field, now_ms))
     emit_form("form_start", *form, "field", now_ms);  // its last field is this one
-  return finish();
+  return accepted();
 }
 
-std::string Signals::form_submit(int form_key, std::string_view form_id, std::string_view form_name,
-                                 std::string_view goal, double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active()) return "[]";
+int Signals::form_submit(int form_key, std::string_view form_id, std::string_view form_name, std::string_view goal,
+                         double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active()) return 0;
   if (config_.forms)
     if (const FormState* form = forms_.on_submit(form_key, form_id, form_name, now_ms))
       emit_form("form_submit", *form, "", now_ms);
   if (!goal.empty()) emit_goals(goals_.on_declared(goal, true), now_ms);
-  return finish();
+  return accepted();
 }
 
-std::string Signals::click(std::string_view href, std::string_view text, bool download_attribute,
-                           std::string_view goal, std::string_view selector_goals_json, double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active()) return "[]";
+int Signals::click(std::string_view href, std::string_view text, bool download_attribute, std::string_view goal,
+                   std::string_view selector_goals_json, double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active()) return 0;
   if (config_.clicks && !href.empty()) {
     LinkClick link = classify_link(href, download_attribute && config_.clicks_downloads,
-                                   parse_url(tracker_.page_url()).host, config_.internal_domains_json,
-                                   config_.clicks_downloads ? std::string_view(config_.download_extensions_json) : "[]");
-    std::string url = scrub_url(href, config_.scrub_query_params_json);
+                                   parse_url(tracker_.page_url()).host, config_.internal_domains,
+                                   config_.clicks_downloads ? config_.download_extensions.view() : StringListView());
+    std::string url = scrub_url(href, config_.scrub_query_params);
     switch (link.kind) {
       case LinkClick::Kind::Outbound:
         if (config_.clicks_outbound)
@@ -254,34 +256,42 @@ std::string Signals::click(std::string_view href, std::string_view text, bool do
   if (!goal.empty()) emit_goals(goals_.on_declared(goal, false), now_ms);
   for (auto index = JsonView::parse(selector_goals_json).children(); index.next();)
     emit_goals(goals_.on_selector_click(static_cast<int>(index.value().as_number())), now_ms);
-  return finish();
+  return accepted();
 }
 
-std::string Signals::visibility_change(int rule, int element, bool visible, double now_ms) {
-  if (!tracker_.active()) return "[]";
+int Signals::visibility_change(int rule, int element, bool visible, double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active()) return 0;
   visibility_.on_change(rule, element, visible, now_ms);
-  return tick(now_ms);
+  run_timers(now_ms);
+  return accepted();
 }
 
-std::string Signals::activity(double now_ms) {
-  if (!tracker_.active()) return "[]";
+int Signals::activity(double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active()) return 0;
   engagement_.on_activity(now_ms);
-  return tick(now_ms);
+  run_timers(now_ms);
+  return accepted();
 }
 
-std::string Signals::page_state(bool visible, bool focused, double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active()) return "[]";
+int Signals::page_state(bool visible, bool focused, double now_ms) {
+  begin(now_ms);
+  if (!tracker_.active()) return 0;
   bool was_visible = page_visible_;
   engagement_.on_state(visible, focused, now_ms);
   page_visible_ = visible;
   if (was_visible && !visible) leave_page(now_ms);
-  return finish();
+  return accepted();
 }
 
-std::string Signals::tick(double now_ms) {
-  now_ms_ = now_ms;
-  if (!tracker_.active()) return "[]";
+int Signals::tick(double now_ms) {
+  begin(now_ms);
+  if (tracker_.active()) run_timers(now_ms);
+  return accepted();
+}
+
+void Signals::run_timers(double now_ms) {
   for (const VisibleElement& element : visibility_.due(now_ms))
     emit("element_visible", Properties()
                                 .text("name", config_.visibility[element.rule].name)
@@ -293,7 +303,6 @@ std::string Signals::tick(double now_ms) {
     emit_engagement(now_ms);
   }
   emit_goals(goals_.on_engaged(engagement_.page_engaged_ms(now_ms), tracker_.page_path()), now_ms);
-  return finish();
 }
 
 double Signals::next_wake_ms() const {

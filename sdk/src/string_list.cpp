@@ -1,27 +1,28 @@
 #include "microtrack/string_list.hpp"
 
-#include <algorithm>
-#include <string>
-
-#include "microtrack/json.hpp"
-
 namespace microtrack {
 
-bool any_item(std::string_view list_json, std::string_view value,
-              bool (*match)(std::string_view item, std::string_view value)) {
-  for (auto item = JsonView::parse(list_json).children(); item.next();)
-    if (match(item.value().as_string(), value)) return true;
+std::size_t StringListView::size() const {
+  std::size_t count = 0;
+  for (char c : packed_) count += c == '\0';
+  return count;
+}
+
+bool StringListView::contains(std::string_view value) const {
+  return any(value, [](std::string_view item, std::string_view wanted) { return item == wanted; });
+}
+
+bool StringListView::any(std::string_view value, bool (*match)(std::string_view item, std::string_view value)) const {
+  for (std::string_view item : *this)
+    if (match(item, value)) return true;
   return false;
 }
 
-bool any_word(std::string_view words, std::string_view value,
-              bool (*match)(std::string_view word, std::string_view value)) {
-  for (std::size_t start = 0; start < words.size();) {
-    std::size_t end = std::min(words.find(' ', start), words.size());
-    if (match(words.substr(start, end - start), value)) return true;
-    start = end + 1;
-  }
-  return false;
+void StringList::push_back(std::string_view item) {
+  packed_ += item.substr(0, item.find('\0'));
+  packed_ += '\0';
 }
+
+void StringList::pop_front() { packed_.erase(0, packed_.find('\0') + 1); }
 
 }  // namespace microtrack

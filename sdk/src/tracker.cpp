@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "microtrack/string_list.hpp"
+#include "microtrack/hash.hpp"
 #include "microtrack/time.hpp"
 #include "microtrack/url.hpp"
 
@@ -15,12 +15,23 @@ constexpr std::size_t kMaxNameLength = 200;
 
 // Query parameters that say which campaign brought the visitor. Each keeps
 // its name in context.campaign, but utm_* drop the prefix and utm_campaign
-// is "name" (Segment's names). One literal: a table of pairs costs more wasm.
-constexpr std::string_view kCampaignParams =
-    "utm_source utm_medium utm_campaign utm_term utm_content utm_id gclid gbraid wbraid dclid fbclid msclkid "
-    "ttclid twclid li_fat_id yclid mc_cid mc_eid _kx";
+// is "name" (Segment's names).
+constexpr StringListView kCampaignParams{
+    "utm_source\0" "utm_medium\0" "utm_campaign\0" "utm_term\0" "utm_content\0" "utm_id\0" "gclid\0" "gbraid\0"
+    "wbraid\0" "dclid\0" "fbclid\0" "msclkid\0" "ttclid\0" "twclid\0" "li_fat_id\0" "yclid\0" "mc_cid\0" "mc_eid\0"
+    "_kx\0"};
 
-bool same(std::string_view a, std::string_view b) { return a == b; }
+// The envelope keys of each EventKind, in its order.
+struct Envelope {
+  const char* type;
+  const char* name_key;  // "" for none
+  const char* payload_key;
+};
+constexpr Envelope kEnvelopes[] = {
+    {"page", "name", "properties"},
+    {"track", "event", "properties"},
+    {"identify", "", "traits"},
+};
 
 // The campaign a landing URL carries, as a JSON object's text ("" for none),
 // its parameters in the URL's order.
@@ -31,7 +42,7 @@ std::string campaign_of(std::string_view url) {
     for (QueryPairs pairs(before_hash.substr(question + 1)); pairs.next();) {
       std::string param = percent_decode(pairs.name());
       std::string value = percent_decode(pairs.value());
-      if (value.empty() || !any_word(kCampaignParams, param, same)) continue;
+      if (value.empty() || !kCampaignParams.contains(param)) continue;
       std::string_view name = param;
       if (name == "utm_campaign") name = "name";
       else if (starts_with(name, "utm_")) name.remove_prefix(4);
@@ -57,18 +68,15 @@ bool properties_members(std::string_view text, std::string_view& members) {
   return true;
 }
 
-// FNV-1a: a stable hash so that sampling keeps or drops a visitor for good.
-double unit_hash(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return static_cast<double>(hash >> 11) * 0x1.0p-53;
-}
+// A stable number in [0, 1) for `text`: sampling keeps or drops a visitor for good.
+double unit_hash(std::string_view text) { return static_cast<double>(fnv1a(text) >> 11) * 0x1.0p-53; }
 
 // "BEFORE<number>AFTER" without std::to_string (it would bring printf into the wasm).
 std::string with_number(const char* before, double value, const char* after) {
   std::string text = before;
   append_json_number(text, value);
-  return text += after;
+  text += after;
+  return text;
 }
 
 double number_or(JsonView value, double fallback) { return value.is_number() ? value.as_number() : fallback; }
@@ -112,23 +120,17 @@ bool Tracker::wants(std::string_view signal) const {
   if (!active_) return false;
   if (signal == "scroll") return config_.scroll;
   if (signal == "video") return config_.video;
-  if (signal == "forms") return config_.forms;
-  if (signal == "clicks") return config_.clicks;
-  if (signal == "visibility") return !config_.visibility.empty();
   if (signal == "engagement") return config_.engagement;
   return false;
 }
 
-void Tracker::message(std::string_view level, std::string text) {
-  if (!messages_.empty()) messages_ += ',';
-  messages_ += "{\"level\":";
-  append_json_string(messages_, level);
-  messages_ += ",\"message\":";
-  append_json_string(messages_, text);
-  messages_ += '}';
-}
+void Tracker::message(std::string_view level, std::string_view text) { add_message(messages_, level, text); }
 
-std::string Tracker::take_messages() { return take_answer(messages_, true); }
+StringList Tracker::take_messages() {
+  StringList taken = std::move(messages_);
+  messages_.clear();  // a moved-from string is valid but unspecified
+  return taken;
+}
 
 void Tracker::touch_session(double now_ms) {
   bool expired = last_activity_ms_ < 0 || now_ms - last_activity_ms_ > config_.session_timeout_ms;
@@ -150,7 +152,10 @@ void Tracker::rebuild_context() {
   append_json_string(p, page_path_);
   p += ",\"search\":";
   std::string search;  // "?a=1", "" without a query (as location.search)
-  if (!parts.query.empty()) (search = '?') += parts.query;
+  if (!parts.query.empty()) {
+    search = '?';
+    search += parts.query;
+  }
   append_json_string(p, search);
   p += ",\"title\":";
   append_json_string(p, page_title_);
@@ -158,8 +163,9 @@ void Tracker::rebuild_context() {
   append_json_string(p, page_referrer_);
 
   std::string& c = context_json_;
-  c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":";
-  ((c += '{') += p) += '}';
+  c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":{";
+  c += p;
+  c += '}';
   if (!campaign_json_.empty()) {
     c += ",\"campaign\":";
     c += campaign_json_;
@@ -183,21 +189,21 @@ void Tracker::rebuild_context() {
   c += "}}";
 }
 
-std::string Tracker::build_event(std::string_view type, std::string_view name_key, std::string_view name,
-                                 std::string_view payload_key, std::string_view payload_members,
-                                 std::string_view more_members, double now_ms) {
+std::string Tracker::build_event(EventKind kind, std::string_view name, std::string_view payload_members,
+                                 double now_ms) {
+  const Envelope& envelope = kEnvelopes[static_cast<int>(kind)];
   std::string e = "{\"type\":";
-  append_json_string(e, type);
-  if (!name_key.empty()) {
+  append_json_string(e, envelope.type);
+  if (*envelope.name_key) {
     e += ',';
-    append_json_string(e, name_key);
+    append_json_string(e, envelope.name_key);
     e += ':';
     append_json_string(e, name);
   }
   e += ',';
-  append_json_string(e, payload_key);
-  (e += ":{") += payload_members;
-  if (!more_members.empty()) (e += ',') += more_members;
+  append_json_string(e, envelope.payload_key);
+  e += ":{";
+  e += payload_members;
   e += '}';
   e += ",\"messageId\":";
   append_json_string(e, random_.uuid_v4());
@@ -215,42 +221,30 @@ std::string Tracker::build_event(std::string_view type, std::string_view name_ke
   return e;
 }
 
-void Tracker::emit(std::string_view type, std::string_view name_key, std::string_view name,
-                   std::string_view payload_key, std::string_view payload_members, std::string_view more_members,
-                   double now_ms) {
-  std::string event = build_event(type, name_key, name, payload_key, payload_members, more_members, now_ms);
+int Tracker::emit(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms) {
+  std::string event = build_event(kind, name, payload_members, now_ms);
   if (event.size() > kMaxEventBytes) {
     message("warn", with_number("an event of ", static_cast<double>(event.size()),
                                 " bytes is over the 32 KB limit and was dropped."));
-    return;
+    return 0;
   }
-  // Into this call's answer first: the queue takes the event itself.
-  if (!out_.empty()) out_ += ',';
-  out_ += event;
+  accepted_.push_back(event);  // first: the queue takes the event itself
   if (config_.require_consent && !consent_granted_) {
-    (held_ += event) += '\0';
+    held_.push_back(event);
     if (++held_count_ > config_.max_queue_size) {
-      held_.erase(0, held_.find('\0') + 1);
+      held_.pop_front();
       --held_count_;
     }
   } else if (delivery_.enqueue(std::move(event), now_ms) && !warned_queue_full_) {
     warned_queue_full_ = true;  // once per page: a burst would print one line per event
     message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
   }
+  return 1;
 }
 
-std::string take_answer(std::string& events, bool echo) {
-  std::string answer;
-  if (echo || events.empty()) ((answer = '[') += events) += ']';
-  events.clear();
-  return answer;
-}
-
-std::string Tracker::finish() { return take_answer(out_, echo_); }
-
-std::string Tracker::page_view(std::string_view url, std::string_view title, std::string_view referrer,
-                               std::string_view properties_json, bool automatic, double now_ms) {
-  if (!active_) return "[]";
+int Tracker::page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                       std::string_view properties_json, bool automatic, double now_ms) {
+  if (!active_) return 0;
   std::string_view extra;
   if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
   touch_session(now_ms);
@@ -258,62 +252,55 @@ std::string Tracker::page_view(std::string_view url, std::string_view title, std
     if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
     campaign_json_ = std::move(campaign);  // the last touch
   }
-  page_url_ = scrub_url(url, config_.scrub_query_params_json);
+  page_url_ = scrub_url(url, config_.scrub_query_params);
   page_title_ = title;
-  page_referrer_ = scrub_url(referrer, config_.scrub_query_params_json);
+  page_referrer_ = scrub_url(referrer, config_.scrub_query_params);
   rebuild_context();
   scroll_.reset();
-  if (automatic && !config_.auto_pageview) return "[]";
+  if (automatic && !config_.auto_pageview) return 0;
   // The page fields, then the caller's properties (JSON.parse keeps the
   // last of a repeated key, so the caller's win).
-  emit("page", "name", page_title_, "properties", page_properties_members_, extra, now_ms);
-  return finish();
+  std::string properties = page_properties_members_;
+  if (!extra.empty()) {
+    properties += ',';
+    properties += extra;
+  }
+  return emit(EventKind::Page, page_title_, properties, now_ms);
 }
 
-std::string Tracker::track(std::string_view name, std::string_view properties_json, double now_ms) {
-  if (!active_) return "[]";
+int Tracker::track(std::string_view name, std::string_view properties_json, double now_ms) {
+  if (!active_) return 0;
   if (name.empty() || name.size() > kMaxNameLength) {
     message("error", "track() needs an event name of 1 to 200 characters; the event is ignored.");
-    return "[]";
+    return 0;
   }
   std::string_view properties;
   if (!properties_members(properties_json, properties)) {
     std::string text = "track('";
-    (text += name) += "') properties must be an object; ignoring them.";
-    message("error", std::move(text));
+    text += name;
+    text += "') properties must be an object; ignoring them.";
+    message("error", text);
   }
   touch_session(now_ms);
-  emit("track", "event", name, "properties", properties, "", now_ms);
-  return finish();
+  return emit(EventKind::Track, name, properties, now_ms);
 }
 
-std::string Tracker::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
-  if (!active_) return "[]";
+int Tracker::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
+  if (!active_) return 0;
   if (user_id.empty() || user_id.size() > kMaxNameLength) {
     message("error", "identify() needs a userId of 1 to 200 characters; ignored.");
-    return "[]";
+    return 0;
   }
   std::string_view traits;
   if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
   touch_session(now_ms);
   user_id_ = user_id;
-  emit("identify", "", "", "traits", traits, "", now_ms);
-  return finish();
+  return emit(EventKind::Identify, {}, traits, now_ms);
 }
 
 ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_px, double document_px) {
   if (!active_ || !config_.scroll) return {};
   return scroll_.on_sample(scroll_top_px, viewport_px, document_px);
-}
-
-std::string Tracker::on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms) {
-  for (double percent : scroll_sample(scroll_top_px, viewport_px, document_px)) {
-    std::string properties = "\"percent\":";
-    append_json_number(properties, percent);
-    touch_session(now_ms);
-    emit("track", "event", "scroll_depth", "properties", properties, "", now_ms);
-  }
-  return finish();
 }
 
 void Tracker::reset(double now_ms) {
@@ -328,10 +315,7 @@ void Tracker::consent(bool granted, double now_ms) {
   consent_granted_ = granted;
   if (!config_.require_consent) return;
   if (granted) {
-    for (std::size_t start = 0, end; start < held_.size(); start = end + 1) {
-      end = held_.find('\0', start);
-      delivery_.enqueue(held_.substr(start, end - start), now_ms);
-    }
+    for (std::string_view event : held_) delivery_.enqueue(std::string(event), now_ms);
   } else {
     delivery_.clear();
   }
@@ -355,11 +339,9 @@ bool Tracker::may_store() const {
 }
 
 std::string Tracker::sent_since_snapshot() const {
-  const std::string& ids = delivery_.removed_ids();
-  if (!may_store() || ids.size() > delivery_.bytes()) return "";
-  std::string list;
-  ((list = '[') += ids) += ']';
-  return list;
+  const StringList& ids = delivery_.removed_ids();
+  if (!may_store() || ids.bytes() > delivery_.bytes()) return "";
+  return json_array(ids);
 }
 
 std::string Tracker::snapshot(bool with_queue) const {
@@ -411,7 +393,9 @@ void Tracker::restore(std::string_view stored_state, double now_ms) {
 }
 
 void Tracker::adopt(std::string_view stored_state, double now_ms, std::string_view sent_ids_json) {
-  delivery_.restore(JsonView::parse(stored_state).find("queue"), now_ms, sent_ids_json);
+  StringList sent_ids;  // as removed_ids() holds them: each id's JSON text
+  for (auto id = JsonView::parse(sent_ids_json).children(); id.next();) sent_ids.push_back(id.value().raw());
+  delivery_.restore(JsonView::parse(stored_state).find("queue"), now_ms, sent_ids);
 }
 
 }  // namespace microtrack

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "microtrack/string_list.hpp"
+#include "microtrack/digits.hpp"
+
 
 namespace microtrack {
 namespace {
@@ -12,12 +13,6 @@ std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 }  // namespace
@@ -61,9 +56,9 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 // Appends the parameters of an '&'-separated list that are not scrubbed,
 // verbatim, after `separator`; nothing at all when none is kept.
 void append_kept_params(std::string& out, std::string_view separator, std::string_view params,
-                        std::string_view names_json) {
+                        StringListView names) {
   for (QueryPairs pairs(params); pairs.next();) {
-    if (any_item(names_json, percent_decode(pairs.name()), same_ignoring_case)) continue;
+    if (names.any(percent_decode(pairs.name()), same_ignoring_case)) continue;
     out += separator;
     out += pairs.pair;
     separator = "&";
@@ -106,13 +101,13 @@ UrlParts parse_url(std::string_view url) {
   return parts;
 }
 
-std::string scrub_url(std::string_view url, std::string_view names_json) {
+std::string scrub_url(std::string_view url, StringListView names) {
   std::size_t hash = std::min(url.find('#'), url.size());
   std::string_view fragment = url.substr(std::min(hash + 1, url.size()));
   std::string_view before_hash = url.substr(0, hash);
   std::size_t question = std::min(before_hash.find('?'), before_hash.size());
   std::string out(before_hash.substr(0, question));
-  if (question < before_hash.size()) append_kept_params(out, "?", before_hash.substr(question + 1), names_json);
+  if (question < before_hash.size()) append_kept_params(out, "?", before_hash.substr(question + 1), names);
   if (hash == url.size()) return out;
   // The fragment: a hash router's route with a query of its own
   // (#/reset?token=…), parameters straight in it as OAuth puts them
@@ -127,8 +122,8 @@ std::string scrub_url(std::string_view url, std::string_view names_json) {
   if (head.find('=') == std::string_view::npos)
     out += head;
   else
-    append_kept_params(out, "", head, names_json);
-  if (route_query < fragment.size()) append_kept_params(out, "?", fragment.substr(route_query + 1), names_json);
+    append_kept_params(out, "", head, names);
+  if (route_query < fragment.size()) append_kept_params(out, "?", fragment.substr(route_query + 1), names);
   // Nothing left after the '#': drop it (not a '#' that ends a kept fragment).
   if (out.size() == fragment_start) out.pop_back();
   return out;

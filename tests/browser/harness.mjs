@@ -34,7 +34,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 /** Throws a clear error when a build output the tests need is missing. */
 export function checkBuild() {
   const missing = [];
-  for (const f of [path.join(DIST, 'microtrack.js'), path.join(DIST, 'microtrack.wasm'), COLLECTOR_BIN])
+  for (const f of [path.join(DIST, 'microtrack.js'), path.join(DIST, 'microtrack.wasm'), path.join(DIST, 'microtrack.wasm.js'),
+    COLLECTOR_BIN])
     if (!existsSync(f)) missing.push(f);
   if (!existsSync(CHROMIUM)) missing.push(CHROMIUM + ' (apt-get install chromium)');
   if (missing.length)

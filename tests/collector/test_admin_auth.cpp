@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "admin_auth.hpp"
 #include "iso_time.hpp"
 
@@ -79,6 +81,15 @@ TEST_CASE("The admin token comes from a file or the environment, never too short
     CHECK(error == "the admin token file " + empty + " is empty");
     std::remove(empty.c_str());
   }
+}
+
+TEST_CASE("A token file others can read is worth a warning") {
+  const std::string path = temp_file(kToken);  // mkstemp makes it 0600
+  CHECK(mc::token_file_warning(path).empty());
+  chmod(path.c_str(), 0644);
+  CHECK(mc::token_file_warning(path) == "the admin token file " + path + " can be read by other users; chmod 600 it");
+  std::remove(path.c_str());
+  CHECK(mc::token_file_warning("").empty());
 }
 
 TEST_CASE("A session is a signed expiry that any instance with the token accepts") {

@@ -141,3 +141,12 @@ TEST_CASE("X-Forwarded-Proto https counts only from a trusted peer") {
   CHECK_FALSE(mc::forwarded_https("10.0.0.2", "", trusted));
   CHECK_FALSE(mc::forwarded_https("203.0.113.9", "https", trusted));
 }
+
+TEST_CASE("Per-client limits count an IPv6 client by its /64") {
+  CHECK(mc::limit_key("198.51.100.7") == "198.51.100.7");
+  CHECK(mc::limit_key("::ffff:198.51.100.7") == "198.51.100.7");
+  CHECK(mc::limit_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64");
+  CHECK(mc::limit_key("2001:db8:1:2::1") == mc::limit_key("2001:db8:1:2:ffff::9"));
+  CHECK(mc::limit_key("2001:db8:1:3::1") != mc::limit_key("2001:db8:1:2::1"));
+  CHECK(mc::limit_key("not-an-address") == "not-an-address");
+}

@@ -224,6 +224,12 @@ TEST_CASE("Too many ingest requests from one client get 429 with Retry-After, an
                                           batch_of({track_event("r4")}).dump(), "text/plain");
   CHECK(other->status == 200);
   CHECK(server.get("/api/events")->status == 200);  // only ingest is limited
+
+  // An IPv6 client counts by its /64: rotating addresses within it does not help.
+  for (const char* address : {"2001:db8:1:2::1", "2001:db8:1:2::2"})
+    CHECK(server.client().Post("/v1/batch", {{"X-Forwarded-For", address}}, batch_of(json::array()).dump(), "text/plain")->status == 200);
+  CHECK(server.client().Post("/v1/batch", {{"X-Forwarded-For", "2001:db8:1:2::3"}}, batch_of(json::array()).dump(), "text/plain")->status == 429);
+  CHECK(server.client().Post("/v1/batch", {{"X-Forwarded-For", "2001:db8:1:3::1"}}, batch_of(json::array()).dump(), "text/plain")->status == 200);
 }
 
 TEST_CASE("Each ingest limit rejects the event alone through the route") {

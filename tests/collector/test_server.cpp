@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 
 #include <unistd.h>
 #include <zlib.h>
@@ -486,6 +487,37 @@ TEST_CASE("Static files: no encoded escape from a mount, folders redirect to the
   REQUIRE(head);
   CHECK(head->status == 200);
   CHECK(head->body.empty());
+}
+
+TEST_CASE("Static files answer byte ranges, as a <video> asks for them to seek") {
+  TempTree tree({{"site/clip.webm", "0123456789"}, {"site/index.html", "<!doctype html>"}});
+  mc::ServerOptions options;
+  options.site_dir = tree / "site";
+  options.dist_dir = "";
+  options.dashboard_dir = "";
+  LiveCollector server(options);
+  const auto ranged = [&](const std::string& range) { return server.client().Get("/clip.webm", {{"Range", range}}); };
+
+  const auto whole = server.get("/clip.webm");
+  CHECK(whole->status == 200);
+  CHECK(whole->get_header_value("Accept-Ranges") == "bytes");
+  CHECK(whole->body == "0123456789");
+  // (first-last, first-, the last N, a last beyond the end) -> (body, Content-Range)
+  for (const auto& [range, body, content_range] :
+       {std::tuple{"bytes=2-5", "2345", "bytes 2-5/10"}, std::tuple{"bytes=7-", "789", "bytes 7-9/10"},
+        std::tuple{"bytes=-3", "789", "bytes 7-9/10"}, std::tuple{"bytes=8-99", "89", "bytes 8-9/10"}}) {
+    CAPTURE(range);
+    const auto part = ranged(range);
+    REQUIRE(part);
+    CHECK(part->status == 206);
+    CHECK(part->body == body);
+    CHECK(part->get_header_value("Content-Range") == content_range);
+  }
+  const auto beyond = ranged("bytes=10-");
+  CHECK(beyond->status == 416);
+  CHECK(beyond->get_header_value("Content-Range") == "bytes */10");
+  CHECK(ranged("bytes=0-1,4-5")->status == 200);  // several ranges: the whole file
+  CHECK(ranged("items=0-1")->status == 200);
 }
 
 TEST_CASE("A check added through ServerOptions::checks runs before every route and may answer instead") {

@@ -2,12 +2,16 @@
 // JSON text the core writes is parsed back with it before any field is read.
 #pragma once
 
+#include <initializer_list>
 #include <regex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include "microtrack/string_list.hpp"
 
 namespace mt_test {
 
@@ -38,6 +42,18 @@ inline bool is_iso8601_ms(const std::string& s) {
 
 inline bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
+}
+
+// A StringList of these items, and the items of one, to compare whole lists.
+inline microtrack::StringList list_of(std::initializer_list<std::string_view> items) {
+  microtrack::StringList list;
+  for (std::string_view item : items) list.push_back(item);
+  return list;
+}
+inline std::vector<std::string> items_of(microtrack::StringListView list) {
+  std::vector<std::string> out;
+  for (std::string_view item : list) out.emplace_back(item);
+  return out;
 }
 
 }  // namespace mt_test

@@ -1,18 +1,18 @@
 // parse_config (CONTRACT §2): defaults, validation into diagnostics, and the
 // rule that a bad value never stops the SDK, it falls back.
-#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "helpers.hpp"
 #include "microtrack/config.hpp"
+#include "microtrack/json.hpp"
 
 using microtrack::ConfigResult;
 using microtrack::parse_config;
 
 namespace {
 
-// One diagnostic as the JS receives it, read back from ConfigResult::messages_json.
+// One diagnostic as the JS receives it, read back from ConfigResult::messages.
 struct Diagnostic {
   enum class Level { Warning, Error };
   Level level;
@@ -21,7 +21,7 @@ struct Diagnostic {
 };
 
 std::vector<Diagnostic> diagnostics_of(const ConfigResult& r) {
-  MT_PARSE(items, "[" + r.messages_json + "]");
+  MT_PARSE(items, microtrack::json_array(r.messages));
   std::vector<Diagnostic> out;
   for (const auto& item : items) {
     REQUIRE(item.size() == 2);
@@ -63,16 +63,34 @@ std::string describe(const ConfigResult& r) {
   return s.empty() ? "(no diagnostics)" : s;
 }
 
-// Exactly one diagnostic, an error about `key` whose message names the key.
-void require_single_error_naming(const ConfigResult& r, const std::string& key) {
+// Exactly one diagnostic: an error about `key` whose message is `message`.
+void require_single_error(const ConfigResult& r, const std::string& key, const std::string& message) {
   INFO(describe(r));
   const auto diagnostics = diagnostics_of(r);
   REQUIRE(diagnostics.size() == 1);
   const Diagnostic& d = diagnostics.front();
   CHECK(d.level == Diagnostic::Level::Error);
   CHECK(d.key == key);
-  CHECK(mt_test::contains(d.message, key));
+  CHECK(d.message == message);
 }
+
+// The messages of every diagnostic, in order.
+std::vector<std::string> messages_of(const ConfigResult& r) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnostics_of(r)) out.push_back(d.message);
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+using mt_test::items_of;
+
+const std::string kBadCollector =
+    "config 'collector' must be the http(s) URL or the path ('/…') that batches are sent to; nothing is tracked.";
+const std::string kNoConfigObject =
+    "config 'collector' must be given: init needs a config object with a 'collector' URL; nothing is tracked.";
+const Strings kDefaultDownloads{"pdf", "epub", "mobi", "zip", "rar", "7z",  "doc", "docx", "xls", "xlsx", "ppt",
+                                "pptx", "csv", "txt", "rtf", "mp3", "mp4", "mov", "dmg", "exe", "msi", "apk"};
+const Strings kDefaultScrub{"email", "token", "password", "auth", "key", "code"};
 
 }  // namespace
 
@@ -97,10 +115,8 @@ TEST_CASE("A config with only a collector is valid and has every default", "[con
   CHECK(c.clicks);
   CHECK(c.clicks_outbound);
   CHECK(c.clicks_downloads);
-  MT_PARSE(downloads, c.download_extensions_json);
-  CHECK(downloads.size() == 22);
-  MT_PARSE(internal_domains, c.internal_domains_json);
-  CHECK(internal_domains == nlohmann::json::array());
+  CHECK(items_of(c.download_extensions) == kDefaultDownloads);
+  CHECK(c.internal_domains.empty());
   CHECK(c.visibility.empty());
   CHECK(c.engagement);
   CHECK(c.idle_ms == 30000);
@@ -111,36 +127,21 @@ TEST_CASE("A config with only a collector is valid and has every default", "[con
   CHECK(c.sample_rate == 1);
   CHECK(c.respect_do_not_track);
   CHECK_FALSE(c.require_consent);
-  MT_PARSE(scrub, c.scrub_query_params_json);
-  CHECK(scrub == nlohmann::json::array({"email", "token", "password", "auth", "key", "code"}));
+  CHECK(items_of(c.scrub_query_params) == kDefaultScrub);
   CHECK_FALSE(c.debug);
 }
 
 TEST_CASE("A config without a valid collector is not ok and names the collector", "[config]") {
-  SECTION("an empty object") {
-    const ConfigResult r = parse_config("{}");
-    CHECK_FALSE(r.ok);
-    require_single_error_naming(r, "collector");
-  }
-  SECTION("a collector that is not a string") {
-    const ConfigResult r = parse_config(R"({"collector":42})");
-    CHECK_FALSE(r.ok);
-    require_single_error_naming(r, "collector");
-  }
-  SECTION("an empty collector") {
-    const ConfigResult r = parse_config(R"({"collector":""})");
-    CHECK_FALSE(r.ok);
-    require_single_error_naming(r, "collector");
-  }
-  SECTION("a collector with a scheme other than http(s)") {
-    const ConfigResult r = parse_config(R"({"collector":"ftp://collect.example.com/v1/batch"})");
-    CHECK_FALSE(r.ok);
-    require_single_error_naming(r, "collector");
-  }
-  SECTION("a collector that is neither a URL nor a path") {
-    const ConfigResult r = parse_config(R"({"collector":"collect dot example dot com"})");
-    CHECK_FALSE(r.ok);
-    require_single_error_naming(r, "collector");
+  for (const char* config : {R"({})", R"({"collector":42})", R"({"collector":""})",
+                             R"({"collector":"ftp://collect.example.com/v1/batch"})",
+                             R"({"collector":"collect dot example dot com"})", R"({"collector":"//cdn.example.com/x"})",
+                             R"({"collector":"https:///v1/batch"})", R"({"collector":"/v1/ba tch"})"}) {
+    SECTION(config) {
+      const ConfigResult r = parse_config(config);
+      CHECK_FALSE(r.ok);
+      CHECK(r.config.collector.empty());
+      require_single_error(r, "collector", kBadCollector);
+    }
   }
 }
 
@@ -159,24 +160,13 @@ TEST_CASE("The collector may be an http(s) URL or a path starting with a slash",
   }
 }
 
-TEST_CASE("Text that is not a JSON object gives an error and is not ok", "[config]") {
-  SECTION("malformed JSON") {
-    const ConfigResult r = parse_config("{\"collector\": ");
-    INFO(describe(r));
-    CHECK_FALSE(r.ok);
-    CHECK_FALSE(of_level(r, Diagnostic::Level::Error).empty());
-  }
-  SECTION("an array") {
-    const ConfigResult r = parse_config(R"(["https://collect.example.com/v1/batch"])");
-    INFO(describe(r));
-    CHECK_FALSE(r.ok);
-    CHECK_FALSE(of_level(r, Diagnostic::Level::Error).empty());
-  }
-  SECTION("an empty string") {
-    const ConfigResult r = parse_config("");
-    INFO(describe(r));
-    CHECK_FALSE(r.ok);
-    CHECK_FALSE(of_level(r, Diagnostic::Level::Error).empty());
+TEST_CASE("Text that is not a JSON object gives one error and is not ok", "[config]") {
+  for (const char* text : {"{\"collector\": ", R"(["https://collect.example.com/v1/batch"])", "", "null"}) {
+    SECTION(std::string("'") + text + "'") {
+      const ConfigResult r = parse_config(text);
+      CHECK_FALSE(r.ok);
+      require_single_error(r, "collector", kNoConfigObject);
+    }
   }
 }
 
@@ -222,10 +212,8 @@ TEST_CASE("Every documented key is read into the config", "[config]") {
   CHECK_FALSE(c.forms);
   CHECK(c.clicks);
   CHECK_FALSE(c.clicks_outbound);
-  MT_PARSE(downloads, c.download_extensions_json);
-  CHECK(downloads == nlohmann::json::array({"pdf", "zip"}));
-  MT_PARSE(internal_domains, c.internal_domains_json);
-  CHECK(internal_domains == nlohmann::json::array({"example.org"}));
+  CHECK(items_of(c.download_extensions) == Strings{"pdf", "zip"});
+  CHECK(items_of(c.internal_domains) == Strings{"example.org"});
   REQUIRE(c.visibility.size() == 2);
   CHECK(c.visibility[0].name == "pricing_table");
   CHECK(c.visibility[0].selector == "#pricing");
@@ -244,8 +232,7 @@ TEST_CASE("Every documented key is read into the config", "[config]") {
   CHECK(c.sample_rate == Approx(0.25));
   CHECK_FALSE(c.respect_do_not_track);
   CHECK(c.require_consent);
-  MT_PARSE(scrub, c.scrub_query_params_json);
-  CHECK(scrub == nlohmann::json::array({"session", "sig"}));
+  CHECK(items_of(c.scrub_query_params) == Strings{"session", "sig"});
   CHECK(c.debug);
   CHECK(c.wasm_url == "/static/microtrack.wasm");
 }
@@ -293,7 +280,7 @@ TEST_CASE("An unknown key gives one warning naming it and changes nothing else",
   REQUIRE(diagnostics.size() == 1);
   CHECK(diagnostics[0].level == Diagnostic::Level::Warning);
   CHECK(diagnostics[0].key == "batchsize");
-  CHECK(mt_test::contains(diagnostics[0].message, "batchsize"));
+  CHECK(diagnostics[0].message == "unknown config key 'batchsize' is ignored.");
   CHECK(r.config.batch_size == 20);
 }
 
@@ -301,57 +288,56 @@ TEST_CASE("A value of the wrong type gives an error naming the key and the defau
           "[config]") {
   SECTION("writeKey") {
     const ConfigResult r = parse_config(with_collector(R"("writeKey":5)"));
-    require_single_error_naming(r, "writeKey");
+    require_single_error(r, "writeKey", "config 'writeKey' must be a string; ignoring it.");
     CHECK(r.ok);
     CHECK(r.config.write_key.empty());
   }
   SECTION("batchSize") {
     const ConfigResult r = parse_config(with_collector(R"("batchSize":"many")"));
-    require_single_error_naming(r, "batchSize");
+    require_single_error(r, "batchSize", "config 'batchSize' must be a whole number from 1 to 500; using the default.");
     CHECK(r.ok);
     CHECK(r.config.batch_size == 20);
   }
   SECTION("flushIntervalMs") {
     const ConfigResult r = parse_config(with_collector(R"("flushIntervalMs":true)"));
-    require_single_error_naming(r, "flushIntervalMs");
+    require_single_error(r, "flushIntervalMs", "config 'flushIntervalMs' must be a number of ms >= 250; using the default.");
     CHECK(r.config.flush_interval_ms == 5000);
   }
   SECTION("persist") {
     const ConfigResult r = parse_config(with_collector(R"("persist":"no")"));
-    require_single_error_naming(r, "persist");
+    require_single_error(r, "persist", "config 'persist' must be true or false; using the default.");
     CHECK(r.config.persist);
   }
   SECTION("respectDoNotTrack") {
     const ConfigResult r = parse_config(with_collector(R"("respectDoNotTrack":0)"));
-    require_single_error_naming(r, "respectDoNotTrack");
+    require_single_error(r, "respectDoNotTrack", "config 'respectDoNotTrack' must be true or false; using the default.");
     CHECK(r.config.respect_do_not_track);
   }
   SECTION("scroll") {
     const ConfigResult r = parse_config(with_collector(R"("scroll":"deep")"));
-    require_single_error_naming(r, "scroll");
+    require_single_error(r, "scroll", "config 'scroll' must be false or an object; using the default.");
     CHECK(r.config.scroll);
     CHECK(r.config.scroll_thresholds == std::vector<double>{25, 50, 75, 90, 100});
   }
   SECTION("sessionTimeoutMs") {
     const ConfigResult r = parse_config(with_collector(R"("sessionTimeoutMs":"30m")"));
-    require_single_error_naming(r, "sessionTimeoutMs");
+    require_single_error(r, "sessionTimeoutMs", "config 'sessionTimeoutMs' must be a number of ms >= 60000; using the default.");
     CHECK(r.config.session_timeout_ms == 1800000);
   }
   SECTION("scrubQueryParams") {
     const ConfigResult r = parse_config(with_collector(R"("scrubQueryParams":"email")"));
-    require_single_error_naming(r, "scrubQueryParams");
-    MT_PARSE(scrub, r.config.scrub_query_params_json);
-    CHECK(scrub == nlohmann::json::array({"email", "token", "password", "auth", "key", "code"}));
+    require_single_error(r, "scrubQueryParams", "config 'scrubQueryParams' must be a list of strings; using the default.");
+    CHECK(items_of(r.config.scrub_query_params) == kDefaultScrub);
   }
   SECTION("goals") {
     const ConfigResult r = parse_config(with_collector(R"("goals":{"name":"signup"})"));
-    require_single_error_naming(r, "goals");
+    require_single_error(r, "goals", "config 'goals' must be a list; ignoring it.");
     MT_PARSE(goals, r.config.goals_json);
     CHECK(goals == nlohmann::json::array());
   }
   SECTION("debug") {
     const ConfigResult r = parse_config(with_collector(R"("debug":"yes")"));
-    require_single_error_naming(r, "debug");
+    require_single_error(r, "debug", "config 'debug' must be true or false; using the default.");
     CHECK_FALSE(r.config.debug);
   }
 }
@@ -360,33 +346,33 @@ TEST_CASE("A number out of range gives an error naming the key and the nearest b
           "[config]") {
   SECTION("batchSize below 1") {
     const ConfigResult r = parse_config(with_collector(R"("batchSize":0)"));
-    require_single_error_naming(r, "batchSize");
+    require_single_error(r, "batchSize", "config 'batchSize' must be a whole number from 1 to 500; using 1.");
     CHECK(r.ok);
     CHECK(r.config.batch_size == 1);
   }
   SECTION("batchSize above 500") {
     const ConfigResult r = parse_config(with_collector(R"("batchSize":501)"));
-    require_single_error_naming(r, "batchSize");
+    require_single_error(r, "batchSize", "config 'batchSize' must be a whole number from 1 to 500; using 500.");
     CHECK(r.config.batch_size == 500);
   }
   SECTION("flushIntervalMs below 250") {
     const ConfigResult r = parse_config(with_collector(R"("flushIntervalMs":100)"));
-    require_single_error_naming(r, "flushIntervalMs");
+    require_single_error(r, "flushIntervalMs", "config 'flushIntervalMs' must be a number of ms >= 250; using 250.");
     CHECK(r.config.flush_interval_ms == 250);
   }
   SECTION("maxQueueSize below 1") {
     const ConfigResult r = parse_config(with_collector(R"("maxQueueSize":0)"));
-    require_single_error_naming(r, "maxQueueSize");
+    require_single_error(r, "maxQueueSize", "config 'maxQueueSize' must be a whole number from 1 to 100000; using 1.");
     CHECK(r.config.max_queue_size == 1);
   }
   SECTION("sampleRate above 1") {
     const ConfigResult r = parse_config(with_collector(R"("sampleRate":1.5)"));
-    require_single_error_naming(r, "sampleRate");
+    require_single_error(r, "sampleRate", "config 'sampleRate' must be a number from 0 to 1; using 1.");
     CHECK(r.config.sample_rate == 1);
   }
   SECTION("sampleRate below 0") {
     const ConfigResult r = parse_config(with_collector(R"("sampleRate":-0.5)"));
-    require_single_error_naming(r, "sampleRate");
+    require_single_error(r, "sampleRate", "config 'sampleRate' must be a number from 0 to 1; using 0.");
     CHECK(r.config.sample_rate == 0);
   }
 }
@@ -402,23 +388,26 @@ TEST_CASE("The bounds themselves are accepted without a diagnostic", "[config]")
   CHECK(r.config.sample_rate == 0);
 }
 
-TEST_CASE("Scroll thresholds end up ascending, each above 0 and at most 100", "[config]") {
-  SECTION("given out of order") {
-    const ConfigResult r = parse_config(with_collector(R"("scroll":{"thresholds":[75,25,50]})"));
+TEST_CASE("Scroll thresholds and video milestones end up ascending, without repeats", "[config]") {
+  SECTION("given out of order, with a repeat") {
+    const ConfigResult r = parse_config(with_collector(R"("scroll":{"thresholds":[75,25,50,25]})"));
     INFO(describe(r));
-    const auto& t = r.config.scroll_thresholds;
-    CHECK(std::is_sorted(t.begin(), t.end()));
-    CHECK_FALSE(t.empty());
+    CHECK(diagnostics_of(r).empty());
+    CHECK(r.config.scroll_thresholds == std::vector<double>{25, 50, 75});
   }
-  SECTION("given out of range: an error naming scroll") {
-    const ConfigResult r = parse_config(with_collector(R"("scroll":{"thresholds":[0,50,150]})"));
+  SECTION("fractions and 100 itself") {
+    const ConfigResult r = parse_config(with_collector(R"("video":{"milestones":[100,0.5,33.3]})"));
     INFO(describe(r));
-    const auto errors = of_level(r, Diagnostic::Level::Error);
-    REQUIRE_FALSE(errors.empty());
-    CHECK(mt_test::contains(errors[0].message, "scroll"));
-    for (double t : r.config.scroll_thresholds) {
-      CHECK(t > 0);
-      CHECK(t <= 100);
+    CHECK(diagnostics_of(r).empty());
+    CHECK(r.config.video_milestones == std::vector<double>{0.5, 33.3, 100});
+  }
+  for (const char* list : {"[0,50]", "[50,150]", "[]", R"([50,"75"])", "50"}) {
+    SECTION(std::string("given ") + list + ": one error, and the defaults stay") {
+      const ConfigResult r = parse_config(with_collector(std::string(R"("scroll":{"thresholds":)") + list + "}"));
+      require_single_error(r, "scroll.thresholds",
+                           "config 'scroll.thresholds' must be a non-empty list of percents in (0, 100]; "
+                           "using the default.");
+      CHECK(r.config.scroll_thresholds == std::vector<double>{25, 50, 75, 90, 100});
     }
   }
 }
@@ -429,9 +418,12 @@ TEST_CASE("Several problems give one diagnostic each", "[config]") {
   INFO(describe(r));
   CHECK(r.ok);
   CHECK(of_level(r, Diagnostic::Level::Error).size() == 3);
-  const auto warnings = of_level(r, Diagnostic::Level::Warning);
-  REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0].key == "colour");
+  CHECK(messages_of(r) == Strings{
+                              "config 'batchSize' must be a whole number from 1 to 500; using the default.",
+                              "config 'persist' must be true or false; using the default.",
+                              "unknown config key 'colour' is ignored.",
+                              "config 'sampleRate' must be a number from 0 to 1; using 1.",
+                          });
 }
 
 TEST_CASE("Diagnostic messages are sentences without the microtrack: prefix", "[config]") {

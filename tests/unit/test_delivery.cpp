@@ -585,7 +585,7 @@ TEST_CASE("restore() skips the events whose messageId is listed, and items that 
   Delivery d(cfg);
   const std::string queue = "[" + event(1) + ",7," + event(2) + ",\"x\"," + event(3) + "]";
   const std::string skip = json(json::parse(event(2))["messageId"]).dump();
-  d.restore(microtrack::JsonView::parse(queue), t0, skip);
+  d.restore(microtrack::JsonView::parse(queue), t0, mt_test::list_of({skip}));
   CHECK(unsent_names(d) == names({1, 3}));
   CHECK(d.queued() == 2);
   CHECK(d.dropped_total() == 0);
@@ -847,7 +847,7 @@ SCENARIO("A corrupt or foreign snapshot is adopted as nothing", "[delivery][tabs
       t.track("own", "{}", t0);
       t.adopt(stored, t0 + 1);
       THEN("only its own event is sent, and nothing breaks") {
-        CHECK(t.take_messages() == "[]");
+        CHECK(t.take_messages().empty());
         CHECK(flush_all(t, t0 + 2) == std::vector<std::string>{"own"});
       }
     }

@@ -84,6 +84,19 @@ TEST_CASE("Parsing a scalar gives a view of that type", "[json]") {
       CHECK(v.as_number() == Approx(std::stod(text)).epsilon(1e-15));
     }
   }
+  SECTION("numbers with many digits too: past the 19th they are not read (fuzz finding)") {
+    // 400 digits of a third read as inf (the digits overflowed the double),
+    // and 77 digits were 1.08e-15 off.
+    const std::string third = "0." + std::string(400, '3');
+    const std::string long_integer =
+        "6666666676000000000000000000000000000000000000000000000012297829382473034407";
+    const std::string long_both = std::string(60, '1') + ".5" + std::string(300, '9') + "e-10";
+    for (const std::string& text : {third, long_integer, long_both}) {
+      INFO(text);
+      const JsonView v = parse_ok(text);
+      CHECK(v.as_number() == Approx(std::stod(text)).epsilon(1e-15));
+    }
+  }
   SECTION("a string") {
     const JsonView v = parse_ok(R"("hero_seen")");
     REQUIRE(v.is_string());

@@ -10,14 +10,15 @@ using microtrack::classify_link;
 using microtrack::host_within;
 using microtrack::LinkClick;
 using Kind = microtrack::LinkClick::Kind;
-using Strings = std::string;  // a JSON list of strings, as the config keeps it
+using Strings = microtrack::StringList;
+using mt_test::list_of;
 
 namespace {
 
 // CONTRACT §3's default clicks.downloads.
-const Strings kDownloads = R"(["pdf", "epub", "mobi", "zip", "rar", "7z", "doc", "docx", "xls", "xlsx", "ppt",
-                               "pptx", "csv", "txt", "rtf", "mp3", "mp4", "mov", "dmg", "exe", "msi", "apk"])";
-const Strings kNoInternal = "[]";
+const Strings kDownloads = list_of({"pdf", "epub", "mobi", "zip", "rar", "7z", "doc", "docx", "xls", "xlsx", "ppt",
+                                    "pptx", "csv", "txt", "rtf", "mp3", "mp4", "mov", "dmg", "exe", "msi", "apk"});
+const Strings kNoInternal;
 
 LinkClick on(const char* page_host, const char* href, const Strings& internal = kNoInternal) {
   return classify_link(href, false, page_host, internal, kDownloads);
@@ -76,7 +77,7 @@ TEST_CASE("Links to another site are outbound with their domain", "[links]") {
 }
 
 TEST_CASE("internalDomains and their subdomains are internal", "[links]") {
-  const Strings internal = R"(["example-shop.com", "partner.io"])";
+  const Strings internal = list_of({"example-shop.com", "partner.io"});
   SECTION("a listed domain") { CHECK(kind_of(on("example.com", "https://example-shop.com/cart", internal)) == "internal"); }
   SECTION("a subdomain of a listed domain") {
     CHECK(kind_of(on("example.com", "https://checkout.example-shop.com/", internal)) == "internal");
@@ -213,7 +214,7 @@ TEST_CASE("The download attribute makes any link a download", "[links]") {
 }
 
 TEST_CASE("An empty extension list turns off extension downloads", "[links]") {
-  const Strings none = "[]";
+  const Strings none;
   SECTION("a pdf on the site is an internal link") {
     const LinkClick c = classify_link("https://example.com/ebook.pdf", false, "example.com", kNoInternal, none);
     CHECK(kind_of(c) == "internal");

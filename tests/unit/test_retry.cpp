@@ -10,8 +10,6 @@
 
 using microtrack::backoff_ms;
 using microtrack::classify_status;
-using microtrack::kBackoffBaseMs;
-using microtrack::kBackoffCapMs;
 using microtrack::retry_delay_ms;
 using microtrack::SendOutcome;
 
@@ -48,9 +46,18 @@ TEST_CASE("classify_status maps each HTTP status to what happens to the batch", 
   }
 }
 
-TEST_CASE("The backoff constants are one second and five minutes", "[retry]") {
-  CHECK(kBackoffBaseMs == 1000);
-  CHECK(kBackoffCapMs == 300000);
+TEST_CASE("A failing collector is tried again within a second, then at most five minutes apart", "[retry]") {
+  const double almost_one = std::nextafter(1.0, 0.0);
+  SECTION("the first retry comes within 1 s, whatever the jitter") {
+    CHECK(backoff_ms(0, almost_one) < 1'000);
+    CHECK(backoff_ms(0, almost_one) > 999);
+  }
+  SECTION("the waits double with each failure until five minutes") {
+    std::vector<double> ceilings;
+    for (int attempt = 0; attempt <= 10; ++attempt) ceilings.push_back(std::round(backoff_ms(attempt, almost_one)));
+    CHECK(ceilings == std::vector<double>{1'000, 2'000, 4'000, 8'000, 16'000, 32'000, 64'000, 128'000, 256'000,
+                                          300'000, 300'000});
+  }
 }
 
 TEST_CASE("backoff_ms is full jitter over base * 2^attempt, capped, with a 250 ms floor",
@@ -77,7 +84,7 @@ TEST_CASE("backoff_ms stays below the cap and below base * 2^attempt", "[retry]"
   SECTION("the largest jitter") {
     for (int attempt = 0; attempt <= 12; ++attempt) {
       INFO("attempt " << attempt);
-      const double limit = std::min(kBackoffCapMs, kBackoffBaseMs * std::pow(2.0, attempt));
+      const double limit = std::min(300'000.0, 1'000 * std::pow(2.0, attempt));  // five minutes; one second doubled
       const double d = backoff_ms(attempt, almost_one);
       CHECK(d < limit);
       CHECK(d >= 250);
@@ -88,8 +95,8 @@ TEST_CASE("backoff_ms stays below the cap and below base * 2^attempt", "[retry]"
       INFO("attempt " << attempt);
       const double d = backoff_ms(attempt, almost_one);
       CHECK(std::isfinite(d));
-      CHECK(d < kBackoffCapMs);
-      CHECK(d > kBackoffCapMs * 0.99);
+      CHECK(d < 300'000);
+      CHECK(d > 300'000 * 0.99);
     }
   }
 }
@@ -119,7 +126,7 @@ TEST_CASE("retry_delay_ms is the larger of the backoff and Retry-After, capped",
     CHECK(retry_delay_ms(1, 0.5, 0) == Approx(1000));
   }
   SECTION("a Retry-After beyond the cap is capped") {
-    CHECK(retry_delay_ms(0, 0.5, 3'600'000) == Approx(kBackoffCapMs));
+    CHECK(retry_delay_ms(0, 0.5, 3'600'000) == Approx(300'000));
   }
   SECTION("the backoff's own floor still applies") {
     CHECK(retry_delay_ms(0, 0.0, -1) == Approx(250));

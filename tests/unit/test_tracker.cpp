@@ -51,7 +51,20 @@ json parse_array(const std::string& text) {
 }
 
 // The messages since the last call, parsed.
-json messages(Tracker& t) { return parse_array(t.take_messages()); }
+json messages(Tracker& t) { return parse_array(microtrack::json_array(t.take_messages())); }
+
+// The JSON array of the last `accepted` events the tracker accepted (what
+// the call that returned `accepted` added); the tracker then forgets them,
+// as Signals does at the start of each call.
+std::string answer(Tracker& t, int accepted) {
+  const std::vector<std::string> all = mt_test::items_of(t.accepted());
+  REQUIRE(accepted >= 0);
+  REQUIRE(static_cast<std::size_t>(accepted) <= all.size());
+  microtrack::StringList last;
+  for (std::size_t i = all.size() - static_cast<std::size_t>(accepted); i < all.size(); ++i) last.push_back(all[i]);
+  t.forget_accepted();
+  return microtrack::json_array(last);
+}
 
 std::vector<json> of_level(const json& msgs, const std::string& level) {
   std::vector<json> out;
@@ -163,8 +176,8 @@ SCENARIO("A site initialises without a collector", "[tracker]") {
       CHECK_FALSE(mt_test::contains(errors[0].value("message", std::string()), "microtrack:"));
     }
     WHEN("the page is viewed and an event is tracked") {
-      const std::string page = t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0);
-      const std::string track = t.track("hero_seen", "{}", t0 + 1'000);
+      const std::string page = answer(t, t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0));
+      const std::string track = answer(t, t.track("hero_seen", "{}", t0 + 1'000));
       THEN("nothing is accepted and nothing is ever sent") {
         CHECK(parse_array(page).empty());
         CHECK(parse_array(track).empty());
@@ -221,26 +234,31 @@ SCENARIO("A config has mistakes in optional keys", "[tracker]") {
 SCENARIO("Which browser signals the tracker wants", "[tracker]") {
   GIVEN("the default config") {
     Tracker t(kConfig, kEnv, "", kSeed, t0);
-    THEN("every adapter is wanted") {
-      for (const char* s : {"scroll", "video", "forms", "clicks", "engagement"}) {
+    THEN("every adapter the config can switch off is wanted") {
+      for (const char* s : {"scroll", "video", "engagement"}) {
         INFO(s);
         CHECK(t.wants(s));
       }
     }
-    THEN("an unknown signal is not wanted") { CHECK_FALSE(t.wants("telepathy")); }
+    THEN("a signal the JS does not ask about is not wanted") {
+      for (const char* s : {"telepathy", "forms", "clicks", "visibility"}) {
+        INFO(s);
+        CHECK_FALSE(t.wants(s));
+      }
+    }
   }
   GIVEN("scroll and video switched off") {
     Tracker t(config_with(R"("scroll":false,"video":false)"), kEnv, "", kSeed, t0);
-    THEN("those adapters are not wanted, the others are") {
+    THEN("those adapters are not wanted, engagement is") {
       CHECK_FALSE(t.wants("scroll"));
       CHECK_FALSE(t.wants("video"));
-      CHECK(t.wants("forms"));
+      CHECK(t.wants("engagement"));
     }
   }
   GIVEN("an inactive tracker") {
     Tracker t("{}", kEnv, "", kSeed, t0);
     THEN("no adapter is wanted") {
-      for (const char* s : {"scroll", "video", "forms", "clicks", "visibility", "engagement"}) {
+      for (const char* s : {"scroll", "video", "engagement"}) {
         INFO(s);
         CHECK_FALSE(t.wants(s));
       }
@@ -256,7 +274,7 @@ SCENARIO("A visitor lands on a page from a newsletter", "[tracker]") {
     Tracker t(kConfig, kEnv, "", kSeed, t0);
     REQUIRE(t.active());
     WHEN("the automatic page view happens on a URL with utm_* and sensitive parameters") {
-      json e = single_event(t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0));
+      json e = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0)));
       INFO("event: " << e.dump());
       THEN("it is a §4 page event") {
         CHECK(e["type"] == "page");
@@ -301,8 +319,8 @@ SCENARIO("A visitor lands on a page from a newsletter", "[tracker]") {
         CHECK(sent[0] == e);
       }
       AND_WHEN("the visitor navigates to a page without utm_*") {
-        json next = single_event(t.page_view("https://shop.example.com/checkout", "Checkout",
-                                                   kLandingUrl, "{}", true, t0 + 20'000));
+        json next = single_event(answer(t, t.page_view("https://shop.example.com/checkout", "Checkout",
+                                                   kLandingUrl, "{}", true, t0 + 20'000)));
         THEN("the campaign is kept for the session") {
           CHECK(next["context"]["campaign"]["source"] == "newsletter");
           CHECK(next["context"]["campaign"]["name"] == "nov");
@@ -319,10 +337,10 @@ SCENARIO("A visitor lands on a page from a newsletter", "[tracker]") {
           CHECK_FALSE(next["context"].contains("firstCampaign"));
         }
         AND_WHEN("another campaign brings the visitor back in the same session") {
-          json back = single_event(t.page_view("https://shop.example.com/?utm_source=ads&utm_medium=cpc&mc_cid=42",
-                                               "Home", "", "{}", true, t0 + 30'000));
+          json back = single_event(answer(t, t.page_view("https://shop.example.com/?utm_source=ads&utm_medium=cpc&mc_cid=42",
+                                               "Home", "", "{}", true, t0 + 30'000)));
           THEN("context.campaign is the last touch and firstCampaign the first, on every later event") {
-            json later = single_event(t.track("cta_click", "{}", t0 + 31'000));
+            json later = single_event(answer(t, t.track("cta_click", "{}", t0 + 31'000)));
             for (json* ev : {&back, &later}) {
               CHECK((*ev)["context"]["campaign"] == json{{"source", "ads"}, {"medium", "cpc"}, {"mc_cid", "42"}});
               CHECK((*ev)["context"]["firstCampaign"]["source"] == "newsletter");
@@ -331,13 +349,13 @@ SCENARIO("A visitor lands on a page from a newsletter", "[tracker]") {
           }
           THEN("a reload keeps both") {
             Tracker reloaded(kConfig, kEnv, t.snapshot(), kOtherSeed, t0 + 32'000);
-            json ev = single_event(reloaded.track("cta_click", "{}", t0 + 33'000));
+            json ev = single_event(answer(reloaded, reloaded.track("cta_click", "{}", t0 + 33'000)));
             CHECK(ev["context"]["campaign"]["source"] == "ads");
             CHECK(ev["context"]["firstCampaign"]["source"] == "newsletter");
           }
           THEN("a new session starts with neither") {
-            json fresh = single_event(t.page_view("https://shop.example.com/", "Home", "", "{}", true,
-                                                  t0 + 30'000 + 31 * 60'000));
+            json fresh = single_event(answer(t, t.page_view("https://shop.example.com/", "Home", "", "{}", true,
+                                                  t0 + 30'000 + 31 * 60'000)));
             CHECK_FALSE(fresh["context"].contains("campaign"));
             CHECK_FALSE(fresh["context"].contains("firstCampaign"));
           }
@@ -350,8 +368,8 @@ SCENARIO("A visitor lands on a page from a newsletter", "[tracker]") {
       }
     }
     WHEN("a manual page view passes its own properties") {
-      json e = single_event(t.page_view("https://shop.example.com/docs", "Docs", "",
-                                              R"({"section":"api"})", false, t0));
+      json e = single_event(answer(t, t.page_view("https://shop.example.com/docs", "Docs", "",
+                                              R"({"section":"api"})", false, t0)));
       THEN("they are in the event's properties next to the page fields") {
         CHECK(e["properties"]["section"] == "api");
         CHECK(e["properties"]["path"] == "/docs");
@@ -364,20 +382,23 @@ SCENARIO("Automatic page views follow autoPageview", "[tracker]") {
   GIVEN("autoPageview off") {
     Tracker t(config_with(R"("autoPageview":false)"), kEnv, "", kSeed, t0);
     WHEN("an automatic page view happens") {
-      const std::string out = t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0);
+      const std::string out = answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
       THEN("no page event is produced") { CHECK(parse_array(out).empty()); }
     }
     WHEN("the site calls page() itself") {
-      const std::string out = t.page_view(kLandingUrl, "Pricing", "", "{}", false, t0);
+      const std::string out = answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", false, t0));
       THEN("a page event is produced") { CHECK(single_event(out)["type"] == "page"); }
     }
     WHEN("an automatic page view happens after scrolling") {
       t.page_view("https://shop.example.com/a", "A", "", "{}", true, t0);
-      REQUIRE(parse_array(t.on_scroll(2400, 800, 3200, t0 + 1'000)).size() == 5);
+      auto reached = [&](double top_px) {
+        std::vector<double> percents;
+        for (double percent : t.scroll_sample(top_px, 800, 3200)) percents.push_back(percent);
+        return percents;
+      };
+      REQUIRE(reached(2400) == std::vector<double>{25, 50, 75, 90, 100});
       t.page_view("https://shop.example.com/b", "B", "", "{}", true, t0 + 2'000);
-      THEN("the per-page scroll state still resets") {
-        CHECK(parse_array(t.on_scroll(0, 800, 3200, t0 + 3'000)).size() == 1);
-      }
+      THEN("the per-page scroll state still resets") { CHECK(reached(0) == std::vector<double>{25}); }
     }
   }
 }
@@ -385,9 +406,9 @@ SCENARIO("Automatic page views follow autoPageview", "[tracker]") {
 SCENARIO("A visitor triggers a custom event", "[tracker]") {
   GIVEN("a tracker on a page") {
     Tracker t(kConfig, kEnv, "", kSeed, t0);
-    json page = single_event(t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0));
+    json page = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0)));
     WHEN("the site tracks hero_seen with properties") {
-      json e = single_event(t.track("hero_seen", R"({"variant":"b","n":3})", t0 + 1'500));
+      json e = single_event(answer(t, t.track("hero_seen", R"({"variant":"b","n":3})", t0 + 1'500)));
       THEN("it is a §4 track event with the name and properties") {
         CHECK(e["type"] == "track");
         CHECK(e["event"] == "hero_seen");
@@ -404,13 +425,13 @@ SCENARIO("A visitor triggers a custom event", "[tracker]") {
     WHEN("many events are tracked") {
       std::set<std::string> ids{page["messageId"].get<std::string>()};
       for (int i = 0; i < 200; ++i) {
-        json e = single_event(t.track("tick", "{}", t0 + 10 * i));
+        json e = single_event(answer(t, t.track("tick", "{}", t0 + 10 * i)));
         ids.insert(str(e, "messageId"));
       }
       THEN("every messageId is distinct") { CHECK(ids.size() == 201); }
     }
     WHEN("the event name is empty") {
-      const std::string out = t.track("", "{}", t0 + 1'000);
+      const std::string out = answer(t, t.track("", "{}", t0 + 1'000));
       THEN("nothing is queued and an error is reported") {
         CHECK(parse_array(out).empty());
         json msgs = messages(t);
@@ -419,7 +440,7 @@ SCENARIO("A visitor triggers a custom event", "[tracker]") {
       }
     }
     WHEN("the properties are not valid JSON") {
-      const std::string out = t.track("hero_seen", "{oops", t0 + 1'000);
+      const std::string out = answer(t, t.track("hero_seen", "{oops", t0 + 1'000));
       THEN("one clear message is reported and the page goes on") {
         json msgs = messages(t);
         INFO(msgs.dump());
@@ -437,9 +458,9 @@ SCENARIO("A visitor triggers a custom event", "[tracker]") {
 SCENARIO("A visitor signs in", "[tracker]") {
   GIVEN("a tracker on a page") {
     Tracker t(kConfig, kEnv, "", kSeed, t0);
-    json page = single_event(t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0));
+    json page = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", kReferrer, "{}", true, t0)));
     WHEN("the site identifies the user with traits") {
-      json id = single_event(t.identify("u42", R"({"plan":"pro"})", t0 + 2'000));
+      json id = single_event(answer(t, t.identify("u42", R"({"plan":"pro"})", t0 + 2'000)));
       THEN("an identify event carries userId and traits") {
         CHECK(id["type"] == "identify");
         CHECK(id["userId"] == "u42");
@@ -448,7 +469,7 @@ SCENARIO("A visitor signs in", "[tracker]") {
         CHECK(id["anonymousId"] == page["anonymousId"]);
       }
       AND_WHEN("the visitor does something afterwards") {
-        json e = single_event(t.track("cta_click", "{}", t0 + 3'000));
+        json e = single_event(answer(t, t.track("cta_click", "{}", t0 + 3'000)));
         THEN("the event carries the userId and the same anonymousId") {
           CHECK(e["userId"] == "u42");
           CHECK(e["anonymousId"] == page["anonymousId"]);
@@ -456,7 +477,7 @@ SCENARIO("A visitor signs in", "[tracker]") {
       }
       AND_WHEN("the site calls reset()") {
         t.reset(t0 + 4'000);
-        json e = single_event(t.track("after_reset", "{}", t0 + 5'000));
+        json e = single_event(answer(t, t.track("after_reset", "{}", t0 + 5'000)));
         THEN("userId is forgotten and anonymousId and session are new") {
           CHECK_FALSE(has_user_id(e));
           CHECK(mt_test::is_uuid_v4(str(e, "anonymousId")));
@@ -471,20 +492,20 @@ SCENARIO("A visitor signs in", "[tracker]") {
 SCENARIO("A session ends after sessionTimeoutMs of inactivity", "[tracker]") {
   GIVEN("a session timeout of one minute and a page view at t0") {
     Tracker t(config_with(R"("sessionTimeoutMs":60000)"), kEnv, "", kSeed, t0);
-    json page = single_event(t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
+    json page = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
     const std::string first_session = str(page["context"], "sessionId");
     WHEN("events keep coming less than a minute apart") {
-      json a = single_event(t.track("a", "{}", t0 + 59'000));
-      json b = single_event(t.track("b", "{}", t0 + 118'000));
+      json a = single_event(answer(t, t.track("a", "{}", t0 + 59'000)));
+      json b = single_event(answer(t, t.track("b", "{}", t0 + 118'000)));
       THEN("the session lasts longer than the timeout itself") {
         CHECK(a["context"]["sessionId"] == first_session);
         CHECK(b["context"]["sessionId"] == first_session);
       }
     }
     WHEN("the visitor is inactive for longer than a minute") {
-      json a = single_event(t.track("a", "{}", t0 + 30'000));
-      json b = single_event(t.track("b", "{}", t0 + 30'000 + 60'001));
-      json c = single_event(t.track("c", "{}", t0 + 30'000 + 60'001 + 1'000));
+      json a = single_event(answer(t, t.track("a", "{}", t0 + 30'000)));
+      json b = single_event(answer(t, t.track("b", "{}", t0 + 30'000 + 60'001)));
+      json c = single_event(answer(t, t.track("c", "{}", t0 + 30'000 + 60'001 + 1'000)));
       THEN("the next event starts a new session that then continues") {
         CHECK(a["context"]["sessionId"] == first_session);
         CHECK(b["context"]["sessionId"] != first_session);
@@ -492,64 +513,6 @@ SCENARIO("A session ends after sessionTimeoutMs of inactivity", "[tracker]") {
         CHECK(c["context"]["sessionId"] == b["context"]["sessionId"]);
       }
       THEN("the anonymous id does not change") { CHECK(b["anonymousId"] == page["anonymousId"]); }
-    }
-  }
-}
-
-SCENARIO("A visitor scrolls down a long page", "[tracker]") {
-  GIVEN("a page view of a 3200 px page in an 800 px viewport") {
-    Tracker t(kConfig, kEnv, "", kSeed, t0);
-    t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0);
-    WHEN("the viewport bottom reaches 25 %, then jumps to 75 %") {
-      json first = parse_array(t.on_scroll(0, 800, 3200, t0 + 1'000));
-      json jump = parse_array(t.on_scroll(1600, 800, 3200, t0 + 2'000));
-      THEN("scroll_depth fires for 25, then for 50 and 75 in ascending order") {
-        REQUIRE(first.size() == 1);
-        CHECK(first[0]["type"] == "track");
-        CHECK(first[0]["event"] == "scroll_depth");
-        CHECK(first[0]["properties"]["percent"] == 25);
-        check_common_fields(first[0], t0 + 1'000);
-        REQUIRE(jump.size() == 2);
-        CHECK(jump[0]["event"] == "scroll_depth");
-        CHECK(jump[0]["properties"]["percent"] == 50);
-        CHECK(jump[1]["event"] == "scroll_depth");
-        CHECK(jump[1]["properties"]["percent"] == 75);
-      }
-      AND_WHEN("the visitor scrolls up and down again") {
-        json up = parse_array(t.on_scroll(0, 800, 3200, t0 + 3'000));
-        json down = parse_array(t.on_scroll(1600, 800, 3200, t0 + 4'000));
-        THEN("nothing fires twice in the same page view") {
-          CHECK(up.empty());
-          CHECK(down.empty());
-        }
-      }
-      AND_WHEN("a new page view starts") {
-        t.page_view("https://shop.example.com/features", "Features", "", "{}", true, t0 + 5'000);
-        json again = parse_array(t.on_scroll(1600, 800, 3200, t0 + 6'000));
-        THEN("the thresholds fire again for the new page, with its page context") {
-          REQUIRE(again.size() == 3);
-          CHECK(again[0]["properties"]["percent"] == 25);
-          CHECK(again[1]["properties"]["percent"] == 50);
-          CHECK(again[2]["properties"]["percent"] == 75);
-          CHECK(again[0]["context"]["page"]["path"] == "/features");
-        }
-      }
-    }
-    WHEN("the page fits the viewport") {
-      json none = parse_array(t.on_scroll(0, 800, 800, t0 + 1'000));
-      THEN("no scroll_depth fires") { CHECK(none.empty()); }
-    }
-  }
-  GIVEN("custom thresholds") {
-    Tracker t(config_with(R"("scroll":{"thresholds":[10,60]})"), kEnv, "", kSeed, t0);
-    t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0);
-    WHEN("the visitor scrolls to the bottom") {
-      json fired = parse_array(t.on_scroll(2400, 800, 3200, t0 + 1'000));
-      THEN("exactly the configured thresholds fire") {
-        REQUIRE(fired.size() == 2);
-        CHECK(fired[0]["properties"]["percent"] == 10);
-        CHECK(fired[1]["properties"]["percent"] == 60);
-      }
     }
   }
 }
@@ -562,8 +525,8 @@ SCENARIO("A visitor has Do Not Track or Global Privacy Control on", "[tracker]")
     Tracker t(kConfig, kEnvDnt, "", kSeed, t0);
     THEN("the tracker is inactive and sends nothing") {
       CHECK_FALSE(t.active());
-      CHECK(parse_array(t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)).empty());
-      CHECK(parse_array(t.track("hero_seen", "{}", t0 + 1)).empty());
+      CHECK(parse_array(answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0))).empty());
+      CHECK(parse_array(answer(t, t.track("hero_seen", "{}", t0 + 1))).empty());
       CHECK(t.next_batch(t0 + 2, SendTrigger::Flush).id == 0);
     }
     THEN("nothing is stored") { CHECK(t.snapshot().empty()); }
@@ -579,7 +542,7 @@ SCENARIO("A site samples its visitors", "[tracker]") {
     Tracker t(config_with(R"("sampleRate":0)"), kEnv, "", kSeed, t0);
     THEN("nobody is tracked") {
       CHECK_FALSE(t.active());
-      CHECK(parse_array(t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)).empty());
+      CHECK(parse_array(answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0))).empty());
     }
   }
   GIVEN("sampleRate 1") {
@@ -646,9 +609,9 @@ SCENARIO("A site requires consent", "[tracker]") {
 SCENARIO("A visitor reloads the page before events are sent", "[tracker]") {
   GIVEN("a tracker with a page view, an identify and a track event queued") {
     Tracker first(kConfig, kEnv, "", kSeed, t0);
-    json page = single_event(first.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
-    json id = single_event(first.identify("u42", "{}", t0 + 500));
-    json hero = single_event(first.track("hero_seen", "{}", t0 + 1'000));
+    json page = single_event(answer(first, first.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
+    json id = single_event(answer(first, first.identify("u42", "{}", t0 + 500)));
+    json hero = single_event(answer(first, first.track("hero_seen", "{}", t0 + 1'000)));
     WHEN("its snapshot is given to the tracker on the next page") {
       const std::string snap = first.snapshot();
       REQUIRE_FALSE(snap.empty());
@@ -668,7 +631,7 @@ SCENARIO("A visitor reloads the page before events are sent", "[tracker]") {
         CHECK(sent[2] == hero);
       }
       THEN("new events keep the anonymousId, userId, session and campaign") {
-        json e = single_event(second.track("after_reload", "{}", t0 + 6'000));
+        json e = single_event(answer(second, second.track("after_reload", "{}", t0 + 6'000)));
         CHECK(e["anonymousId"] == page["anonymousId"]);
         CHECK(e["userId"] == "u42");
         CHECK(e["context"]["sessionId"] == page["context"]["sessionId"]);
@@ -691,7 +654,7 @@ SCENARIO("A visitor reloads the page before events are sent", "[tracker]") {
       Tracker second(kConfig, kEnv, first.snapshot(), kOtherSeed, t0 + 5'000);
       THEN("nothing is sent again, but the ids are kept") {
         CHECK(second.next_batch(t0 + 5'000, SendTrigger::Flush).id == 0);
-        json e = single_event(second.track("x", "{}", t0 + 6'000));
+        json e = single_event(answer(second, second.track("x", "{}", t0 + 6'000)));
         CHECK(e["anonymousId"] == page["anonymousId"]);
       }
     }
@@ -706,11 +669,11 @@ SCENARIO("A visitor reloads the page before events are sent", "[tracker]") {
 SCENARIO("A visitor leaves the page with events queued", "[tracker]") {
   GIVEN("two events queued and a batch-size-1 Auto batch in flight") {
     Tracker t(config_with(R"("batchSize":1)"), kEnv, "", kSeed, t0);
-    json page = single_event(t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
+    json page = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
     const Batch in_flight = t.next_batch(t0, SendTrigger::Auto);
     REQUIRE(in_flight.id != 0);
-    json hero = single_event(t.track("hero_seen", "{}", t0 + 1'000));
-    json cta = single_event(t.track("cta_click", "{}", t0 + 1'100));
+    json hero = single_event(answer(t, t.track("hero_seen", "{}", t0 + 1'000)));
+    json cta = single_event(answer(t, t.track("cta_click", "{}", t0 + 1'100)));
     WHEN("the page is hidden and the browser takes every beacon") {
       std::vector<std::string> beaconed;
       for (int guard = 0; guard < 10; ++guard) {
@@ -765,7 +728,7 @@ SCENARIO("The stored state is unreadable", "[tracker]") {
         json msgs = messages(t);
         INFO(msgs.dump());
         CHECK(of_level(msgs, "warn").size() == 1);
-        json e = single_event(t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
+        json e = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
         CHECK(mt_test::is_uuid_v4(str(e, "anonymousId")));
         json sent = drain(t, t0 + 10);
         REQUIRE(sent.size() == 1);
@@ -780,16 +743,16 @@ SCENARIO("Two trackers with the same seed and inputs write the same events", "[t
     Tracker a(kConfig, kEnv, "", kSeed, t0);
     Tracker b(kConfig, kEnv, "", kSeed, t0);
     THEN("their page events are identical") {
-      CHECK(a.page_view(kLandingUrl, "Pricing", "", "{}", true, t0) ==
-            b.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
+      CHECK(answer(a, a.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)) ==
+            answer(b, b.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
     }
   }
   GIVEN("two fresh trackers seeded differently") {
     Tracker a(kConfig, kEnv, "", kSeed, t0);
     Tracker b(kConfig, kEnv, "", kOtherSeed, t0);
     THEN("their anonymous ids differ") {
-      json ea = single_event(a.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
-      json eb = single_event(b.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
+      json ea = single_event(answer(a, a.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
+      json eb = single_event(answer(b, b.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
       CHECK(ea["anonymousId"] != eb["anonymousId"]);
     }
   }
@@ -801,8 +764,8 @@ SCENARIO("Two trackers with the same seed and inputs write the same events", "[t
 SCENARIO("The JS transport asks for a batch", "[tracker]") {
   GIVEN("two events queued") {
     Tracker t(kConfig, kEnv, "", kSeed, t0);
-    json page = single_event(t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0));
-    json hero = single_event(t.track("hero_seen", "{}", t0 + 1'000));
+    json page = single_event(answer(t, t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0)));
+    json hero = single_event(answer(t, t.track("hero_seen", "{}", t0 + 1'000)));
     WHEN("flush() asks for the next batch") {
       const Batch b = t.next_batch(t0 + 2'000, SendTrigger::Flush);
       THEN("the body is valid JSON with batch, sentAt and writeKey") {
@@ -861,7 +824,7 @@ SCENARIO("An event larger than 32 KB", "[tracker]") {
     t.take_messages();
     WHEN("an event with 40 KB of properties is tracked") {
       const std::string big = json{{"blob", std::string(40'000, 'x')}}.dump();
-      const std::string out = t.track("huge", big, t0 + 1'000);
+      const std::string out = answer(t, t.track("huge", big, t0 + 1'000));
       THEN("it is dropped with a warning") {
         CHECK(parse_array(out).empty());
         json msgs = messages(t);
@@ -872,7 +835,7 @@ SCENARIO("An event larger than 32 KB", "[tracker]") {
     }
     WHEN("an event with 20 KB of properties is tracked") {
       const std::string medium = json{{"blob", std::string(20'000, 'x')}}.dump();
-      const std::string out = t.track("big_but_fine", medium, t0 + 1'000);
+      const std::string out = answer(t, t.track("big_but_fine", medium, t0 + 1'000));
       THEN("it is accepted and sent") {
         CHECK(parse_array(out).size() == 1);
         json sent = drain(t, t0 + 2'000);
@@ -888,7 +851,7 @@ SCENARIO("A burst overflows the queue", "[tracker]") {
     Tracker t(config_with(R"("maxQueueSize":3)"), kEnv, "", kSeed, t0);
     t.take_messages();
     WHEN("ten events are tracked before any send") {
-      for (int i = 0; i < 10; ++i) t.track("burst_" + std::to_string(i), "{}", t0 + i);
+      for (int i = 0; i < 10; ++i) answer(t, t.track("burst_" + std::to_string(i), "{}", t0 + i));
       THEN("the three newest are kept, and one warning says why, not one per dropped event") {
         json sent = drain(t, t0 + 100);
         REQUIRE(sent.size() == 3);
@@ -902,21 +865,25 @@ SCENARIO("A burst overflows the queue", "[tracker]") {
   }
 }
 
-SCENARIO("Without listeners the calls return no event JSON", "[tracker]") {
-  GIVEN("a tracker whose page has no on('event') listener and no debug") {
+SCENARIO("An event call answers with a count; its events wait in accepted()", "[tracker]") {
+  GIVEN("an active tracker") {
     Tracker t(kConfig, kEnv, "", kSeed, t0);
-    t.set_echo(false);
-    THEN("an accepted event gives \"\", nothing accepted gives \"[]\", and the event is still queued") {
-      CHECK(t.track("cta_click", "{}", t0) == "");
-      CHECK(t.track("", "{}", t0) == "[]");
-      CHECK(t.on_scroll(0, 800, 4000, t0) == "[]");
-      json sent = drain(t, t0 + 10);
-      REQUIRE(sent.size() == 1);
-      CHECK(sent[0]["event"] == "cta_click");
-    }
-    WHEN("a listener comes") {
-      t.set_echo(true);
-      THEN("the events are returned again") { CHECK(single_event(t.track("cta_click", "{}", t0))["event"] == "cta_click"); }
+    WHEN("two events are accepted and a third call is refused") {
+      const int page = t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0);
+      const int track = t.track("cta_click", "{}", t0 + 1);
+      const int refused = t.track("", "{}", t0 + 2);
+      THEN("the counts say so, and accepted() holds both events in order until forgotten") {
+        CHECK(page == 1);
+        CHECK(track == 1);
+        CHECK(refused == 0);
+        const std::vector<std::string> events = mt_test::items_of(t.accepted());
+        REQUIRE(events.size() == 2);
+        CHECK(mt_test::require_json(events[0])["type"] == "page");
+        CHECK(mt_test::require_json(events[1])["event"] == "cta_click");
+        t.forget_accepted();
+        CHECK(t.accepted().empty());
+        CHECK(drain(t, t0 + 10).size() == 2);  // forgetting them does not unqueue them
+      }
     }
   }
 }

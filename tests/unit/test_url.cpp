@@ -15,7 +15,7 @@ using microtrack::UrlParts;
 
 namespace {
 
-const char* const kDefaultScrub = R"(["email","token","password","auth","key","code"])";
+const microtrack::StringList kDefaultScrub = mt_test::list_of({"email", "token", "password", "auth", "key", "code"});
 
 }  // namespace
 
@@ -150,12 +150,12 @@ TEST_CASE("scrub_url removes the listed query parameters and keeps the rest byte
     CHECK(scrub_url("/p?email=a&x=1", kDefaultScrub) == "/p?x=1");
   }
   SECTION("the names come from the caller, not a built-in list") {
-    CHECK(scrub_url("https://example.com/?session=abc&email=x", R"(["session"])") ==
+    CHECK(scrub_url("https://example.com/?session=abc&email=x", mt_test::list_of({"session"})) ==
           "https://example.com/?email=x");
   }
   SECTION("an empty list of names changes nothing") {
     const std::string url = "https://example.com/?email=x&token=y";
-    CHECK(scrub_url(url, "[]") == url);
+    CHECK(scrub_url(url, {}) == url);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
@@ -32,11 +33,10 @@ struct Config {
   bool clicks = true;
   bool clicks_outbound = true;
   bool clicks_downloads = true;
-  // The lists of strings are kept as their JSON text (see string_list.hpp).
-  std::string download_extensions_json =
-      R"(["pdf","epub","mobi","zip","rar","7z","doc","docx","xls","xlsx","ppt","pptx","csv","txt","rtf","mp3",)"
-      R"("mp4","mov","dmg","exe","msi","apk"])";
-  std::string internal_domains_json = "[]";
+  StringList download_extensions{"pdf\0" "epub\0" "mobi\0" "zip\0" "rar\0" "7z\0" "doc\0" "docx\0" "xls\0"
+                                 "xlsx\0" "ppt\0" "pptx\0" "csv\0" "txt\0" "rtf\0" "mp3\0" "mp4\0" "mov\0"
+                                 "dmg\0" "exe\0" "msi\0" "apk\0"};
+  StringList internal_domains;
   std::vector<VisibilityRule> visibility;
   bool engagement = true;
   double idle_ms = 30000;
@@ -46,7 +46,7 @@ struct Config {
   double sample_rate = 1;  // 0..1
   bool respect_do_not_track = true;
   bool require_consent = false;
-  std::string scrub_query_params_json = R"(["email","token","password","auth","key","code"])";
+  StringList scrub_query_params{"email\0" "token\0" "password\0" "auth\0" "key\0" "code\0"};
   bool debug = false;
   std::string wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
 };
@@ -58,24 +58,26 @@ struct Config {
 // used. Never fails on bad input. False without a valid collector: nothing is
 // tracked.
 //
-// The diagnostics are appended to `messages_json` as comma-separated JSON
-// objects, the items that Tracker::take_messages hands the JS to print:
-// {"level":"error"|"warn","message":"config 'KEY' must be …"}. Each message
-// is a sentence without the "microtrack:" prefix that names its key first,
-// in quotes. (Written once here instead of a vector of structs copied over;
-// read into the Tracker's own Config instead of one that is moved there.)
-bool read_config(std::string_view json_text, Config& config, std::string& messages_json);
+// The diagnostics are added to `messages` (see add_message), each a sentence
+// that names its key first, in quotes: "config 'KEY' must be …". (Read into
+// the Tracker's own Config instead of one that is moved there.)
+bool read_config(std::string_view json_text, Config& config, StringList& messages);
 
 // The same as one value (for tests and tools).
 struct ConfigResult {
   Config config;
-  std::string messages_json;
+  StringList messages;
   bool ok = false;
 };
 inline ConfigResult parse_config(std::string_view json_text) {
   ConfigResult result;
-  result.ok = read_config(json_text, result.config, result.messages_json);
+  result.ok = read_config(json_text, result.config, result.messages);
   return result;
 }
+
+// Adds a diagnostic for the JS to print, as the JSON object
+// {"level":"error"|"warn"|"info","message":"…"}; the message is a sentence
+// without the "microtrack:" prefix the JS adds. The one writer of messages.
+void add_message(StringList& messages, std::string_view level, std::string_view text);
 
 }  // namespace microtrack

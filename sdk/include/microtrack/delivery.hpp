@@ -10,6 +10,7 @@
 
 #include "microtrack/config.hpp"
 #include "microtrack/json.hpp"
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
@@ -89,17 +90,17 @@ class Delivery {
   }
   // Puts the events of a stored queue (a JSON array of serialized events)
   // back before anything queued since, due at once. Skips the items that are
-  // not objects and the events whose messageId `skip_ids` lists (in the
-  // format of removed_ids()); drops those whose "timestamp" is older than
+  // not objects and the events whose messageId `skip_ids` lists (as
+  // removed_ids() does); drops those whose "timestamp" is older than
   // kMaxEventAgeMs.
-  void restore(JsonView queue, double now_ms, std::string_view skip_ids = "");
+  void restore(JsonView queue, double now_ms, StringListView skip_ids = {});
   // Forgets everything queued and in flight (consent withdrawn).
   void clear();
 
-  // The messageIds (JSON strings, comma separated) of the events that left
-  // the queue, delivered or dropped, since forget_removed(): what a copy of
-  // the queue stored at that moment must skip when it is read back.
-  const std::string& removed_ids() const { return removed_ids_; }
+  // The messageIds (each as its JSON string, quotes included) of the events
+  // that left the queue, delivered or dropped, since forget_removed(): what
+  // a copy of the queue stored at that moment must skip when it is read back.
+  const StringList& removed_ids() const { return removed_ids_; }
   void forget_removed() { removed_ids_.clear(); }
   std::size_t bytes() const { return bytes_; }
 
@@ -118,7 +119,7 @@ class Delivery {
   std::vector<QueuedEvent> events_;
   std::size_t waiting_ = 0;
   std::size_t bytes_ = 0;  // of every event in events_
-  std::string removed_ids_;
+  StringList removed_ids_;
   double next_batch_id_ = 1;
   std::size_t dropped_total_ = 0;
   std::size_t split_limit_ = 0;   // after a 413: events per request at most (0 = batch_size)

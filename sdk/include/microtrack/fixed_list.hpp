@@ -1,7 +1,7 @@
 // A list with a fixed capacity and no heap.
 //
 // Why: every std::vector<T> instantiation brings its growth, move and
-// destruction paths into the wasm, 2–4 KB per element type. The detectors'
+// destruction paths into the wasm, once per element type. The detectors'
 // lists have natural bounds (media elements, forms, goal conditions on one
 // page), so they use this instead; what does not fit is refused.
 #pragma once

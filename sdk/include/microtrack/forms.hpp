@@ -14,7 +14,7 @@ struct FormState {
   int key = 0;  // the adapter's number for the <form> element
   std::string id, name;
   std::string last_field;  // the field edited last ("" for a password field)
-  FixedList<std::uint32_t, 64> fields;  // hashes of the distinct fields edited
+  FixedList<std::uint64_t, 64> fields;  // hashes (fnv1a) of the distinct fields edited
   double started_ms = -1;           // -1: not started
   bool submitted = false, abandoned = false;
 };

@@ -16,6 +16,7 @@
 
 #include "microtrack/fixed_list.hpp"
 #include "microtrack/json.hpp"
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
@@ -51,7 +52,6 @@ class Goals {
   // changes in a page view is kept apart.
   struct Rule {
     JsonView goal;                // the rule's object in json_
-    std::size_t name_at = 0, name_size = 0;  // its unescaped name in names_
     unsigned conditions = 0;      // in `all`; 0 for a rule of one trigger
     bool by_selector = false;     // a selector rule (any other trigger too)
     bool by_event = false;        // an event rule (no `all`)
@@ -63,12 +63,9 @@ class Goals {
   void check_all(ReachedGoals& out, Rule& rule, std::string_view path) const;
 
   std::string json_;   // the goals list as given
-  std::string names_;  // the rules' names, unescaped, end to end
+  StringList names_;   // the rules' names, unescaped, in the order of rules_
   FixedList<Rule, 16> rules_;
-  // The data-mt-goal names reached this page view, end to end, and their
-  // sizes (a 33rd name is not reached).
-  std::string declared_names_;
-  FixedList<std::size_t, 32> declared_sizes_;
+  StringList declared_;  // the data-mt-goal names reached this page view (at most 32)
   int skipped_ = 0;
 };
 

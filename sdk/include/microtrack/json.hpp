@@ -1,8 +1,8 @@
 // JSON for the core: a validating, non-allocating view to read values in
 // place, and two writers. Events are written straight into strings.
 //
-// Why not nlohmann-json: it costs ~61 KB of wasm (22 KB brotli), more than
-// the whole transfer budget allows, and a DOM copies what the core only
+// Why not nlohmann-json: its wasm alone is larger than the whole transfer
+// budget (ARCHITECTURE.md has the figures), and a DOM copies what the core only
 // needs to read once (a config, a stored snapshot, caller properties) or to
 // pass through unchanged (queued events). Native tests use nlohmann as the
 // oracle for everything the core writes.
@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
@@ -37,7 +39,9 @@ class JsonView {
   // The value's exact source text, e.g. to pass an object on unchanged.
   std::string_view raw() const { return raw_; }
   bool as_bool() const { return !raw_.empty() && raw_[0] == 't'; }  // only `true` starts with t
-  double as_number() const;      // 0 unless a number; within ~1e-15 relative
+  // 0 unless a number; within ~1e-15 relative for magnitudes from 1e-300 to
+  // 1e300 (beyond them, less exact: 1e-320 may read as 0, 1.79e308 as inf).
+  double as_number() const;
   std::string as_string() const; // unescaped; "" unless a string
 
   // An object's member (the last one, as JSON.parse does, if repeated);
@@ -84,5 +88,7 @@ void append_json_string(std::string& out, std::string_view text);
 // Appends a number the way JSON.stringify would for integers; other values are
 // rounded to at most 3 decimals (enough for ms and seconds). NaN/inf -> null.
 void append_json_number(std::string& out, double value);
+// The JSON array of `items`, each a JSON text.
+std::string json_array(StringListView items);
 
 }  // namespace microtrack

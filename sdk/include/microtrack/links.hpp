@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "microtrack/string_list.hpp"
+
 namespace microtrack {
 
 struct LinkClick {
@@ -16,11 +18,11 @@ struct LinkClick {
 };
 
 // `href` is the link's absolute URL, `page_host` the current page's host.
-// Subdomains of the page's site and of `internal_domains_json` (a JSON list
-// of strings) are internal. `download_extensions_json` (a JSON list of
-// strings) names the files that are downloads. A download wins over outbound.
+// Subdomains of the page's site and of `internal_domains` are internal.
+// `download_extensions` (lower case) names the files that are downloads. A
+// download wins over outbound.
 LinkClick classify_link(std::string_view href, bool download_attribute, std::string_view page_host,
-                        std::string_view internal_domains_json, std::string_view download_extensions_json);
+                        StringListView internal_domains, StringListView download_extensions);
 
 // True when `host` is `domain` or one of its subdomains.
 bool host_within(std::string_view host, std::string_view domain);

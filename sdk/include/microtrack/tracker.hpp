@@ -14,6 +14,7 @@
 #include "microtrack/json.hpp"
 #include "microtrack/random.hpp"
 #include "microtrack/scroll_depth.hpp"
+#include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
@@ -27,11 +28,6 @@ struct Environment {
 };
 Environment parse_environment(std::string_view json_text);
 
-// A call's answer from its accepted events (comma-separated JSON texts,
-// emptied here): their JSON array; with `echo` off, "" when there were any
-// and "[]" when none (see Tracker::set_echo).
-std::string take_answer(std::string& events, bool echo);
-
 class Tracker {
  public:
   // `stored_state` is what snapshot() returned on an earlier page ("" if none
@@ -42,8 +38,9 @@ class Tracker {
   // False when nothing is tracked: no valid collector, Do Not Track/GPC with
   // respectDoNotTrack, or this visitor is sampled out.
   bool active() const { return active_; }
-  // Whether the JS should attach the adapter for a signal: "scroll",
-  // "video", "forms", "clicks", "visibility", "engagement".
+  // Whether the JS should attach the adapter for a signal the config can
+  // turn off: "scroll", "video" or "engagement". (The forms, clicks and
+  // visibility adapters always attach: the core decides per call.)
   bool wants(std::string_view signal) const;
   bool debug() const { return config_.debug; }
   const Config& config() const { return config_; }
@@ -52,37 +49,36 @@ class Tracker {
   const std::string& page_path() const { return page_path_; }
   double scroll_max_percent() const { return scroll_.max_percent(); }
 
-  // Diagnostics since the last call, as a JSON array of
-  // {"level":"error"|"warn"|"info","message":"…"}; the JS prints each one
-  // with the "microtrack:" prefix.
-  std::string take_messages();
+  // The diagnostics since the last take (see add_message); the JS prints
+  // each one with the "microtrack:" prefix.
+  StringList take_messages();
   // Adds one ("error", "warn" or "info"); for the layers built on the Tracker.
-  void message(std::string_view level, std::string text);
+  void message(std::string_view level, std::string_view text);
 
-  // --- Events. Each returns the events it accepted into the queue, as a
-  // JSON array text ("[]" when none), for on('event') listeners and debug.
+  // --- Events. Each call returns how many events it accepted into the queue
+  // (or into those held for consent), and appends them to accepted().
+
+  // The events accepted since forget_accepted(), each as its JSON text: for
+  // on('event') listeners and debug. Signals forgets them at the start of
+  // each of its calls, so that they are the events of one call.
+  const StringList& accepted() const { return accepted_; }
+  void forget_accepted() { accepted_.clear(); }
 
   // A new page view at `url`: per-page state resets. `automatic` views (at
   // init, on SPA navigation) send a `page` event only when autoPageview is on.
-  std::string page_view(std::string_view url, std::string_view title, std::string_view referrer,
-                        std::string_view properties_json, bool automatic, double now_ms);
-  std::string track(std::string_view name, std::string_view properties_json, double now_ms);
-  std::string identify(std::string_view user_id, std::string_view traits_json, double now_ms);
+  int page_view(std::string_view url, std::string_view title, std::string_view referrer,
+                std::string_view properties_json, bool automatic, double now_ms);
+  int track(std::string_view name, std::string_view properties_json, double now_ms);
+  int identify(std::string_view user_id, std::string_view traits_json, double now_ms);
   // A scroll sample in CSS px (see ScrollDepth): the thresholds it reached
-  // first, and nothing while inactive or with scroll off.
+  // first, and nothing while inactive or with scroll off. (Signals turns
+  // them into scroll_depth events.)
   ReachedThresholds scroll_sample(double scroll_top_px, double viewport_px, double document_px);
-  // The same, as scroll_depth events.
-  std::string on_scroll(double scroll_top_px, double viewport_px, double document_px, double now_ms);
 
   // New anonymousId and session, forgets userId.
   void reset(double now_ms);
   // Grants or withdraws consent (only matters with requireConsent).
   void consent(bool granted, double now_ms);
-
-  // Whether the event calls return the accepted events as JSON (for
-  // on('event') listeners and debug), or, to spare the page converting them,
-  // "" when they accepted any and "[]" when none. On by default.
-  void set_echo(bool echo) { echo_ = echo; }
 
   // --- Delivery (see Delivery).
   Batch next_batch(double now_ms, SendTrigger trigger);
@@ -110,17 +106,15 @@ class Tracker {
 
  private:
   bool may_store() const;
-  // Builds an event and, unless it is too large, adds it to the current
-  // call's answer and to the queue (or to those held for consent). Its
-  // payload object holds `payload_members`, then `more_members` if any
-  // (members without braces, as properties_members gives them).
-  void emit(std::string_view type, std::string_view name_key, std::string_view name, std::string_view payload_key,
-            std::string_view payload_members, std::string_view more_members, double now_ms);
-  // The accepted events of this call as a JSON array text; clears them.
-  std::string finish();
-  std::string build_event(std::string_view type, std::string_view name_key, std::string_view name,
-                          std::string_view payload_key, std::string_view payload_members,
-                          std::string_view more_members, double now_ms);
+  // The events the Tracker writes differ only in their envelope: the type,
+  // the key of the name ("" for identify) and of the payload (tracker.cpp's
+  // kEnvelopes).
+  enum class EventKind { Page, Track, Identify };
+  // Builds an event and, unless it is too large, adds it to accepted() and
+  // to the queue (or to those held for consent): returns how many it added.
+  // `payload_members`: the members of its payload object, without braces.
+  int emit(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms);
+  std::string build_event(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms);
   void touch_session(double now_ms);
   void rebuild_context();
   void restore(std::string_view stored_state, double now_ms);
@@ -131,13 +125,10 @@ class Tracker {
   Delivery delivery_;
   ScrollDepth scroll_;
   bool active_ = false;
-  bool warned_queue_full_ = false;
-  bool echo_ = true;  // the queue-full warning is given once per page
+  bool warned_queue_full_ = false;  // the queue-full warning is given once per page
   bool sampled_out_ = false;
   bool consent_granted_ = false;
-  // Events waiting for consent (memory only), each ended by a '\0' (which
-  // no JSON text holds): one string instead of a vector's code in the wasm.
-  std::string held_;
+  StringList held_;  // events waiting for consent (memory only)
   double held_count_ = 0;
 
   std::string anonymous_id_, user_id_, session_id_;
@@ -146,10 +137,10 @@ class Tracker {
   std::string first_campaign_json_;  // the session's first; context.firstCampaign when not the last
 
   std::string page_url_, page_path_, page_title_, page_referrer_;
-  std::string out_;  // this call's accepted events, comma separated
+  StringList accepted_;
   std::string page_properties_members_;  // "url":…,"path":…, … of the current page
   std::string context_json_;  // the §4 context, rebuilt when page/session change
-  std::string messages_;      // JSON array items, comma separated
+  StringList messages_;       // see add_message
 };
 
 }  // namespace microtrack

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "microtrack/string_list.hpp"
+
 namespace microtrack {
 
 // The parts of one URL. Scheme and host are lower-cased copies; the other
@@ -38,11 +40,10 @@ class QueryPairs {
   bool done_ = false;
 };
 
-// Removes every query parameter whose name matches one of `names_json` (a
-// JSON list of strings, matched case-insensitively), from the query and from
-// a fragment that looks like a query (OAuth puts tokens there). Everything
-// else is kept byte for byte.
-std::string scrub_url(std::string_view url, std::string_view names_json);
+// Removes every query parameter whose name is one of `names` (matched
+// case-insensitively), from the query and from a fragment that looks like a
+// query (OAuth puts tokens there). Everything else is kept byte for byte.
+std::string scrub_url(std::string_view url, StringListView names);
 
 // C++20's starts_with (rfind(prefix, 0) pulls in a general search).
 inline bool starts_with(std::string_view text, std::string_view prefix) {
