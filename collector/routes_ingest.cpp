@@ -1,13 +1,15 @@
 // Ingest routes: POST /v1/batch (alias /v1/b) and the single-event routes
 // /v1/track, /v1/page, /v1/identify (aliases /v1/t, /v1/p, /v1/i as
 // analytics.js names them). The server has already bounded the body and
-// undone its gzip; any Content-Type is read as JSON.
+// undone a Content-Encoding; ?compression=gzip is undone here. Any
+// Content-Type is read as JSON.
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base64.hpp"
+#include "gunzip.hpp"
 #include "iso_time.hpp"
 #include "json_scan.hpp"
 #include "routes.hpp"
@@ -19,12 +21,12 @@ namespace {
 using nlohmann::json;
 
 // The body, checked as JSON but not parsed (see json_scan), or nothing after
-// answering 400. The result points into req.body. Invalid UTF-8 in a string
+// answering 400. The result points into `text`. Invalid UTF-8 in a string
 // does not fail the body: the event holding it is rejected alone
 // (check_limits reads `inspection`).
-std::optional<json_scan::Object> read_json_body(const http::Request& req, http::Response& res,
+std::optional<json_scan::Object> read_json_body(const std::string& text, http::Response& res,
                                                 json_scan::Inspection& inspection) {
-  inspection = json_scan::inspect(req.body, kMaxBodyDepth);
+  inspection = json_scan::inspect(text, kMaxBodyDepth);
   if (inspection.result == json_scan::Inspection::Result::too_deep) {
     res.set_error(400, "body nests objects and arrays deeper than " + std::to_string(kMaxBodyDepth) + " levels");
     return std::nullopt;
@@ -33,7 +35,35 @@ std::optional<json_scan::Object> read_json_body(const http::Request& req, http::
     res.set_error(400, "body is not valid JSON");
     return std::nullopt;
   }
-  return json_scan::Object::of(json_scan::trim(req.body));
+  return json_scan::Object::of(json_scan::trim(text));
+}
+
+// The body as JSON text, or null after answering. ?compression=gzip marks a
+// gzip body that the browser SDK sends as text/plain: a Content-Encoding
+// header would make the request need a CORS preflight (CONTRACT §4). The
+// bound is --max-body, on the compressed bytes (the server) and here on
+// what they grow to. `plain` holds a decompressed body.
+const std::string* uncompressed_body(const Services& services, const http::Request& req, http::Response& res,
+                                     std::string& plain) {
+  if (!req.has_param("compression")) return &req.body;
+  const std::string compression = req.param("compression");
+  if (compression != "gzip") {
+    res.set_error(415, "compression=" + compression + " is not supported (gzip is)");
+    return nullptr;
+  }
+  const std::size_t max_bytes = services.options.max_body_bytes;
+  switch (gunzip(req.body, max_bytes, plain)) {
+    case GunzipResult::ok:
+      return &plain;
+    case GunzipResult::too_big:
+      res.set_error(413, "request body is over the limit of " + std::to_string(max_bytes) +
+                             " bytes (--max-body) once decompressed");
+      return nullptr;
+    case GunzipResult::broken:
+      break;
+  }
+  res.set_error(400, "body is not valid gzip (compression=gzip)");
+  return nullptr;
 }
 
 bool has_prefix(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
@@ -134,8 +164,11 @@ void ingest(const Services& services, std::vector<json_scan::Object>&& events, c
 }
 
 void batch_route(const Services& services, const http::Request& req, http::Response& res) {
+  std::string plain;
+  const std::string* text = uncompressed_body(services, req, res, plain);
+  if (!text) return;
   json_scan::Inspection inspection;
-  auto body = read_json_body(req, res, inspection);
+  auto body = read_json_body(*text, res, inspection);
   if (!body) return;
   if (!write_key_accepted(services.options, req, *body)) return res.set_error(401, "writeKey missing or not accepted");
   const json_scan::Value* batch = body->find("batch");
@@ -145,8 +178,11 @@ void batch_route(const Services& services, const http::Request& req, http::Respo
 }
 
 void single_route(const Services& services, const std::string& type, const http::Request& req, http::Response& res) {
+  std::string plain;
+  const std::string* text = uncompressed_body(services, req, res, plain);
+  if (!text) return;
   json_scan::Inspection inspection;
-  auto event = read_json_body(req, res, inspection);
+  auto event = read_json_body(*text, res, inspection);
   if (!event) return;
   if (!write_key_accepted(services.options, req, *event)) return res.set_error(401, "writeKey missing or not accepted");
   if (!event->is_object()) return res.set_error(400, "body must be one event, a JSON object");

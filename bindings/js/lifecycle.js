@@ -2,6 +2,7 @@
 // once instead of waiting for the backoff. Other tabs' queues: tabs.js.
 import { drainForUnload, flushQueue } from './delivery.js';
 import { enableTabs } from './tabs.js';
+import { sendCompressingNow } from './transport.js';
 import { guard } from './util.js';
 
 // Called when the page is hidden, before the unload drain (the detectors
@@ -11,6 +12,7 @@ export const hideHooks = [];
 export const enableLifecycle = () => {
   const onHide = guard(() => {
     for (const hook of hideHooks) hook();
+    sendCompressingNow();
     drainForUnload();
   });
   document.addEventListener('visibilitychange', () => {

@@ -16,8 +16,13 @@
 //   - `routes` given by the caller: { '/path': (req, res) => … }.
 //
 // Every batch POST is recorded with the messageIds it carried and the
-// status the page got, so a test can count sends and duplicate sends.
+// status the page got, so a test can count sends and duplicate sends. A body
+// marked ?compression=gzip (CONTRACT §4) is decoded for that and for
+// `proxy.mode` (send.compressed says it was) and forwarded as it came, so
+// the collector decodes it too. CORS preflights are counted in
+// `proxy.preflights`.
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 
 export const pageHtml = ({ config, calls = [], script = '/dist/microtrack.js', extraHead = '' }) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Delivery fixture</title><link rel="icon" href="data:,">
@@ -34,7 +39,7 @@ ${calls.map((c) => `microtrack.apply(null, ${JSON.stringify(c)});`).join('\n')}
 export async function startProxy(target, { routes = {} } = {}) {
   const upstream = new URL(target);
   const sockets = new Set();
-  const proxy = { mode: 'ok', sends: [], hung: [], url: '' };
+  const proxy = { mode: 'ok', sends: [], hung: [], preflights: 0, url: '' };
 
   const forward = (req, res, body) => {
     const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
@@ -52,6 +57,7 @@ export async function startProxy(target, { routes = {} } = {}) {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const url = new URL(req.url, 'http://x');
+      if (req.method === 'OPTIONS') proxy.preflights++;
       if (routes[url.pathname]) return routes[url.pathname](req, res, body);
       if (url.pathname === '/mt/page.html') {
         const config = JSON.parse(url.searchParams.get('c') || '{"collector":"/v1/batch"}');
@@ -61,11 +67,15 @@ export async function startProxy(target, { routes = {} } = {}) {
       }
       if (req.method !== 'POST' || url.pathname !== '/v1/batch') return forward(req, res, body);
 
+      const compressed = url.searchParams.get('compression') === 'gzip';
+      let json = body;
+      try { if (compressed) json = gunzipSync(body); } catch {}
       let ids = [];
-      try { ids = JSON.parse(body.toString('utf8')).batch.map((e) => e.messageId); } catch {}
-      const send = { at: Date.now(), ids, bytes: body.length, status: null, beacon: req.headers['sec-fetch-mode'] === 'no-cors' };
+      try { ids = JSON.parse(json.toString('utf8')).batch.map((e) => e.messageId); } catch {}
+      const send = { at: Date.now(), ids, bytes: body.length, jsonBytes: json.length, compressed, status: null,
+        beacon: req.headers['sec-fetch-mode'] === 'no-cors' };
       proxy.sends.push(send);
-      const mode = typeof proxy.mode === 'function' ? proxy.mode(req, body) : proxy.mode;
+      const mode = typeof proxy.mode === 'function' ? proxy.mode(req, json) : proxy.mode;
       if (mode === 'down') { send.status = 'reset'; return req.socket.destroy(); }
       if (mode === 'hang') { send.status = 'hang'; proxy.hung.push(res); return; }
       if (typeof mode === 'number' || (mode && mode.status)) {

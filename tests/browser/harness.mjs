@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { gunzipSync } from 'node:zlib';
 import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -127,8 +128,12 @@ export function recordPage(page) {
   page.on('pageerror', (err) => rec.errors.push(err));
   page.on('request', (req) => {
     const u = new URL(req.url());
+    // A ?compression=gzip body (CONTRACT §4) is recorded as its JSON.
+    const compressed = u.searchParams.get('compression') === 'gzip';
+    let body = req.postData();
+    try { if (compressed) body = gunzipSync(req.postDataBuffer()).toString('utf8'); } catch {}
     const entry = { method: req.method(), url: req.url(), path: u.pathname, type: req.resourceType(),
-      headers: req.headers(), body: req.postData() };
+      headers: req.headers(), body, compressed };
     rec.requests.push(entry);
     if (req.method() === 'POST' && COLLECTOR_PATH.test(u.pathname)) {
       let parsed = null;

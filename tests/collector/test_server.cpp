@@ -40,6 +40,12 @@ httplib::Result post_gzip(const LiveCollector& server, const json& body) {
   return server.client().Post("/v1/batch", {{"Content-Encoding", "gzip"}}, gzip(body.dump()), "text/plain;charset=UTF-8");
 }
 
+// As the browser SDK sends it: no Content-Encoding (that would need a CORS
+// preflight), the compression named in the query (CONTRACT §4).
+httplib::Result post_gzip_param(const LiveCollector& server, const std::string& path, const std::string& body) {
+  return server.client().Post((path + "?compression=gzip").c_str(), body, "text/plain;charset=UTF-8");
+}
+
 // A throwaway folder with the given files, removed at the end of the test.
 struct TempTree {
   std::filesystem::path root;
@@ -234,6 +240,22 @@ TEST_CASE("A body over the size limit is answered 413 with a JSON error") {
     REQUIRE(res);
     CHECK(res->status == 413);
   }
+  SECTION("after gunzipping a small body marked ?compression=gzip") {
+    const std::string compressed = gzip(batch_of({big}).dump());
+    REQUIRE(compressed.size() < 1024);
+    const auto res = post_gzip_param(server, "/v1/batch", compressed);
+    REQUIRE(res);
+    CHECK(res->status == 413);
+    CHECK(body_of(res)["error"] == "request body is over the limit of 1024 bytes (--max-body) once decompressed");
+  }
+  SECTION("a body marked ?compression=gzip over the limit as sent") {
+    std::string incompressible;
+    for (unsigned i = 0; incompressible.size() < 4096; ++i) incompressible += std::to_string(i * 2654435761u);
+    const auto res = post_gzip_param(server, "/v1/batch", gzip(incompressible));
+    REQUIRE(res);
+    CHECK(res->status == 413);
+    CHECK(body_of(res)["error"] == "request body is over the limit of 1024 bytes (--max-body)");
+  }
   CHECK(server.events().empty());
   CHECK(server.post("/v1/batch", batch_of({track_event("small")}))->status == 200);
 }
@@ -246,6 +268,46 @@ TEST_CASE("A gzip-compressed batch is decompressed and stored") {
   CHECK(res->status == 200);
   CHECK(body_of(res)["accepted"] == 2);
   CHECK(server.events()[1]["raw"] == batch["batch"][1]);
+}
+
+TEST_CASE("A body marked ?compression=gzip is decompressed on every ingest route") {
+  LiveCollector server;
+  SECTION("a batch, sent as text/plain") {
+    const json batch = batch_of({track_event("z1"), track_event("z2")});
+    const auto res = post_gzip_param(server, "/v1/batch", gzip(batch.dump()));
+    CHECK(body_of(res) == json({{"accepted", 2}, {"duplicates", 0}, {"rejected", json::array()}}));
+    CHECK(server.events()[1]["raw"] == batch["batch"][1]);
+  }
+  SECTION("one event on /v1/t") {
+    const auto res = post_gzip_param(server, "/v1/t", gzip(track_event("z3").dump()));
+    CHECK(body_of(res)["accepted"] == 1);
+    CHECK(server.events()[0]["raw"]["messageId"] == "z3");
+  }
+  SECTION("a plain body on the same route still works") {
+    CHECK(body_of(server.post("/v1/batch", batch_of({track_event("z4")})))["accepted"] == 1);
+  }
+}
+
+TEST_CASE("A body marked ?compression=gzip that is not gzip, or names another compression, is refused") {
+  LiveCollector server;
+  const std::string plain = batch_of({track_event("c1")}).dump();
+  SECTION("plain JSON") {
+    const auto res = post_gzip_param(server, "/v1/batch", plain);
+    CHECK(res->status == 400);
+    CHECK(body_of(res)["error"] == "body is not valid gzip (compression=gzip)");
+  }
+  SECTION("gzip cut short") {
+    const std::string compressed = gzip(plain);
+    const auto res = post_gzip_param(server, "/v1/batch", compressed.substr(0, compressed.size() / 2));
+    CHECK(res->status == 400);
+  }
+  SECTION("an unknown compression") {
+    const auto res = server.client().Post("/v1/batch?compression=br", plain, "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 415);
+    CHECK(body_of(res)["error"] == "compression=br is not supported (gzip is)");
+  }
+  CHECK(server.events().empty());
 }
 
 TEST_CASE("The single-event routes take the type from the route") {

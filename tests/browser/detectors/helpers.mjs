@@ -10,6 +10,7 @@
 // stub page (no network), and a test can replace the site's /mt-init.js to
 // run the real demo pages with another init config.
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { useHarness, awaitReady, flush, fetchEvents } from '../harness.mjs';
@@ -26,8 +27,12 @@ async function startRecordingProxy(target) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      proxy.records.push({ at: Date.now(), method: req.method, url: req.url, headers: req.headers,
-        body: body.toString('utf8') });
+      // A ?compression=gzip body (CONTRACT §4) is recorded as its JSON, so
+      // that what the checks look for in bodies is really looked for.
+      const compressed = new URL(req.url, 'http://x').searchParams.get('compression') === 'gzip';
+      let text = body.toString('utf8');
+      try { if (compressed) text = gunzipSync(body).toString('utf8'); } catch {}
+      proxy.records.push({ at: Date.now(), method: req.method, url: req.url, headers: req.headers, body: text, compressed });
       const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
         headers: { ...req.headers, host: upstream.host } }, (r) => {
         res.writeHead(r.statusCode, r.headers);
