@@ -14,7 +14,7 @@ void add_cors_headers(const std::vector<std::string>& allowed, const http::Reque
   const std::string origin = allowed_origin(allowed, request.header("Origin"));
   if (origin.empty()) return;
   response.set_header("Access-Control-Allow-Origin", origin);
-  response.set_header("Access-Control-Expose-Headers", "Retry-After");
+  response.set_header("Access-Control-Expose-Headers", "Retry-After, Microtrack-Compression");
   if (origin != "*") response.set_header("Vary", "Origin");  // the answer depends on the Origin
 }
 

@@ -161,6 +161,10 @@ void ingest(const Services& services, std::vector<json_scan::Object>&& events, c
     if (services.hub.wanted()) publish_live(services, valid, result, received_at);  // only while someone listens
   }
   res.set_json(200, {{"accepted", result.accepted}, {"duplicates", result.duplicates}, {"rejected", rejected}});
+  // Tells the SDK this collector reads ?compression=gzip (CONTRACT §6): it
+  // sends plain JSON until a collector says so, so that Segment-compatible
+  // pipelines that do not know the parameter keep getting what they read.
+  res.set_header("Microtrack-Compression", "gzip");
 }
 
 void batch_route(const Services& services, const http::Request& req, http::Response& res) {

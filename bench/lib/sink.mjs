@@ -87,7 +87,10 @@ export async function startSink({ staticRoots = {} } = {}) {
       }
       state.requests.push(entry);
       if (req.method === 'OPTIONS') { res.writeHead(204, cors); res.end(); return; }
-      res.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
+      // As the reference collector answers: microtrack's SDK gzips its
+      // bodies once a collector says it reads them (CONTRACT §6).
+      res.writeHead(200, { ...cors, 'Content-Type': 'application/json', 'Microtrack-Compression': 'gzip',
+        'Access-Control-Expose-Headers': 'Retry-After, Microtrack-Compression' });
       res.end('{"status":1,"code":200}');
     });
   });

@@ -36,8 +36,10 @@ const request = (url, body, plainLength) => {
     // The body is read to the end: until then Chromium counts the request
     // against the 64 KB of keepalive bytes a page may have in flight, and a
     // third batch of 25 KB in a row failed without leaving the browser.
-    (response) => response.arrayBuffer().catch(() => {}).then(() =>
-      ({ status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()) })),
+    (response) => response.arrayBuffer().catch(() => {}).then(() => {
+      if (response.headers.get('Microtrack-Compression') === 'gzip') collectorTakesGzip = true;
+      return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()) };
+    }),
     () => {
       warnUnreachable(controller.signal.aborted);
       return { status: 0, retryAfterMs: -1 };
@@ -48,7 +50,10 @@ const request = (url, body, plainLength) => {
 // Where the browser has CompressionStream, bodies go gzipped: a tenth of the
 // bytes. The compression is named in the query, not by Content-Encoding,
 // which would make the request need a CORS preflight (CONTRACT §4).
+// Only once the collector said it reads them (a `Microtrack-Compression:
+// gzip` answer): other Segment-compatible collectors get plain JSON.
 const canGzip = typeof CompressionStream === 'function';
+let collectorTakesGzip = false;
 const gzip = (text) =>
   new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
 const gzipUrl = (url) => url + (url.includes('?') ? '&' : '?') + 'compression=gzip';
@@ -57,7 +62,7 @@ let compressing = null;  // { url, body, sent }: the batch being gzipped, if any
 
 // Resolves to { status, retryAfterMs }; never rejects.
 export const postBatch = (url, body) => {
-  if (!canGzip) return request(url, body, body.length);
+  if (!canGzip || !collectorTakesGzip) return request(url, body, body.length);
   const batch = compressing = { url, body, sent: null };
   const send = (bytes) => {
     if (batch.sent) return batch.sent;  // the page was hidden first: it went plain

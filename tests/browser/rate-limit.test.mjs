@@ -70,7 +70,7 @@ test('rate limit: 429 + Retry-After, honoured by the SDK; every event arrives ex
   const again = res.status === 429 ? res : await fetch(`${collector.url}/v1/batch`, { method: 'POST', body: '{"batch":[]}' });
   assert.equal(again.status, 429);
   assert.match(again.headers.get('Retry-After'), /^[1-9]\d*$/);
-  assert.equal(again.headers.get('Access-Control-Expose-Headers'), 'Retry-After');
+  assert.equal(again.headers.get('Access-Control-Expose-Headers'), 'Retry-After, Microtrack-Compression');
   assert.match((await again.json()).error, /too many requests from this address/);
   assert.deepEqual(rec.errors, [], 'no page errors');
 });

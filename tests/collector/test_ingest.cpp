@@ -77,10 +77,11 @@ TEST_CASE("CORS answers expose Retry-After so the SDK can honour it") {
     LiveCollector server;
     const httplib::Headers origin = {{"Origin", "https://shop.example"}};
     const auto ok = server.client().Post("/v1/batch", origin, batch_of({track_event("m1")}).dump(), "text/plain");
-    CHECK(ok->get_header_value("Access-Control-Expose-Headers") == "Retry-After");
+    CHECK(ok->get_header_value("Access-Control-Expose-Headers") == "Retry-After, Microtrack-Compression");
+    CHECK(ok->get_header_value("Microtrack-Compression") == "gzip");  // the SDK gzips only after this
     const auto bad = server.client().Post("/v1/batch", origin, "{", "text/plain");
     CHECK(bad->status == 400);
-    CHECK(bad->get_header_value("Access-Control-Expose-Headers") == "Retry-After");
+    CHECK(bad->get_header_value("Access-Control-Expose-Headers") == "Retry-After, Microtrack-Compression");
     const auto preflight = server.client().Options("/v1/batch", {{"Origin", "https://shop.example"},
                                                                  {"Access-Control-Request-Method", "POST"}});
     CHECK(preflight->status == 204);
