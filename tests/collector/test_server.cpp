@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "gzip_for_tests.hpp"
 #include "live_collector.hpp"
 
 using namespace collector_test;
@@ -19,21 +20,6 @@ json body_of(const httplib::Result& res) {
   const json body = json::parse(res->body, nullptr, false);
   REQUIRE_FALSE(body.is_discarded());
   return body;
-}
-
-// gzip with zlib itself, so the test does not trust httplib on both ends.
-std::string gzip(const std::string& data) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16 /* gzip header */, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&zs, data.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 httplib::Result post_gzip(const LiveCollector& server, const json& body) {
