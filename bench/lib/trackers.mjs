@@ -22,6 +22,22 @@ const pkgVersion = (name) => JSON.parse(readFileSync(join(nm, name, 'package.jso
 
 export function trackers(sink) {
   const S = `http://127.0.0.1:${sink}`;
+  // The demo's own config (web-demo/site/mt-init.js) with the sink as
+  // collector, every detector on; `folder` is where the bench serves the build.
+  const microtrackHead = (folder) => `<script>
+window.microtrack = window.microtrack || function () { (microtrack.q = microtrack.q || []).push(arguments); };
+microtrack('init', {
+  collector: '${S}/v1/batch',
+  visibility: [{ name: 'pricing_teaser', selector: '#pricing-teaser' }],
+  goals: [
+    { name: 'visited_pricing', path: '/pricing.html' },
+    { name: 'article_read', all: [{ event: 'scroll_depth', where: { percent: 75 } }, { engagedMs: 20000 }], path: '/blog/*' }
+  ]
+});
+window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok }); };
+</script>
+<script async src="/t/${folder}/microtrack.js" onload="microtrack.ready.then(function () { __benchReady(); })"></script>`;
+
   return [
     {
       name: 'baseline',
@@ -35,20 +51,7 @@ export function trackers(sink) {
       label: 'microtrack',
       version: () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version,
       files: { 'microtrack.js': join(repo, 'dist/microtrack.js'), 'microtrack.wasm': join(repo, 'dist/microtrack.wasm') },
-      // the demo's own config (web-demo/site/mt-init.js) with the sink as collector: every detector on
-      head: `<script>
-window.microtrack = window.microtrack || function () { (microtrack.q = microtrack.q || []).push(arguments); };
-microtrack('init', {
-  collector: '${S}/v1/batch',
-  visibility: [{ name: 'pricing_teaser', selector: '#pricing-teaser' }],
-  goals: [
-    { name: 'visited_pricing', path: '/pricing.html' },
-    { name: 'article_read', all: [{ event: 'scroll_depth', where: { percent: 75 } }, { engagedMs: 20000 }], path: '/blog/*' }
-  ]
-});
-window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok }); };
-</script>
-<script async src="/t/microtrack/microtrack.js" onload="microtrack.ready.then(function () { __benchReady(); })"></script>`,
+      head: microtrackHead('microtrack'),
       defaults: 'batchSize 20, flushIntervalMs 5000, one request in flight, persist on (localStorage)',
     },
     {
@@ -59,19 +62,7 @@ window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok 
         'microtrack.wasm.js': join(repo, 'dist/microtrack.wasm.js') },
       // the same, on a page whose CSP refuses WebAssembly ('unsafe-inline': the bench's own inline scripts)
       head: `<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">
-<script>
-window.microtrack = window.microtrack || function () { (microtrack.q = microtrack.q || []).push(arguments); };
-microtrack('init', {
-  collector: '${S}/v1/batch',
-  visibility: [{ name: 'pricing_teaser', selector: '#pricing-teaser' }],
-  goals: [
-    { name: 'visited_pricing', path: '/pricing.html' },
-    { name: 'article_read', all: [{ event: 'scroll_depth', where: { percent: 75 } }, { engagedMs: 20000 }], path: '/blog/*' }
-  ]
-});
-window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok }); };
-</script>
-<script async src="/t/microtrackjs/microtrack.js" onload="microtrack.ready.then(function () { __benchReady(); })"></script>`,
+${microtrackHead('microtrackjs')}`,
       defaults: 'batchSize 20, flushIntervalMs 5000, one request in flight, persist on (localStorage)',
     },
     {
