@@ -167,28 +167,41 @@ void ingest(const Services& services, std::vector<json_scan::Object>&& events, c
   res.set_header("Microtrack-Compression", "gzip");
 }
 
-void batch_route(const Services& services, const http::Request& req, http::Response& res) {
-  std::string plain;
-  const std::string* text = uncompressed_body(services, req, res, plain);
-  if (!text) return;
+// What both ingest routes read first: the body, decompressed and checked as
+// JSON, from a client whose writeKey is accepted. `object` points into
+// `plain` or into the request, so an IngestBody stays where it was read.
+struct IngestBody {
+  std::string plain;  // a decompressed body
   json_scan::Inspection inspection;
-  auto body = read_json_body(*text, res, inspection);
-  if (!body) return;
-  if (!write_key_accepted(services.options, req, *body)) return res.set_error(401, "writeKey missing or not accepted");
-  const json_scan::Value* batch = body->find("batch");
-  if (!body->is_object() || !batch || !batch->is_array())
+  std::optional<json_scan::Object> object;
+};
+
+// False after answering.
+bool read_ingest_body(const Services& services, const http::Request& req, http::Response& res, IngestBody& body) {
+  const std::string* text = uncompressed_body(services, req, res, body.plain);
+  if (!text) return false;
+  body.object = read_json_body(*text, res, body.inspection);
+  if (!body.object) return false;
+  if (write_key_accepted(services.options, req, *body.object)) return true;
+  res.set_error(401, "writeKey missing or not accepted");
+  return false;
+}
+
+void batch_route(const Services& services, const http::Request& req, http::Response& res) {
+  IngestBody read;
+  if (!read_ingest_body(services, req, res, read)) return;
+  const json_scan::Object& body = *read.object;
+  const json_scan::Value* batch = body.find("batch");
+  if (!body.is_object() || !batch || !batch->is_array())
     return res.set_error(400, "body must be a JSON object with a \"batch\" array");
-  ingest(services, json_scan::elements(batch->text), body->string_at("sentAt"), inspection, res, "");
+  ingest(services, json_scan::elements(batch->text), body.string_at("sentAt"), read.inspection, res, "");
 }
 
 void single_route(const Services& services, const std::string& type, const http::Request& req, http::Response& res) {
-  std::string plain;
-  const std::string* text = uncompressed_body(services, req, res, plain);
-  if (!text) return;
-  json_scan::Inspection inspection;
-  auto event = read_json_body(*text, res, inspection);
-  if (!event) return;
-  if (!write_key_accepted(services.options, req, *event)) return res.set_error(401, "writeKey missing or not accepted");
+  IngestBody read;
+  if (!read_ingest_body(services, req, res, read)) return;
+  auto& event = read.object;
+  const json_scan::Inspection& inspection = read.inspection;
   if (!event->is_object()) return res.set_error(400, "body must be one event, a JSON object");
   // Without a type, the route's, written into the text that is stored.
   std::string typed;
