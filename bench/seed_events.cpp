@@ -3,8 +3,12 @@
 // same rows whatever the engine, so the funnel and totals timings of
 // bench/funnel.sh compare engines on identical data.
 //
-//   build/release/seed_events STORE_URL EVENTS [DAYS]
+//   build/release/seed_events STORE_URL EVENTS [DAYS [PART/PARTS]]
 //   (STORE_URL as --db takes it: a SQLite path, postgresql://…)
+// PART/PARTS (e.g. 0/2 and 1/2, run at once): each process generates all
+// the events but stores only every PARTS-th batch, from the PART-th on; so
+// a server store (PostgreSQL) is filled by several connections, with the
+// same rows as one process would store.
 //
 // The data: visits to the demo site over DAYS (30) days from 2026-11-01,
 // in time order. A visit is one session of one visitor (a third of the
@@ -191,6 +195,9 @@ int main(int argc, char** argv) {
   if (argc < 3) return std::fprintf(stderr, "usage: %s STORE_URL EVENTS [DAYS]\n", argv[0]), 2;
   const std::uint64_t total = std::strtoull(argv[2], nullptr, 10);
   const double days = argc > 3 ? std::atof(argv[3]) : 30;
+  unsigned part = 0, parts = 1;
+  if (argc > 4 && (std::sscanf(argv[4], "%u/%u", &part, &parts) != 2 || parts == 0 || part >= parts))
+    return std::fprintf(stderr, "seed: PART/PARTS is like 0/2\n"), 2;
   std::string error;
   auto store = mc::Store::open(argv[1], error);
   if (!store) return std::fprintf(stderr, "seed: cannot open the store: %s\n", error.c_str()), 1;
@@ -201,7 +208,7 @@ int main(int argc, char** argv) {
   Rng rng{42};
   std::vector<std::string> texts;
   EventWriter writer(texts);
-  std::uint64_t visits = 0, visitors = 0, stored = 0;
+  std::uint64_t visits = 0, visitors = 0, stored = 0, batches = 0;
   const std::time_t began = std::time(nullptr);
   while (stored + texts.size() < total) {
     Visit visit;
@@ -216,16 +223,14 @@ int main(int argc, char** argv) {
     write_visit(rng, visit, writer);
     if (texts.size() < kBatch && stored + texts.size() < total) continue;
     if (stored + texts.size() > total) texts.resize(total - stored);  // the last visit cut short
-    if (!store_texts(*store, texts)) return 1;
+    if (batches++ % parts == part && !store_texts(*store, texts)) return 1;
     stored += texts.size();
     texts.clear();
     if (stored % 1000000 < kBatch)
       std::fprintf(stderr, "seed: %llu events (%lld s)\n", static_cast<unsigned long long>(stored),
                    static_cast<long long>(std::time(nullptr) - began));
   }
-  if (!texts.empty() && !store_texts(*store, texts)) return 1;
-  stored += texts.size();
-  std::printf("seeded %llu events: %llu visits, %llu visitors, %.0f days from 2026-11-01, in %lld s\n",
-              static_cast<unsigned long long>(stored), static_cast<unsigned long long>(visits),
+  std::printf("seeded %llu events (part %u of %u): %llu visits, %llu visitors, %.0f days from 2026-11-01, in %lld s\n",
+              static_cast<unsigned long long>(stored), part, parts, static_cast<unsigned long long>(visits),
               static_cast<unsigned long long>(visitors), days, static_cast<long long>(std::time(nullptr) - began));
 }

@@ -14,7 +14,8 @@ build_seed_tool() {
   if [ ! -x "$tool" ] || [ "$lib" -nt "$tool" ] || [ bench/seed_events.cpp -nt "$tool" ]; then
     # shellcheck disable=SC2046  # pkg-config prints several flags
     g++ -O2 -std=c++17 -Wall -Wextra -Icollector bench/seed_events.cpp "$lib" \
-      -lsqlite3 $(pkg-config --libs cpp-httplib libpq libmicrohttpd) -lcrypto -lz -pthread -o "$tool"
+      -lsqlite3 $(pkg-config --libs cpp-httplib libpq libmicrohttpd) -lcrypto -lz -pthread -o "$tool.new"
+    mv "$tool.new" "$tool"  # a seed running meanwhile keeps its binary
   fi
 }
 
