@@ -112,6 +112,10 @@ const std::vector<Flag>& flags() {
       {"--write-key", "K1,K2", "accept only batches naming one of these writeKeys (default: no check)",
        text([](Args& a, auto& v) { a.server.write_keys = split_commas(v); })},
       {"--flows", "FILE", "webhook rules, JSON (see docs/COLLECTOR.md)", text([](Args& a, auto& v) { a.flows_file = v; })},
+      {"--flow-timeout-s", "N",
+       "seconds a webhook may take to connect, and for each read and write (default 5); a delivery is leased to one "
+       "collector for 3 x N + 1 s",
+       number("--flow-timeout-s", 1, 300, [](Args& a, auto n) { a.server.flow_options.timeout_ms = static_cast<int>(n) * 1000; })},
       {"--forward", "URL", "relay accepted batches to a Segment-compatible /v1/batch URL",
        [](Args& a, const std::string& v) -> std::string {
          if (!mc::split_url(v)) return "--forward must be an http:// or https:// URL";

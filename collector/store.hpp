@@ -191,13 +191,22 @@ class Store {
   // that other collectors sharing this store commit, on a thread of the
   // store's, whenever `wanted()` says someone listens (rows are read only
   // then). Replaces an earlier watcher; watch(nullptr, nullptr) stops, and
-  // returns once a call in flight has ended. Best effort: what commits while
-  // the store has no link to the database is not handed out. A store only
-  // one process writes (SQLite) has nothing to tell and never calls.
+  // returns once a call in flight has ended. Best effort: after the store's
+  // link to the database was lost and is back, it hands out what was
+  // committed meanwhile as far as it can tell (PostgreSQL: docs/COLLECTOR.md,
+  // "Stores"). A store only one process writes (SQLite) has nothing to tell
+  // and never calls.
   virtual void watch(std::function<bool()> wanted, std::function<void(nlohmann::json rows)> on_rows) {
     (void)wanted;
     (void)on_rows;
   }
+  // From now on, calls `on_change` (on a thread of the store's) when another
+  // collector sharing the store queues deliveries, and when such news may
+  // have been missed (the link to the database was lost and is back): a flow
+  // worker waiting for its own schedule then looks at the log again. Replaces
+  // an earlier watcher; watch_deliveries(nullptr) stops, and returns once a
+  // call in flight has ended. A store only one process writes never calls.
+  virtual void watch_deliveries(std::function<void()> on_change) { (void)on_change; }
 };
 
 // `url` fit for a log line: a password in it (user:secret@, password=) is

@@ -6,7 +6,8 @@
 # suites again under AddressSanitizer + UBSan (the asan preset), each fuzz
 # target for 15 s (scripts/fuzz.sh), the loader's pure modules in node
 # (node --test tests/js/), then the browser tests in headless Chromium (node
-# --test), including the transfer-size budget, then the detector specs,
+# --test), including the transfer-size budget, then two collectors on
+# PostgreSQL behind nginx with one killed mid-stream, then the detector specs,
 # then the npm package (npm pack) built into a Vite and a webpack app.
 # Exits non-zero if anything fails.
 set -euo pipefail
@@ -26,5 +27,8 @@ cmake --workflow --preset asan
 cmake --workflow --preset wasm
 node --test tests/js/
 node --test tests/browser/
+# Two collectors on one PostgreSQL behind nginx, one killed mid-stream (it
+# is skipped in the line above, which has no database).
+./scripts/with-postgres.sh node --test tests/browser/multi-instance.test.mjs
 node --test tests/browser/detectors/*.spec.mjs
 node --test tests/bundlers/
