@@ -14,14 +14,16 @@
 # cluster, one database per size); STORE=clickhouse under
 # scripts/with-clickhouse.sh. 10M events take ~11 GB on disk in SQLite
 # (check `df`); the store is deleted after each size.
+# STORE_DB=URL times an existing store instead (nothing seeded or deleted;
+# EVENTS is then only its label), e.g. one whose seeding was cut short.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE="${STORE:-sqlite}"
 EVENTS="${EVENTS:-1000000 10000000}"
 REPS="${REPS:-5}"
-# Seeding processes: a server store is filled over several connections
-# (each stores every SEED_PARTS-th batch of the same events).
-SEED_PARTS="${SEED_PARTS:-$([ "$STORE" = sqlite ] && echo 1 || echo 2)}"
+# Seeding processes: PostgreSQL is filled over two connections (each
+# stores every SEED_PARTS-th batch of the same events).
+SEED_PARTS="${SEED_PARTS:-$([ "$STORE" = postgres ] && echo 2 || echo 1)}"
 export MICROTRACK_PG_TIMEOUT="${MICROTRACK_PG_TIMEOUT:-7200}" MICROTRACK_CH_TIMEOUT="${MICROTRACK_CH_TIMEOUT:-7200}"
 case "$STORE" in
   sqlite) ;;
@@ -40,16 +42,17 @@ trap cleanup EXIT
 
 # The store for $1 events: sets db (the --db value); drop_store deletes it.
 make_store() {
+  current_events=$1
+  if [ -n "${STORE_DB:-}" ]; then db=$STORE_DB; return; fi
   case "$STORE" in
     sqlite) db="$tmp/funnel-$1.db" ;;
     postgres) psql -X -q "$MICROTRACK_TEST_PG" -c "CREATE DATABASE mt_funnel_$1"
               db="${MICROTRACK_TEST_PG%/*}/mt_funnel_$1" ;;
-    clickhouse) db="clickhouse://${MICROTRACK_TEST_CLICKHOUSE#http://}/?database=mt_funnel_$1"
-                curl -sf "$MICROTRACK_TEST_CLICKHOUSE/" --data-binary "CREATE DATABASE mt_funnel_$1" ;;
+    clickhouse) db="clickhouse://${MICROTRACK_TEST_CLICKHOUSE#http://}/mt_funnel_$1" ;;  # the collector creates it
   esac
-  current_events=$1
 }
 drop_store() {
+  [ -z "${STORE_DB:-}" ] || return 0
   case "$STORE" in
     sqlite) rm -f "$db" "$db-wal" "$db-shm" ;;
     postgres) psql -X -q "$MICROTRACK_TEST_PG" -c "DROP DATABASE IF EXISTS mt_funnel_$current_events" ;;
@@ -83,14 +86,15 @@ time_get() {
     awk '{printf "%d\n", $2 * 1000}' <<<"$ms"
   else
     # Kept for the report: what the collector answered, after how long.
-    echo "HTTP ${ms%% *} after ${ms#* } s: $(head -c 200 "$tmp/$1.json" 2>/dev/null)" >"$tmp/failure"
+    echo "HTTP ${ms%% *} after ${ms#* } s: $(head -c 100 "$tmp/$1.json" 2>/dev/null)" >"$tmp/$1.failure"
     echo failed
   fi
 }
+# median_range NAME: the median and range of NAME's timings.
 median_range() {
   local values
-  values=$(cat)
-  if grep -q failed <<<"$values"; then echo "failed: $(cat "$tmp/failure" 2>/dev/null)"; return; fi
+  values=$(cat "$tmp/$1.ms")
+  if grep -q failed <<<"$values"; then echo "failed after $(grep -vc failed <<<"$values") runs: $(cat "$tmp/$1.failure")"; return; fi
   sort -n <<<"$values" | awk '{v[NR] = $1} END {printf "%d ms (%d-%d), %d runs", v[int((NR + 1) / 2)], v[1], v[NR], NR}'
 }
 start_collector_capped() {
@@ -103,9 +107,10 @@ for n in $EVENTS; do
   make_store "$n"
   seed_start=$(date +%s)
   seeds=()
+  [ -n "${STORE_DB:-}" ] ||
   for part in $(seq 0 $((SEED_PARTS - 1))); do build/release/seed_events "$db" "$n" 30 "$part/$SEED_PARTS" & seeds+=($!); done
   for seed in "${seeds[@]}"; do wait "$seed" || { echo "funnel: seeding failed" >&2; exit 1; }; done
-  [ "$STORE" != postgres ] || psql -X -q "$db" -c "VACUUM ANALYZE events"  # as autovacuum would have by then
+  [ "$STORE" != postgres ] || [ -n "${STORE_DB:-}" ] || psql -X -q "$db" -c "VACUUM ANALYZE events"  # as autovacuum would have by then
   seed_s=$(( $(date +%s) - seed_start ))
   size_mb=$(store_megabytes)
   loads=""; peak_mb=0
@@ -124,11 +129,11 @@ for n in $EVENTS; do
   done
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""
   echo "RESULT store=$STORE events=$n seeded_in=${seed_s}s size=${size_mb}MB load:${loads} collector_peak=${peak_mb}MB"
-  for q in "${queries[@]}"; do echo "  ${q%% *}: $(median_range <"$tmp/${q%% *}.ms")"; done
+  for q in "${queries[@]}"; do echo "  ${q%% *}: $(median_range "${q%% *}")"; done
   # The answers, to compare engines: visitors per funnel step, and the totals.
   python3 -c 'import json, sys
 for name in sys.argv[2:]:
-    try: a = json.load(open(sys.argv[1] + "/" + name + ".json"))
+    try: a = json.load(open(sys.argv[1] + "/" + name + ".json")); a["steps" if "steps" in a else "total"]
     except Exception: print("  " + name + ": no answer"); continue
     if "steps" in a: print("  " + name + ": steps", " ".join(str(s["count"]) for s in a["steps"]), "in", len(a["groups"]), "groups")
     else: print("  " + name + ":", a["total"], "events,", a["visitors"], "visitors")' "$tmp" funnel_day totals_day funnel_month totals_month
