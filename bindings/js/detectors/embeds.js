@@ -3,12 +3,12 @@
 // script of theirs). Each player message becomes one signal of the core's
 // media tracker, which decides everything (milestones, seeks, duplicates).
 import {
-  MEDIA_ENDED, MEDIA_PAUSE, MEDIA_PLAY, MEDIA_SEEKED, MEDIA_SEEKING, MEDIA_TIME_UPDATE, PROVIDER_VIMEO,
-  PROVIDER_YOUTUBE
+  MEDIA_ENDED, MEDIA_PAUSE, MEDIA_PLAY, MEDIA_TIME_UPDATE, PROVIDER_VIMEO, PROVIDER_YOUTUBE
 } from 'core-constants';
 import { afterCoreCall } from '../delivery.js';
 import { core } from '../state.js';
 import { guard, now } from '../util.js';
+import { SIGNALS } from './media.js';
 
 // The embed URLs each player serves.
 const YOUTUBE_EMBED = /^https:\/\/(www\.)?youtube(-nocookie)?\.com\/embed\//;
@@ -16,15 +16,9 @@ const VIMEO_EMBED = /^https:\/\/player\.vimeo\.com\/video\//;
 
 // YouTube's playerState -> the signal (-1 unstarted, 3 buffering and 5 cued say nothing).
 const YOUTUBE_STATES = { 1: MEDIA_PLAY, 2: MEDIA_PAUSE, 0: MEDIA_ENDED };
-// Vimeo's events (player.js) -> the signal; each one is subscribed to.
-const VIMEO_EVENTS = {
-  play: MEDIA_PLAY,
-  pause: MEDIA_PAUSE,
-  ended: MEDIA_ENDED,
-  timeupdate: MEDIA_TIME_UPDATE,
-  seeking: MEDIA_SEEKING,
-  seeked: MEDIA_SEEKED
-};
+// Vimeo's events (player.js): play, pause, ended, timeupdate, seeking and
+// seeked, named as a <video>'s; each one is subscribed to.
+const VIMEO_EVENTS = SIGNALS;
 
 // Messages go out with target origin '*': they carry nothing private, and a
 // frame that is not (yet) the player (still loading, an offline error page)

@@ -7,8 +7,9 @@ import { afterCoreCall } from '../delivery.js';
 import { core } from '../state.js';
 import { guard, now } from '../util.js';
 
-// The DOM event -> the core's MediaSignal.
-const SIGNALS = {
+// The DOM event -> the core's MediaSignal (also Vimeo's events, which carry
+// the same names).
+export const SIGNALS = {
   play: MEDIA_PLAY,
   pause: MEDIA_PAUSE,
   timeupdate: MEDIA_TIME_UPDATE,
