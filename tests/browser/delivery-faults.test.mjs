@@ -45,12 +45,26 @@ const pageUrl = (proxy, config = {}, host = '127.0.0.1') =>
   `http://${host}:${proxy.port}/mt/page.html?c=` +
   encodeURIComponent(JSON.stringify({ collector: '/v1/batch', autoPageview: false, ...config }));
 
-async function openPage(context, proxy, config) {
+// Unless `gzipKnown` is false, the page is a later page view of a site whose
+// collector said it reads gzip (the SDK keeps that next to its ids), so its
+// fetch bodies are gzip from the first batch on: each scenario's faults hit
+// compressed bodies.
+async function openPage(context, proxy, config, { gzipKnown = true } = {}) {
+  if (gzipKnown) await context.addInitScript(rememberGzipCollector);
   const page = await context.newPage();
   const rec = recordPage(page);
   await page.goto(pageUrl(proxy, config), { waitUntil: 'load' });
   assert.equal(await page.evaluate(() => window.microtrack.ready), true, 'the core runs');
   return rec;
+}
+
+// In the page, before the SDK: what an earlier page view stored after a
+// `Microtrack-Compression: gzip` answer (bindings/js/storage.js GZIP_KEY).
+function rememberGzipCollector() {
+  try {
+    const config = JSON.parse(new URLSearchParams(location.search).get('c') || '{}');
+    if (config.collector) localStorage.setItem('microtrack-gzip', config.collector);
+  } catch (e) {}
 }
 
 const names = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}_${i + 1}`);
@@ -78,13 +92,16 @@ async function outcome(label, proxy, expected, timeoutMs = 30000) {
 
 function report(t, label, r) {
   t.diagnostic(`${label}: expected ${r.expected}, delivered ${r.delivered}, duplicated ${r.duplicated}, ` +
-    `duplicate sends ${r.duplicateSends}, retry sends ${r.retrySends}, requests ${r.requests}`);
+    `duplicate sends ${r.duplicateSends}, retry sends ${r.retrySends}, requests ${r.requests} ` +
+    `(${r.compressedSends} with gzip bodies)`);
 }
 
-function assertExact(r, { allowDuplicateSends = false } = {}) {
+// `compressed`: the scenario's events went (at least partly) in gzip bodies.
+function assertExact(r, { allowDuplicateSends = false, compressed = true } = {}) {
   assert.equal(r.delivered, r.expected, 'every event delivered');
   assert.equal(r.duplicated, 0, 'no event stored twice');
   if (!allowDuplicateSends) assert.equal(r.duplicateSends, 0, 'no event sent again after the collector took it');
+  if (compressed) assert.ok(r.compressedSends > 0, 'the events went in gzip bodies');
 }
 
 const sdkMessages = (rec) => rec.console.filter((m) => m.text.startsWith('microtrack:')).map((m) => `${m.type}: ${m.text}`);
@@ -215,7 +232,8 @@ test('(d) 20 events tracked, then the page is closed at once', async (t) => {
   await rec.page.close({ runBeforeUnload: true });
   const r = await outcome('d', proxy, expected, 10000);
   report(t, '(d) close at once', r);
-  assertExact(r);
+  // Gzip or plain, as the page closed before or after the gzip was ready (m).
+  assertExact(r, { compressed: false });
   await context.close();
 });
 
@@ -230,7 +248,7 @@ test('(e) 20 events tracked, then an outbound link navigates away', async (t) =>
   await Promise.all([rec.page.waitForURL(/localhost.*outside/), rec.page.click('#out')]);
   const r = await outcome('e', proxy, expected, 10000);
   report(t, '(e) outbound navigation', r);
-  assertExact(r);
+  assertExact(r, { compressed: false });  // as (d)
   await context.close();
 });
 
@@ -268,6 +286,7 @@ test('(f) two tabs track at once; one closes while the collector is down: no eve
 test('(g) localStorage is full: events are kept in memory and delivered, with one warning', async (t) => {
   const proxy = await newProxy('ok');
   const context = await browser.newContext();
+  await context.addInitScript(rememberGzipCollector);  // before the storage is full
   await context.addInitScript(fillLocalStorage);
   const rec = await openPage(context, proxy);
   const expected = names('g', 20);
@@ -324,7 +343,7 @@ test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize reque
   assertExact(r);
   assert.equal(r.retrySends, 0, 'no retry without a fault');
   assert.equal(r.requests, 50, '1,000 / batchSize 20 requests');
-  assertCompressed(proxy);
+  assertCompressed(proxy, { known: true });
   assert.deepEqual(sdkMessages(rec), [], 'no console message');
   await context.close();
 });
@@ -332,11 +351,14 @@ test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize reque
 // Chromium has CompressionStream: once the collector has answered (saying
 // Microtrack-Compression: gzip), every fetch body went as gzip
 // (?compression=gzip), and the proxy decoded it for every scenario above.
-function assertCompressed(proxy) {
+// `known`: an earlier page view had that answer, so every fetch body did.
+function assertCompressed(proxy, { known = false } = {}) {
   const fetches = proxy.sends.filter((s) => !s.beacon);
-  const firstAnswered = fetches.findIndex((s) => s.status >= 200 && s.status < 300);
-  assert.ok(firstAnswered >= 0 && firstAnswered < fetches.length - 1, 'fetch sends were made after an answer');
-  assert.equal(fetches[0].compressed, false, 'before the collector said it reads gzip: plain JSON');
+  const firstAnswered = known ? -1 : fetches.findIndex((s) => s.status >= 200 && s.status < 300);
+  if (!known) {
+    assert.ok(firstAnswered >= 0 && firstAnswered < fetches.length - 1, 'fetch sends were made after an answer');
+    assert.equal(fetches[0].compressed, false, 'before the collector said it reads gzip: plain JSON');
+  }
   for (const s of fetches.slice(firstAnswered + 1)) {
     assert.ok(s.compressed, 'a fetch body marked ?compression=gzip');
     assert.ok(s.bytes < s.jsonBytes / 2, `gzip made it smaller: ${s.bytes} of ${s.jsonBytes} bytes`);
@@ -377,7 +399,7 @@ test('(m) the page is closed while a batch is still being gzipped: it goes at on
       constructor() { super({ transform() {}, flush: () => new Promise(() => {}) }); }
     };
   });
-  const rec = await openPage(context, proxy);
+  const rec = await openPage(context, proxy, undefined, { gzipKnown: false });
   await trackAll(rec.page, ['m_first']);  // plain: the collector has not yet said it reads gzip
   await rec.page.evaluate(() => window.microtrack.flush());
   const sentBefore = proxy.sends.length;
@@ -388,7 +410,7 @@ test('(m) the page is closed while a batch is still being gzipped: it goes at on
   await rec.page.close({ runBeforeUnload: true });
   const r = await outcome('m', proxy, expected, 10000);
   report(t, '(m) closed while compressing', r);
-  assertExact(r);
+  assertExact(r, { compressed: false });
   // (A beacon may follow with what the page reports as it is hidden.)
   const fetches = proxy.sends.slice(sentBefore).filter((s) => !s.beacon);
   assert.equal(fetches.length, 1, 'one fetch: the batch in flight, as a keepalive request');
@@ -416,5 +438,26 @@ test('(k) 1,000 queued, the collector fails after 500, the page reloads: the sto
   const r = await outcome('k', proxy, expected, 60000);
   report(t, '(k) reload after 500 of 1,000', r);
   assertExact(r);
+  await context.close();
+});
+
+test('(n) the collector said it reads gzip on the page before: the next page gzips its first batch too', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy, undefined, { gzipKnown: false });
+  await trackAll(rec.page, ['n_first']);
+  await rec.page.evaluate(() => window.microtrack.flush());
+  assert.equal(proxy.sends[0].compressed, false, "the first page's first batch: plain");
+  await rec.page.reload({ waitUntil: 'load' });
+  assert.equal(await rec.page.evaluate(() => window.microtrack.ready), true, 'the core runs again');
+  const sentBefore = proxy.sends.length;
+  await trackAll(rec.page, ['n_second']);
+  await rec.page.evaluate(() => window.microtrack.flush());
+  const r = await outcome('n', proxy, ['n_first', 'n_second'], 10000);
+  report(t, '(n) gzip remembered across page views', r);
+  assertExact(r);
+  const fetches = proxy.sends.slice(sentBefore).filter((s) => !s.beacon);
+  assert.ok(fetches.length >= 1, 'the next page sent by fetch');
+  for (const s of fetches) assert.ok(s.compressed, 'a fetch of the next page, its first one too, with a gzip body');
   await context.close();
 });

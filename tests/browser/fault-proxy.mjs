@@ -110,14 +110,17 @@ export async function startProxy(target, { routes = {} } = {}) {
  * Counts what reached the collector's door for a set of expected
  * messageIds: how many POSTs carried each, how many of those came after one
  * that the collector had already answered 2xx (a duplicate send: not a
- * genuine retry), and how many after a failure (a retry).
+ * genuine retry), how many after a failure (a retry), and how many POSTs
+ * carrying them had a gzip body.
  */
 export function sendStats(proxy, expectedIds) {
   const expected = new Set(expectedIds);
   const seen = new Map();   // id -> { sends, delivered }
   let duplicateSends = 0;
   let retrySends = 0;
-  for (const s of proxy.sends)
+  let compressedSends = 0;  // fetches with a gzip body (?compression=gzip) carrying expected ids
+  for (const s of proxy.sends) {
+    if (s.compressed && s.ids.some((id) => expected.has(id))) compressedSends++;
     for (const id of s.ids) {
       if (!expected.has(id)) continue;
       const st = seen.get(id) || { sends: 0, delivered: false };
@@ -126,7 +129,8 @@ export function sendStats(proxy, expectedIds) {
       if (typeof s.status === 'number' && s.status >= 200 && s.status < 300) st.delivered = true;
       seen.set(id, st);
     }
-  return { duplicateSends, retrySends, requests: proxy.sends.length };
+  }
+  return { duplicateSends, retrySends, compressedSends, requests: proxy.sends.length };
 }
 
 /**
