@@ -15,6 +15,7 @@ let afterTaskQueued = false;
 let stateChanged = false;  // since the state was last stored
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
+let changedAt = -1;   // when the state changed first since it was stored; -1: stored
 
 export const printCoreMessages = () => {
   const text = core.takeMessages();
@@ -56,8 +57,20 @@ export const afterStateChange = () => {
 const afterTask = () => {
   afterTaskQueued = false;
   printCoreMessages();
-  if (stateChanged) persistNow();
+  if (stateChanged) persistUnlessBurst();
   schedule();
+};
+
+// The state is stored at the end of each task that changed it, except at
+// the start of a burst of sends (a batch due at once): then once the burst
+// is over, after BURST_STORE_MS, or when the page is hidden (drainForUnload).
+// 1,000 events tracked in one task were written out (850 KB) only to leave
+// within the second: a third of the run's main-thread time (bench/RESULTS.md).
+// A crash of the page within that second loses them.
+const BURST_STORE_MS = 1000;
+const persistUnlessBurst = () => {
+  if (changedAt < 0) changedAt = now();
+  if (!dueNow() || now() - changedAt >= BURST_STORE_MS) persistNow();
 };
 
 // The ids go to the shared key (only when they changed), the queue to this
@@ -65,6 +78,7 @@ const afterTask = () => {
 // it reads gzip: the next page gzips its first batch too.
 export const persistNow = () => {
   stateChanged = false;
+  changedAt = -1;
   const ids = core.snapshot(false);
   if (ids !== storedIds) {
     storedIds = ids;
@@ -85,8 +99,8 @@ export const persistNow = () => {
 // (quadratic for a long queue). The core says when a new snapshot is due;
 // if the list cannot be stored, neither may the stale queue stay.
 // During a burst (the next batch due at once) the list is stored once the
-// burst ends, not after every batch: 50 growing lists for 1,000 events were
-// a third of the run's main-thread time (bench/RESULTS.md). A page hidden
+// burst ends, not after every batch (50 growing lists, 1 M characters, for
+// 1,000 events; bench/RESULTS.md). A page hidden
 // or unloaded meanwhile stores everything (drainForUnload); only a crash in
 // the middle of a burst leaves its sent events stored, to be sent again by
 // the next page (the collector drops them by messageId).
@@ -135,8 +149,8 @@ const send = (trigger) => {
       core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
-      const burstGoesOn = result.status >= 200 && result.status < 300 && dueNow();
-      if (!stateChanged && !burstGoesOn) persistSent();  // else the whole state is stored at the end of this task
+      if (stateChanged) persistUnlessBurst();
+      else if (!(result.status >= 200 && result.status < 300 && dueNow())) persistSent();
       schedule();
     })();
     return result.status >= 200 && result.status < 300;
