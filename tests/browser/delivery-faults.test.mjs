@@ -429,17 +429,24 @@ test('(k) 1,000 queued, the collector fails after 500, the page reloads: the sto
   await trackAll(rec.page, expected, { note: 'x'.repeat(600) });
   const deadline = Date.now() + 30000;
   while (!proxy.sends.some((s) => s.status === 503) && Date.now() < deadline) await sleep(50);
-  // What is stored (the queue, less the ids stored beside it as sent since)
-  // is the 500 events not yet delivered.
-  const stored = await rec.page.evaluate(() => {
+  // Once the page has the 503 (it ends the burst of sends), what is stored
+  // (the queue, less the ids stored beside it as sent since) is the 500
+  // events not yet delivered.
+  const storedUnsent = () => rec.page.evaluate(() => {
     const tabKeys = Object.keys(localStorage).filter((k) => /^microtrack\.[^.]+$/.test(k));
     return tabKeys.map((k) => {
       const sent = new Set(JSON.parse(localStorage.getItem(k + '.sent') || '[]'));
-      return JSON.parse(localStorage.getItem(k)).queue.filter((e) => !sent.has(e.messageId)).map((e) => e.event);
+      return JSON.parse(localStorage.getItem(k)).queue.filter((e) => !sent.has(e.messageId)).map((e) => e.event).sort();
     });
   });
+  const undelivered = expected.slice(500).sort();
+  let stored = await storedUnsent();
+  for (let i = 0; i < 50 && JSON.stringify(stored) !== JSON.stringify([undelivered]); i++) {
+    await sleep(100);
+    stored = await storedUnsent();
+  }
   assert.equal(stored.length, 1, "one tab's queue");
-  assert.deepEqual(stored[0].sort(), expected.slice(500).sort(), 'the 500 events not delivered are stored');
+  assert.deepEqual(stored[0], undelivered, 'the 500 events not delivered are stored');
   failing = false;
   await rec.page.reload({ waitUntil: 'load' });
   const r = await outcome('k', proxy, expected, 60000);
