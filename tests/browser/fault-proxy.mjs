@@ -8,6 +8,7 @@
 //       {status, retryAfter}  the same, with a Retry-After header (seconds)
 //       'down'        destroy the socket (a network error for the page)
 //       'hang'        never answer (the SDK's own timeout must fire)
+//       {delayMs}     forward after delayMs (a slow collector)
 //       (req, body) => one of the above, decided per request
 //   - GET /mt/page.html?c=<config JSON>&calls=<JSON list of calls>: a page
 //     with the CONTRACT §1 snippet, built from the query, so the tests need
@@ -85,14 +86,18 @@ export async function startProxy(target, { routes = {} } = {}) {
           'Access-Control-Expose-Headers': 'Retry-After', ...(mode.retryAfter ? { 'Retry-After': String(mode.retryAfter) } : {}) });
         return res.end('{"error":"injected"}');
       }
-      const up = http.request({ host: upstream.hostname, port: upstream.port, method: 'POST', path: req.url,
-        headers: { ...req.headers, host: upstream.host } }, (r) => {
-        send.status = r.statusCode;
-        res.writeHead(r.statusCode, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => { send.status = 'upstream error'; res.destroy(); });
-      up.end(body);
+      const toCollector = () => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, method: 'POST', path: req.url,
+          headers: { ...req.headers, host: upstream.host } }, (r) => {
+          send.status = r.statusCode;
+          res.writeHead(r.statusCode, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => { send.status = 'upstream error'; res.destroy(); });
+        up.end(body);
+      };
+      if (mode && mode.delayMs) setTimeout(toCollector, mode.delayMs);  // a slow collector
+      else toCollector();
     });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
