@@ -97,7 +97,8 @@ const std::vector<Flag>& flags() {
       {"--port", "N", "port to listen on (default 8080; 0 = any free port)",
        number("--port", 0, 65535, [](Args& a, auto n) { a.port = static_cast<int>(n); })},
       {"--host", "H", "address to bind (default 127.0.0.1)", text([](Args& a, auto& v) { a.host = v; })},
-      {"--db", "PATH|URL", "a SQLite file (default microtrack.db; :memory: = not kept) or postgresql://user@host/db",
+      {"--db", "PATH|URL", "a SQLite file (default microtrack.db; :memory: = not kept), postgresql://user@host/db or "
+       "clickhouse://user:password@host:8123/db",
        text([](Args& a, auto& v) { a.db = v; })},
       {"--site", "DIR", "demo site served at / (default web-demo/site)",
        text([](Args& a, auto& v) { a.server.site_dir = v; })},
