@@ -148,12 +148,17 @@ TEST_CASE("The --db URL picks the store, and log lines never show its password")
   CHECK_THAT(error, Catch::Contains("unknown store URL scheme \"mysql\""));
   CHECK_FALSE(mc::Store::open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", error));
   CHECK_FALSE(error.empty());
+  CHECK_FALSE(mc::Store::open("clickhouse://127.0.0.1:1/none?timeout_ms=2000", error));
+  CHECK_THAT(error, Catch::StartsWith("ClickHouse: no answer"));
+  CHECK_FALSE(mc::Store::open("clickhouse://127.0.0.1:port/none", error));
+  CHECK_THAT(error, Catch::Contains("numeric port"));
 
   CHECK(mc::url_for_logs("postgresql://mt:s3cret@db.internal:5432/events") ==
         "postgresql://mt:***@db.internal:5432/events");
   CHECK(mc::url_for_logs("postgresql://mt@db/events?sslmode=require&password=s3cret") ==
         "postgresql://mt@db/events?sslmode=require&password=***");
   CHECK(mc::url_for_logs("postgresql://db/events") == "postgresql://db/events");
+  CHECK(mc::url_for_logs("clickhouse://mt:s3cret@ch.internal:8123/events") == "clickhouse://mt:***@ch.internal:8123/events");
   CHECK(mc::url_for_logs("data/events.db") == "data/events.db");
 }
 
