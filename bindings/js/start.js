@@ -7,6 +7,7 @@ import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
 import { environmentJson } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
+import { enableEmbeds } from './detectors/embeds.js';
 import { enableEngagement } from './detectors/engagement.js';
 import { enableForms } from './detectors/forms.js';
 import { enableMedia } from './detectors/media.js';
@@ -22,8 +23,8 @@ import { collectorReadsGzip } from './transport.js';
 import { errorText, guard, log, now, toJson } from './util.js';
 
 // Each adapter checks what the config asks for and listens at most once.
-const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableForms, enableClicks,
-  enableVisibility, enableEngagement];
+const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableEmbeds, enableForms,
+  enableClicks, enableVisibility, enableEngagement];
 
 // Read while this script runs: document.currentScript is null afterwards.
 const base = scriptBase(document.currentScript && document.currentScript.src);
