@@ -1,7 +1,7 @@
 // Runs the core's delivery decisions: one timer for the core's next wake-up,
 // one request in flight, results reported back, the state stored.
 import { TRIGGER_AUTO, TRIGGER_FLUSH, TRIGGER_UNLOAD } from 'core-constants';
-import { collectorUrl, core, debugOn, listeners } from './state.js';
+import { collectorUrl, core, debugOn, flushScroll, listeners } from './state.js';
 import { SENT, STORAGE_KEY, TAB_KEY, storageSet } from './storage.js';
 import { beaconBatch, postBatch } from './transport.js';
 import { guard, log, now } from './util.js';
@@ -57,7 +57,12 @@ const afterTask = () => {
   printCoreMessages();
   if (stateChanged) persistNow();
   schedule();
+  for (const hook of afterTaskHooks) hook();
 };
+
+// Run at the end of every task that called the core (the scroll detector
+// asks for the position worth its next sample).
+export const afterTaskHooks = [];
 
 // The ids go to the shared key (only when they changed), the queue to this tab's.
 export const persistNow = () => {
@@ -94,6 +99,7 @@ export const schedule = () => {
   if (at >= 0)
     wakeTimer = setTimeout(guard(() => {
       wakeAt = -1;
+      flushScroll();  // a heartbeat reports how deep the page was scrolled
       afterCoreCall(core.tick(now()));  // the detectors' timers
       send(TRIGGER_AUTO);
     }), Math.max(0, at - now()));

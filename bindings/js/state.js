@@ -6,6 +6,10 @@ export let core = null;       // the WebAssembly core's API, once its tracker st
 export let debugOn = false;   // config 'debug', read once the core runs
 export let collectorUrl = '';  // config 'collector', once the core tracks
 export const listeners = [];  // on('event', fn) callbacks
+// Hands the core the deepest scroll sample the scroll detector kept back:
+// called before every core call that may report how deep the page was
+// scrolled (engagement) or start a new page view. A no-op without it.
+export let flushScroll = () => {};
 
 export const coreStarted = (module) => {
   core = module;
@@ -14,4 +18,8 @@ export const coreStarted = (module) => {
 
 export const trackingStarted = (url) => {
   collectorUrl = url;
+};
+
+export const scrollReportsStarted = (flush) => {
+  flushScroll = flush;
 };
