@@ -38,5 +38,8 @@ export const createScrollReports = (send, readNext) => {
     reread() {
       next = readNext();
     },
+    // Whether a scroll can matter: false once the core has nothing left to
+    // reach (-1), until its heights change or a new page view starts.
+    wantsScroll: () => next !== -1,
   };
 };

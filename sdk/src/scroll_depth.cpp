@@ -19,7 +19,12 @@ ReachedThresholds ScrollDepth::on_sample(double scroll_top_px, double viewport_p
 
 double ScrollDepth::next_bottom_px() const {
   if (!sampled_) return 0;  // the heights are not known yet: any sample is worth one
-  return scrollable_ && next_ < thresholds_.size() ? threshold_bottom_px(next_) : -1;
+  if (!scrollable_) return -1;
+  if (next_ < thresholds_.size()) return threshold_bottom_px(next_);
+  // Every threshold reached: only the deepest point can still move, until
+  // it is the end of the document (with the thresholds' 1 px tolerance).
+  const double end_px = document_px_ - 1;
+  return max_percent_ * document_px_ / 100 >= end_px ? -1 : end_px;
 }
 
 double ScrollDepth::threshold_bottom_px(std::size_t index) const {

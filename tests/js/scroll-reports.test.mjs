@@ -69,3 +69,14 @@ test('reread takes the position the core names now (after a new page view: 0, an
   assert.deepEqual(sent, [[0, 800, 3200], [100, 800, 3200]]);
   assert.equal(reads(), 3);
 });
+
+test('wantsScroll: false only while the core has nothing left to reach (-1)', () => {
+  const { reports } = reportsWith([3199, -1, 0]);
+  assert.equal(reports.wantsScroll(), true);   // before any sample: 0
+  reports.sample(1600, 800, 3200);             // every threshold reached, not the end: 3199
+  assert.equal(reports.wantsScroll(), true);
+  reports.sample(2400, 800, 3200);             // the end: -1
+  assert.equal(reports.wantsScroll(), false);
+  reports.reread();                            // a new page view: 0
+  assert.equal(reports.wantsScroll(), true);
+});

@@ -143,6 +143,17 @@ TEST_CASE("next_bottom_px names the viewport bottom that reaches the next thresh
     REQUIRE(sample(s, 2400, kViewport, kDocument) == kDefaults);
     CHECK(s.next_bottom_px() == -1);
   }
+  SECTION("every threshold reached short of the end: the end (less 1 px) until the deepest point is there") {
+    const Fired custom{10, 60};
+    ScrollDepth c(custom);
+    REQUIRE(sample(c, 1600, kViewport, kDocument) == custom);  // 75 %
+    CHECK(c.next_bottom_px() == 3199);
+    CHECK(sample(c, 2000, kViewport, kDocument) == Fired{});  // deeper, short of the end
+    CHECK(c.next_bottom_px() == 3199);
+    CHECK(sample(c, 2399.5, kViewport, kDocument) == Fired{});  // the end, within the tolerance
+    CHECK(c.next_bottom_px() == -1);
+    CHECK(c.max_percent() == Approx(100).epsilon(0.001));
+  }
   SECTION("a document that fits its viewport has none; one that grows has one again") {
     REQUIRE(sample(s, 0, 800, 800) == Fired{});
     CHECK(s.next_bottom_px() == -1);

@@ -12,11 +12,21 @@ export const enableScroll = () => {
   const reports = createScrollReports((top, viewport, documentPx) =>
     afterCoreCall(core.onScroll(top, viewport, documentPx, now())), () => core.scrollNextPx());
   scrollReportsStarted(guard(reports.flush));
-  afterTaskHooks.push(reports.reread);  // a page view, or any call, may have moved the position
   const root = document.documentElement;
   let viewport = 0;
   let documentPx = 0;
-  const sample = guard(() => reports.sample(scrollY, viewport, documentPx));
+  let listening = false;
+  // No scroll listener once the core has nothing left to reach in this page
+  // view (every threshold, the end): a new page view or new heights bring it back.
+  const follow = () => {
+    if (reports.wantsScroll() === listening) return;
+    listening = !listening;
+    window[listening ? 'addEventListener' : 'removeEventListener']('scroll', sample, { passive: true });
+  };
+  const sample = guard(() => {
+    reports.sample(scrollY, viewport, documentPx);
+    follow();
+  });
   // The heights are read when they may have changed, not on every scroll:
   // reading scrollHeight in a scroll event forces a layout of the page.
   const measure = guard(() => {
@@ -24,12 +34,16 @@ export const enableScroll = () => {
     documentPx = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0);
     sample();
   });
-  const sizes = window.ResizeObserver && new ResizeObserver(measure);  // its first answer comes with the next frame
-  if (sizes) {
+  afterTaskHooks.push(() => {  // a page view, or any call, may have moved the position
+    reports.reread();
+    follow();
+  });
+  addEventListener('resize', measure, { passive: true });
+  if (window.ResizeObserver) {
+    const sizes = new ResizeObserver(measure);  // its first answer comes with the next frame
     sizes.observe(root);
     if (document.body) sizes.observe(document.body);
+  } else {
+    requestAnimationFrame(measure);  // the first sample, out of start-up's task
   }
-  addEventListener('scroll', sizes ? sample : measure, { passive: true });
-  addEventListener('resize', measure, { passive: true });
-  if (!sizes) requestAnimationFrame(measure);  // the first sample, out of start-up's task
 };

@@ -37,11 +37,13 @@ class ScrollDepth {
 
   // The next position worth a sample: the viewport bottom (scroll top, at
   // least 0, + viewport height, in CSS px) from which a sample with the last
-  // sample's viewport and document heights reaches the next threshold; -1
-  // when none is left or that document fits its viewport; 0 before the
-  // first sample of a page view (any sample is worth one). A sample above it with the
-  // same heights reaches nothing and changes only max_percent(); a sample
-  // with other heights may move it.
+  // sample's viewport and document heights reaches the next threshold, or
+  // once every threshold is reached, the end of the document (less 1 px)
+  // until the deepest point is there; -1 when nothing is left to reach or
+  // that document fits its viewport; 0 before the first sample of a page
+  // view (any sample is worth one). A sample above it with the same heights
+  // reaches nothing and changes only max_percent(); a sample with other
+  // heights may move it.
   double next_bottom_px() const;
 
   // A new page view: every threshold may fire again, from the next sample on.
