@@ -3,25 +3,13 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <tuple>
+
+#include "funnel_rows.hpp"
 
 namespace microtrack::collector {
 namespace {
 
 using nlohmann::json;
-
-std::string campaign_field(const json& context, const char* key) {
-  if (!context.is_object()) return "";
-  const auto campaign = context.find("campaign");
-  if (campaign == context.end() || !campaign->is_object()) return "";
-  const auto it = campaign->find(key);
-  return it != campaign->end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-Campaign campaign_of(const EventRow& event) {
-  return {campaign_field(event.context, "source"), campaign_field(event.context, "medium"),
-          campaign_field(event.context, "name")};
-}
 
 std::optional<double> number_of(const std::string& text) {
   double value = 0;
@@ -53,29 +41,6 @@ bool condition_holds(const StepCondition& condition, const json& properties, con
     if (page != context.end()) value = find_key(*page, condition.key);
   }
   return value && value_matches(*value, condition.value);
-}
-
-// The best run through the steps for one visitor's events, sorted by time.
-// Returns the depth and the index of the start event.
-std::pair<int, std::size_t> best_run(const std::vector<FunnelStep>& steps, const std::vector<const EventRow*>& events,
-                                     double window_ms) {
-  const int n = static_cast<int>(steps.size());
-  int best = 0;
-  std::size_t best_start = 0;
-  for (std::size_t start = 0; start < events.size() && best < n; ++start) {
-    if (!step_matches(steps[0], *events[start])) continue;
-    const double deadline = events[start]->time_ms + window_ms;
-    int depth = 1;
-    // Taking each next step at its earliest occurrence is optimal for a
-    // fixed start: a later one can only leave less room for what follows.
-    for (std::size_t j = start + 1; j < events.size() && depth < n && events[j]->time_ms <= deadline; ++j)
-      if (step_matches(steps[depth], *events[j])) ++depth;
-    if (depth > best) {
-      best = depth;
-      best_start = start;
-    }
-  }
-  return {best, best_start};
 }
 
 json ratio(long long part, long long whole) {
@@ -131,24 +96,11 @@ bool step_matches(const FunnelStep& step, const EventRow& event) {
   return step_matches(step, event.type, event.event, event.properties, event.context);
 }
 
-std::vector<VisitorOutcome> funnel_outcomes(const std::vector<FunnelStep>& steps, std::vector<EventRow> events,
+std::vector<VisitorOutcome> funnel_outcomes(const std::vector<FunnelStep>& steps, const std::vector<EventRow>& events,
                                             double window_ms) {
-  std::vector<VisitorOutcome> outcomes;
-  if (steps.empty()) return outcomes;
-  const auto visitor_of = [](const EventRow& e) { return e.anonymous_id.empty() ? "user:" + e.user_id : e.anonymous_id; };
-  std::map<std::string, std::vector<const EventRow*>> by_visitor;
-  for (const EventRow& event : events) {
-    if (event.anonymous_id.empty() && event.user_id.empty()) continue;
-    by_visitor[visitor_of(event)].push_back(&event);
-  }
-  for (auto& [visitor, list] : by_visitor) {
-    std::stable_sort(list.begin(), list.end(), [](const EventRow* a, const EventRow* b) {
-      return std::tie(a->time_ms, a->id) < std::tie(b->time_ms, b->id);
-    });
-    const auto [depth, start] = best_run(steps, list, window_ms);
-    if (depth > 0) outcomes.push_back({visitor, depth, campaign_of(*list[start])});
-  }
-  return outcomes;
+  FunnelRows rows(steps);
+  for (const EventRow& event : events) rows.add(event);
+  return funnel_outcomes(rows, window_ms);
 }
 
 json funnel_report(const std::vector<FunnelStep>& steps, const std::vector<VisitorOutcome>& outcomes) {

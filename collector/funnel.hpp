@@ -61,8 +61,10 @@ struct VisitorOutcome {
 // step strictly after the previous one, all within `window_ms` of the start.
 // Every start is tried (a later visit may get further); among equally deep
 // runs the earliest counts, and gives the campaign. Visitors who never match
-// step 1 are left out. `events` need not be sorted.
-std::vector<VisitorOutcome> funnel_outcomes(const std::vector<FunnelStep>& steps, std::vector<EventRow> events,
+// step 1 are left out. `events` need not be sorted; ties in time go by id,
+// then by order given. Computed by funnel_outcomes(FunnelRows) (funnel_rows.hpp),
+// which the query route fills while scanning instead of keeping the events.
+std::vector<VisitorOutcome> funnel_outcomes(const std::vector<FunnelStep>& steps, const std::vector<EventRow>& events,
                                             double window_ms);
 
 // {"steps":[{"label","event","where":{k:v},"count","conversion","drop_off",

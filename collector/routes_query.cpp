@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "funnel.hpp"
+#include "funnel_rows.hpp"
 #include "params.hpp"
 #include "routes.hpp"
 
@@ -54,12 +55,12 @@ bool read_steps(const http::Request& req, http::Response& res, std::vector<Funne
   return true;
 }
 
-// Only events that can match some step are read (by kind in SQL, by
-// conditions here) and kept in memory.
-bool scan_for_steps(const Services& services, const std::vector<FunnelStep>& steps, const TimeRange& range,
-                    std::vector<EventRow>& rows, std::string& error) {
+// Only events that can match some step are read (by kind in SQL); each is
+// matched against the steps as it is visited and `rows` keeps what the
+// funnel needs of it (funnel_rows.hpp), not the event.
+bool scan_for_steps(const Services& services, const TimeRange& range, FunnelRows& rows, std::string& error) {
   ScanFilter filter;
-  for (const FunnelStep& step : steps) {
+  for (const FunnelStep& step : rows.steps()) {
     if (step.event == "page")
       filter.pages = true;
     else if (step.event == "identify")
@@ -67,10 +68,7 @@ bool scan_for_steps(const Services& services, const std::vector<FunnelStep>& ste
     else
       filter.track_events.push_back(step.event);
   }
-  return services.store.scan(range, filter, [&](EventRow&& row) {
-    for (const FunnelStep& step : steps)
-      if (step_matches(step, row)) return rows.push_back(std::move(row));
-  }, error);
+  return services.store.scan(range, filter, [&](EventRow&& row) { rows.add(row); }, error);
 }
 
 void funnel_route(const Services& services, const http::Request& req, http::Response& res) {
@@ -83,10 +81,10 @@ void funnel_route(const Services& services, const http::Request& req, http::Resp
   const std::string by = req.param("by");
   if (!by.empty() && by != "source" && by != "medium" && by != "name" && by != "campaign")
     return res.set_error(400, "by must be source, medium, name or campaign");
-  std::vector<EventRow> rows;
+  FunnelRows rows(steps);
   std::string error;
-  if (!scan_for_steps(services, steps, range, rows, error)) return res.set_error(500, "query failed: " + error);
-  const auto outcomes = funnel_outcomes(steps, std::move(rows), static_cast<double>(window_ms));
+  if (!scan_for_steps(services, range, rows, error)) return res.set_error(500, "query failed: " + error);
+  const auto outcomes = funnel_outcomes(rows, static_cast<double>(window_ms));
   json answer = funnel_report(steps, outcomes);
   answer["window_ms"] = window_ms;
   if (!by.empty()) answer["groups"] = *funnel_by_campaign(steps, outcomes, by);
