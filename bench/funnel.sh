@@ -74,9 +74,10 @@ day='from=2026-11-15&to=2026-11-16'
 # name and path of each query timed; the month's funnel last (it needs the most memory).
 queries=("funnel_day /api/funnel?$steps&$day" "totals_day /api/totals?$day" "totals_month /api/totals?$month"
          "funnel_month /api/funnel?$steps&$month")
-# The funnel keeps the events that match a step in the collector's memory
-# (~4 GB per million events seeded here): past FUNNEL_MEM_GB of address space
-# it answers 500 instead of the machine running out.
+# The collector runs under an address-space limit: past FUNNEL_MEM_GB a
+# query answers 500 instead of the machine running out (the funnel kept the
+# parsed events until collector/funnel_rows.cpp: ~4 GB per million seeded
+# here; now ~32 bytes per matching event).
 FUNNEL_MEM_GB="${FUNNEL_MEM_GB:-12}"
 # Milliseconds of one GET of $2 (or "failed"); the answer goes to $tmp/$1.json.
 time_get() {

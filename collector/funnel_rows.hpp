@@ -5,7 +5,8 @@
 // matches step 1, so can start a run — its campaign. Visitors and campaigns
 // are stored once each and rows refer to them by index, so a kept event costs
 // 32 bytes instead of its parsed JSON (kilobytes): a month of millions of
-// events fits in memory (bench/INGEST.md, "Funnels over millions of events").
+// events fits in memory (bench/INGEST.md, "Funnels and totals over 1 and 10
+// million events").
 
 #include <cstdint>
 #include <map>
