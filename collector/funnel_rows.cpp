@@ -98,8 +98,8 @@ std::uint32_t FunnelRows::visitor_index(const std::string& key) {
 }
 
 std::uint32_t FunnelRows::campaign_index(const Campaign& campaign) {
-  const auto [it, added] = campaign_indexes_.try_emplace(std::make_tuple(campaign.source, campaign.medium, campaign.name),
-                                                         static_cast<std::uint32_t>(campaigns_.size()));
+  auto key = std::make_tuple(campaign.source, campaign.medium, campaign.name);
+  const auto [it, added] = campaign_indexes_.try_emplace(std::move(key), static_cast<std::uint32_t>(campaigns_.size()));
   if (added) campaigns_.push_back(campaign);
   return it->second;
 }
@@ -114,7 +114,8 @@ std::vector<VisitorOutcome> funnel_outcomes(const FunnelRows& rows, double windo
     std::size_t end = first + 1;
     while (end < order.size() && all[order[end]].visitor == visitor) ++end;
     const auto [depth, start] = best_run(all, &order[first], end - first, step_count, window_ms);
-    if (depth > 0) outcomes.push_back({rows.visitor(visitor), depth, rows.campaign(all[order[first + start]].campaign)});
+    const FunnelRow& start_row = all[order[first + start]];
+    if (depth > 0) outcomes.push_back({rows.visitor(visitor), depth, rows.campaign(start_row.campaign)});
     first = end;
   }
   return outcomes;
