@@ -8,6 +8,7 @@ import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
 import { environmentJson } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
+import { enableEmbeds } from './detectors/embeds.js';
 import { enableEngagement } from './detectors/engagement.js';
 import { enableForms } from './detectors/forms.js';
 import { enableMedia } from './detectors/media.js';
@@ -17,13 +18,14 @@ import { enableScroll } from './detectors/scroll.js';
 import { enableVisibility } from './detectors/visibility.js';
 import { enableLifecycle } from './lifecycle.js';
 import { reportPageView } from './page-views.js';
-import { core, coreStarted, trackingStarted } from './state.js';
-import { storageGet } from './storage.js';
+import { coreActive, coreStarted, trackingStarted } from './state.js';
+import { GZIP_KEY, storageGet } from './storage.js';
+import { collectorReadsGzip } from './transport.js';
 import { errorText, guard, log, nextTask, now, toJson } from './util.js';
 
 // Each adapter checks what the config asks for and listens at most once.
-const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableForms, enableClicks,
-  enableVisibility, enableEngagement];
+const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableEmbeds, enableForms,
+  enableClicks, enableVisibility, enableEngagement];
 
 // Read while this script runs: document.currentScript is null afterwards.
 const base = scriptBase(document.currentScript && document.currentScript.src);
@@ -49,8 +51,8 @@ const compileCore = (url) => Promise.resolve()
 
 // Start-up as short tasks with the page's own work in between (a task over
 // 50 ms is a long task: bench/RESULTS.md): the instantiation, ICU's first
-// use, the core's start, the first page view and the adapters each in a task
-// of its own. Resolves to whether the core runs.
+// use, the core's start with the first page view, and the adapters each in a
+// task of its own. Resolves to whether the core runs.
 const runCore = (module, config, configJson) => {
   let timezone;
   const steps = [
@@ -63,16 +65,18 @@ const runCore = (module, config, configJson) => {
       module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
       coreStarted(module);
       printCoreMessages();
+      // (Read before persistNow, which stores it again or clears it.)
+      if (coreActive && storageGet(GZIP_KEY) === config.collector) collectorReadsGzip(config.collector);
       persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
-    },
-    () => {
-      if (!core.active()) return;
+      // In the same task: a call the page makes once the core exists must
+      // come after the page view.
+      if (!coreActive) return;
       trackingStarted(config.collector);
       reportPageView('', true);
       enableLifecycle();
     },
     () => {
-      if (core.active()) for (const enable of DETECTORS) guard(enable)();
+      if (coreActive) for (const enable of DETECTORS) guard(enable)();
     },
   ];
   return steps.reduce((previous, step) => previous.then(nextTask).then(step), Promise.resolve()).then(() => true);
