@@ -62,6 +62,10 @@ const afterTask = () => {
   for (const hook of afterTaskHooks) hook();
 };
 
+// Run at the end of every task that called the core (the scroll detector
+// asks for the position worth its next sample).
+export const afterTaskHooks = [];
+
 // The state is stored at the end of each task that changed it, except at
 // the start of a burst of sends (a batch due at once): then once the burst
 // is over, after BURST_STORE_MS, or when the page is hidden (drainForUnload).
@@ -73,10 +77,6 @@ const persistUnlessBurst = () => {
   if (changedAt < 0) changedAt = now();
   if (!dueNow() || now() - changedAt >= BURST_STORE_MS) persistNow();
 };
-
-// Run at the end of every task that called the core (the scroll detector
-// asks for the position worth its next sample).
-export const afterTaskHooks = [];
 
 // The ids go to the shared key (only when they changed), the queue to this
 // tab's. Next to the ids, while they may be stored, the collector that said
