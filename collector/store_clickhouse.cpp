@@ -27,7 +27,6 @@
 #include <cmath>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "clickhouse_http.hpp"
