@@ -30,6 +30,10 @@ const post = (player, message) => {
   if (window) window.postMessage(message, '*');
 };
 
+// YouTube iframes whose src microtrack gave enablejsapi=1 (reloaded once
+// more if the player stays silent).
+const reloading = new WeakSet();
+
 // How each player is asked to talk.
 const HELLO = {
   // The IFrame API's handshake: "listening" until the player answers (it
@@ -39,6 +43,13 @@ const HELLO = {
     const timer = setInterval(guard(() => {
       if (player.heard || ++tries > 40) clearInterval(timer);
       else post(player, JSON.stringify({ event: 'listening', id: player.id, channel: 'widget' }));
+      // A src given enablejsapi=1 while the frame's first document was
+      // committing: Chromium may keep that document (no API) and drop the
+      // new one. Silent for 2 s: loaded again, once.
+      if (tries === 8 && reloading.has(player.iframe)) {
+        reloading.delete(player.iframe);
+        player.iframe.src = player.iframe.src;
+      }
     }), 250);
   },
   // player.js: one addEventListener per event, and the title.
@@ -96,6 +107,7 @@ export const enableEmbeds = () => {
       url.searchParams.set('enablejsapi', '1');
       url.searchParams.set('origin', location.origin);
       iframe.src = url.href;
+      reloading.add(iframe);
       return;
     }
     const window = iframe.contentWindow;
