@@ -12,6 +12,7 @@
 
 namespace {
 
+using microtrack::MediaProvider;
 using microtrack::MediaSignal;
 using microtrack::SendTrigger;
 using Navigation = microtrack::Signals::Navigation;
@@ -55,5 +56,9 @@ int main(int argc, char** argv) {
   write(out, "MEDIA_ENDED", MediaSignal::Ended);
   write(out, "MEDIA_SEEKING", MediaSignal::Seeking);
   write(out, "MEDIA_SEEKED", MediaSignal::Seeked);
+  // mediaSignal(…, provider, …)
+  write(out, "PROVIDER_HTML5", MediaProvider::Html5);
+  write(out, "PROVIDER_YOUTUBE", MediaProvider::YouTube);
+  write(out, "PROVIDER_VIMEO", MediaProvider::Vimeo);
   return std::fclose(out) == 0 ? 0 : 1;
 }

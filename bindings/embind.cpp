@@ -78,11 +78,11 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
                                              double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
   function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
-                                                bool ended, bool audio, std::string_view src,
-                                                std::string_view data_title, std::string_view title,
-                                                std::string_view aria_label, double now_ms) {
-             return signals->media_signal(media_id, signal, current_s, duration_s, ended, audio, src,
-                                                 data_title, title, aria_label, now_ms);
+                                                bool ended, int provider, bool audio, std::string_view src,
+                                                std::string_view data_title, std::string_view player_title,
+                                                std::string_view title, std::string_view aria_label, double now_ms) {
+             return signals->media_signal(media_id, signal, current_s, duration_s, ended, provider, audio, src,
+                                          data_title, player_title, title, aria_label, now_ms);
            }));
   function("formEdit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
                                              std::string_view field_name, std::string_view field_type,

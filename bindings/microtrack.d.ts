@@ -16,7 +16,7 @@ export interface MicrotrackConfig {
   autoPageview?: boolean;
   /** Scroll depth thresholds in percent. Default [25, 50, 75, 90, 100]. */
   scroll?: false | { thresholds?: number[] };
-  /** Media milestones in percent. Default [10, 25, 50, 75, 90]. */
+  /** Media milestones in percent, for <video>, <audio> and YouTube/Vimeo iframes; false turns all off. Default [10, 25, 50, 75, 90]. */
   video?: false | { milestones?: number[] };
   forms?: boolean;
   clicks?: false | { outbound?: boolean; downloads?: boolean | string[]; internalDomains?: string[] };

@@ -120,6 +120,8 @@ bool flow_should_retry(int http_status) {
   return http_status == 0 || http_status == 408 || http_status == 429 || http_status >= 500;
 }
 
+double delivery_lease_ms(const FlowOptions& options) { return 3.0 * options.timeout_ms + 1000; }
+
 double flow_backoff_ms(int attempt, double base_ms, double max_ms, double retry_after_ms) {
   const double exponential = base_ms * std::pow(2.0, std::max(0, attempt - 1));
   return std::max(std::min(exponential, max_ms), retry_after_ms);
@@ -129,6 +131,9 @@ FlowRunner::FlowRunner(Store& store, FlowOptions options, std::shared_ptr<Worker
                        std::function<void(const std::string&)> log)
     : store_(store), options_(options), clock_(std::move(clock)), log_(std::move(log)) {
   thread_ = std::thread([this] { run(); });
+  // Deliveries another collector sharing the store queued: this worker may
+  // send them too (one of the two takes each), and must, if that one dies.
+  store_.watch_deliveries([this] { wake(); });
 }
 
 FlowRunner::~FlowRunner() { stop(); }
@@ -142,6 +147,7 @@ void FlowRunner::wake() {
 }
 
 void FlowRunner::stop() {
+  store_.watch_deliveries(nullptr);  // returns once a wake() in flight has ended
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -153,11 +159,13 @@ void FlowRunner::stop() {
 FlowRunner::Pass FlowRunner::attempt_due() {
   Pass pass;
   std::string error;
-  // Taken for as long as sending them all may take, so another collector
-  // sharing the store never sends one of them too (and sends it if this
-  // one dies first).
-  constexpr int kTake = 10;
-  const double lease_ms = kTake * (3.0 * options_.timeout_ms + 1000);  // connect, write, read
+  // One at a time, taken for as long as one attempt may take (connect,
+  // write, read, and a second to record it), so another collector sharing
+  // the store never sends it too, and sends it soon if this one dies with
+  // it in hand. (Taking ten at once would hold the tenth for ten attempts'
+  // time; a take is one indexed UPDATE, cheap beside the POST.)
+  constexpr int kTake = 1;
+  const double lease_ms = delivery_lease_ms(options_);
   const auto due = store_.take_due_deliveries(clock_->now_ms(), kTake, lease_ms, error);
   pass.read_failed = !error.empty();
   if (pass.read_failed && log_) log_("flows: reading the delivery log failed: " + error);

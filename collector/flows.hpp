@@ -51,13 +51,20 @@ struct FlowOptions {
   double retry_base_ms = 1000;
   double retry_max_ms = 3600 * 1000.0;
   int max_attempts = 8;  // then the delivery is marked failed
-  int timeout_ms = 5000;  // per HTTP attempt
+  int timeout_ms = 5000;  // per HTTP attempt: connecting, and each read and write (--flow-timeout-s)
 };
+
+// How long a worker holds a delivery it took (3 x timeout_ms + 1 s: connect,
+// write, read, record): no other worker sharing the store sends it
+// meanwhile, and any sends it once the lease ends unrecorded (its taker died).
+double delivery_lease_ms(const FlowOptions& options);
 
 // The worker. Starts a thread; wake() after queuing deliveries; stop() waits
 // for the attempt in flight. Pending deliveries stay in the store across
 // restarts and are sent by the next worker. It sends what is due by
-// `clock`, then waits on it until the next retry is due or wake().
+// `clock`, one at a time, then waits on it until the next retry (or the end
+// of another worker's lease) is due, wake(), or the store says another
+// collector queued deliveries (Store::watch_deliveries).
 class FlowRunner {
  public:
   FlowRunner(Store& store, FlowOptions options, std::shared_ptr<WorkerClock> clock,

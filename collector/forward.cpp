@@ -116,8 +116,8 @@ bool Forwarder::remove_front_locked(const SpoolFile& file) {
 PostResult Forwarder::send(const std::string& content) {
   json body = json::parse(content, nullptr, false);
   // Not retryable (a 4xx): the batch is dropped.
-  if (body.is_discarded()) return {400, 0, "unreadable spool file"};
-  if (!split_url(options_.url)) return {400, 0, "bad --forward URL"};
+  if (body.is_discarded()) return {400, 0, "unreadable spool file", {}};
+  if (!split_url(options_.url)) return {400, 0, "bad --forward URL", {}};
   // sentAt now: the upstream's own skew correction then keeps our corrected times.
   body["sentAt"] = format_iso8601_ms(clock_->now_ms());
   http::Headers headers;

@@ -97,7 +97,8 @@ const std::vector<Flag>& flags() {
       {"--port", "N", "port to listen on (default 8080; 0 = any free port)",
        number("--port", 0, 65535, [](Args& a, auto n) { a.port = static_cast<int>(n); })},
       {"--host", "H", "address to bind (default 127.0.0.1)", text([](Args& a, auto& v) { a.host = v; })},
-      {"--db", "PATH|URL", "a SQLite file (default microtrack.db; :memory: = not kept) or postgresql://user@host/db",
+      {"--db", "PATH|URL", "a SQLite file (default microtrack.db; :memory: = not kept), postgresql://user@host/db or "
+       "clickhouse://user:password@host:8123/db",
        text([](Args& a, auto& v) { a.db = v; })},
       {"--site", "DIR", "demo site served at / (default web-demo/site)",
        text([](Args& a, auto& v) { a.server.site_dir = v; })},
@@ -111,6 +112,10 @@ const std::vector<Flag>& flags() {
       {"--write-key", "K1,K2", "accept only batches naming one of these writeKeys (default: no check)",
        text([](Args& a, auto& v) { a.server.write_keys = split_commas(v); })},
       {"--flows", "FILE", "webhook rules, JSON (see docs/COLLECTOR.md)", text([](Args& a, auto& v) { a.flows_file = v; })},
+      {"--flow-timeout-s", "N",
+       "seconds a webhook may take to connect, and for each read and write (default 5); a delivery is leased to one "
+       "collector for 3 x N + 1 s",
+       number("--flow-timeout-s", 1, 300, [](Args& a, auto n) { a.server.flow_options.timeout_ms = static_cast<int>(n) * 1000; })},
       {"--forward", "URL", "relay accepted batches to a Segment-compatible /v1/batch URL",
        [](Args& a, const std::string& v) -> std::string {
          if (!mc::split_url(v)) return "--forward must be an http:// or https:// URL";

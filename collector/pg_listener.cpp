@@ -8,8 +8,12 @@
 
 namespace microtrack::collector {
 
-PgListener::PgListener(std::string url, std::string channel, std::function<void(const std::string&)> on_payload)
-    : url_(std::move(url)), channel_(std::move(channel)), on_payload_(std::move(on_payload)) {
+PgListener::PgListener(std::string url, std::vector<std::string> channels, OnPayload on_payload,
+                       std::function<void()> on_reconnect)
+    : url_(std::move(url)),
+      channels_(std::move(channels)),
+      on_payload_(std::move(on_payload)),
+      on_reconnect_(std::move(on_reconnect)) {
   if (::pipe(wake_) != 0) wake_[0] = wake_[1] = -1;
   // The first LISTEN before returning, so every commit after it is heard.
   std::shared_ptr<PgConnection> first = connect_and_listen();
@@ -19,9 +23,11 @@ PgListener::PgListener(std::string url, std::string channel, std::function<void(
 std::unique_ptr<PgConnection> PgListener::connect_and_listen() {
   std::string error;
   auto conn = PgConnection::connect(url_, error);
-  // A quoted identifier: the channel name is used as it is, case and all.
-  if (conn && conn->run("LISTEN \"" + channel_ + "\"", error)) return conn;
-  return nullptr;
+  if (!conn) return nullptr;
+  // Quoted identifiers: the channel names are used as they are, case and all.
+  for (const std::string& channel : channels_)
+    if (!conn->run("LISTEN \"" + channel + "\"", error)) return nullptr;
+  return conn;
 }
 
 PgListener::~PgListener() {
@@ -49,6 +55,8 @@ void PgListener::run(std::shared_ptr<PgConnection> conn) {
     if (!wait_for(-1, backoff_ms)) return;
     backoff_ms = std::min(backoff_ms * 2, 5000);
     conn = connect_and_listen();
+    // Listening again: what was notified while the link was down is lost.
+    if (conn && on_reconnect_ && !stopping_) on_reconnect_();
   }
 }
 
@@ -57,10 +65,11 @@ void PgListener::listen_on(PgConnection& conn) {
   while (wait_for(socket, -1)) {
     if (!PQconsumeInput(conn.raw())) return;  // the link broke
     while (PGnotify* note = PQnotifies(conn.raw())) {
+      const std::string channel = note->relname;
       const std::string payload = note->extra;
       PQfreemem(note);
       if (stopping_) return;
-      on_payload_(payload);
+      on_payload_(channel, payload);
     }
   }
 }

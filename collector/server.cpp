@@ -71,6 +71,10 @@ Collector::~Collector() {
 }
 
 int Collector::start(const std::string& host, int port, std::string& error) {
+  if (flows_ && !store_.keeps_delivery_log()) {
+    error = "--flows needs a store with a delivery log (SQLite or PostgreSQL); a ClickHouse store has none";
+    return 0;
+  }
   http::ServerSettings settings;
   settings.max_body_bytes = opts_.max_body_bytes;
   settings.threads = opts_.threads;

@@ -91,13 +91,17 @@ struct Erased {
 
 // Where events, and the flows' delivery log, are kept. One interface, three
 // places: SQLite (embedded, the default), PostgreSQL (several collector
-// processes on one database), chosen by the URL given to open(). Every
+// processes on one database), ClickHouse (event volume; no delivery log),
+// chosen by the URL given to open(). Every
 // backend gives the same answers to the same calls (tests/collector runs the
 // same cases on each). Thread-safe: the HTTP server calls from many threads.
 class Store {
  public:
   // Opens (creating or migrating the schema if needed) the store `url` names:
   //   "postgresql://..." or "postgres://..."  PostgreSQL (a libpq URL)
+  //   "clickhouse://..." or "clickhouse+https://..."
+  //                                            ClickHouse over HTTP (see
+  //                                            parse_clickhouse_url)
   //   "sqlite:PATH" or a plain PATH            SQLite file; ":memory:" gives a
   //                                            private in-memory one
   // Returns null and sets `error` when it cannot be opened.
@@ -162,6 +166,10 @@ class Store {
   virtual std::optional<nlohmann::json> visitor_events(const Visitor& visitor, int limit, std::string& error) = 0;
 
   // --- the delivery log (flows) -------------------------------------------
+  // False for a store without one (ClickHouse): it refuses batches that
+  // queue deliveries, keeps an empty log, and a collector with flows
+  // refuses to start on it.
+  virtual bool keeps_delivery_log() const { return true; }
   // Takes pending deliveries due at `now_ms`, oldest first, at most `limit`:
   // no other caller (in any collector sharing the store) gets them for
   // `lease_ms`, by when the taker has recorded an attempt for each; one not
@@ -183,13 +191,22 @@ class Store {
   // that other collectors sharing this store commit, on a thread of the
   // store's, whenever `wanted()` says someone listens (rows are read only
   // then). Replaces an earlier watcher; watch(nullptr, nullptr) stops, and
-  // returns once a call in flight has ended. Best effort: what commits while
-  // the store has no link to the database is not handed out. A store only
-  // one process writes (SQLite) has nothing to tell and never calls.
+  // returns once a call in flight has ended. Best effort: after the store's
+  // link to the database was lost and is back, it hands out what was
+  // committed meanwhile as far as it can tell (PostgreSQL: docs/COLLECTOR.md,
+  // "Stores"). A store only one process writes (SQLite) has nothing to tell
+  // and never calls.
   virtual void watch(std::function<bool()> wanted, std::function<void(nlohmann::json rows)> on_rows) {
     (void)wanted;
     (void)on_rows;
   }
+  // From now on, calls `on_change` (on a thread of the store's) when another
+  // collector sharing the store queues deliveries, and when such news may
+  // have been missed (the link to the database was lost and is back): a flow
+  // worker waiting for its own schedule then looks at the log again. Replaces
+  // an earlier watcher; watch_deliveries(nullptr) stops, and returns once a
+  // call in flight has ended. A store only one process writes never calls.
+  virtual void watch_deliveries(std::function<void()> on_change) { (void)on_change; }
 };
 
 // `url` fit for a log line: a password in it (user:secret@, password=) is

@@ -14,4 +14,7 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, std::string& e
 // store_postgres.cpp: PostgreSQL at a libpq URL ("postgresql://...").
 std::unique_ptr<Store> open_postgres_store(const std::string& url, std::string& error);
 
+// store_clickhouse.cpp: ClickHouse's HTTP interface at "clickhouse://...".
+std::unique_ptr<Store> open_clickhouse_store(const std::string& url, std::string& error);
+
 }  // namespace microtrack::collector

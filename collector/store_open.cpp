@@ -13,12 +13,14 @@ bool starts_with(const std::string& text, const char* prefix) { return text.rfin
 
 std::unique_ptr<Store> Store::open(const std::string& url, std::string& error) {
   if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) return open_postgres_store(url, error);
+  if (starts_with(url, "clickhouse://") || starts_with(url, "clickhouse+https://"))
+    return open_clickhouse_store(url, error);
   if (starts_with(url, "sqlite:")) return open_sqlite_store(url.substr(7), error);
   // Any other scheme is a mistake, not a file name to create.
   const auto scheme_end = url.find("://");
   if (scheme_end != std::string::npos && url.find('/') > scheme_end) {
     error = "unknown store URL scheme \"" + url.substr(0, scheme_end) +
-            "\" (use a file path, sqlite:PATH, or postgresql://...)";
+            "\" (use a file path, sqlite:PATH, postgresql://... or clickhouse://...)";
     return nullptr;
   }
   return open_sqlite_store(url, error);

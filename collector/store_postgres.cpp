@@ -5,10 +5,13 @@
 // deliveries are taken with FOR UPDATE SKIP LOCKED and a lease, and the
 // schema is migrated under an advisory lock by whichever instance starts
 // first. Each commit NOTIFYs the ids it stored, so every instance's live
-// stream shows what the others ingest (watch). Answers are byte for byte
+// stream shows what the others ingest (watch), and that it queued
+// deliveries, so every instance's flow worker may take them
+// (watch_deliveries). Answers are byte for byte
 // those of the SQLite store (store.cpp): the same columns, text compared in
 // "C" collation, NULLs sorted first.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -109,6 +112,11 @@ constexpr const char* kEventColumns =
 // NOTIFY payloads are at most 8000 bytes: a big batch's ids take several.
 constexpr std::size_t kMaxNotifyPayload = 7900;
 constexpr const char* kNotify = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
+
+// After the listener's link came back: at most this many of the newest
+// events committed meanwhile are handed to the live stream (a dashboard's
+// feed shows fewer than that; the counts are read from the tables anyway).
+constexpr int kMaxReplayRows = 1000;
 
 // query() rows from a result of kEventColumns.
 json event_rows_json(const PGresult* result) {
@@ -231,6 +239,7 @@ class PostgresStore final : public Store {
                       int http_status, const std::string& error_text, double now_ms, std::string& error) override;
   std::optional<json> delivery_log(int limit, std::string& error) override;
   void watch(std::function<bool()> wanted, std::function<void(json rows)> on_rows) override;
+  void watch_deliveries(std::function<void()> on_change) override;
 
  private:
   // Runs the DELETE of deliveries, then of events, in one transaction.
@@ -243,16 +252,32 @@ class PostgresStore final : public Store {
                         const std::string& received_at, std::string& error);
   // NOTIFYs the ids of `stored` (delivered if the transaction commits).
   bool notify(PgConnection& conn, const std::vector<StoredEvent>& stored, std::string& error);
-  // A NOTIFY from some instance: hands its events to the watcher.
-  void on_notification(const std::string& payload);
+  // Starts listening on both channels, once.
+  void start_listener();
+  // A NOTIFY from some instance: its events to the watcher, or news of
+  // deliveries to the flow worker.
+  void on_notification(const std::string& channel, const std::string& payload);
+  void on_events_notified(const std::string& payload);
+  // The listener's link is back: tells the flow worker to look, and hands the
+  // watcher the events committed since the newest one seen.
+  void on_listener_reconnect();
+  void note_seen(std::int64_t id);
 
   const std::string url_;
   PgPool pool_;
   const std::string sender_ = random_sender();
-  std::string channel_;  // per schema: NOTIFY is database-wide
+  // Per schema (NOTIFY is database-wide): the ids of stored events, and
+  // "deliveries were queued".
+  std::string events_channel_, deliveries_channel_;
   std::mutex watch_mutex_;  // held while the watcher runs
   std::function<bool()> wanted_;
   std::function<void(json)> on_rows_;
+  std::mutex deliveries_mutex_;  // held while on_deliveries_ runs
+  std::function<void()> on_deliveries_;
+  // The highest event id this store stored or was told of: where a replay
+  // after a reconnect starts.
+  std::atomic<std::int64_t> last_seen_id_{0};
+  std::mutex listener_mutex_;
   std::unique_ptr<PgListener> listener_;  // last: stopped before the rest goes
 };
 
@@ -281,7 +306,9 @@ bool PostgresStore::migrate(std::string& error) {
   // The schema's own channel (63 bytes at most, PostgreSQL's name length).
   const PgResult schema = conn->exec("SELECT current_schema()", {}, error);
   if (!schema) return false;
-  channel_ = ("microtrack_events." + pg_text(schema.get(), 0, 0).value_or("")).substr(0, 63);
+  const std::string schema_name = pg_text(schema.get(), 0, 0).value_or("");
+  events_channel_ = ("microtrack_events." + schema_name).substr(0, 63);
+  deliveries_channel_ = ("microtrack_deliveries." + schema_name).substr(0, 63);
   for (int next = version; next < kSchemaVersion; ++next) {
     if (!conn->run(kMigrations[next], error) ||
         !conn->exec("INSERT INTO microtrack_schema_version (version) VALUES ($1)", {std::to_string(next + 1)}, error))
@@ -337,6 +364,9 @@ InsertResult PostgresStore::insert_events(
   }
   std::sort(result.stored.begin(), result.stored.end(),
             [](const StoredEvent& a, const StoredEvent& b) { return a.index < b.index; });
+  // Before the commit: once these rows are visible a replay must not hand
+  // them out as another instance's (if the commit fails, the ids stay unused).
+  for (const StoredEvent& stored : result.stored) note_seen(stored.id);
   result.accepted = static_cast<int>(result.stored.size());
   result.duplicates += static_cast<int>(sent.size()) - result.accepted;
 
@@ -361,7 +391,7 @@ InsertResult PostgresStore::insert_events(
 bool PostgresStore::notify(PgConnection& conn, const std::vector<StoredEvent>& stored, std::string& error) {
   const auto payloads = notify_payloads(sender_, stored);
   const std::vector<std::optional<std::string_view>> texts(payloads.begin(), payloads.end());
-  return conn.exec(kNotify, {channel_, pg_text_array(texts)}, error) != nullptr;
+  return conn.exec(kNotify, {events_channel_, pg_text_array(texts)}, error) != nullptr;
 }
 
 bool PostgresStore::queue_deliveries(PgConnection& conn, const std::vector<NewDelivery>& deliveries,
@@ -376,7 +406,10 @@ bool PostgresStore::queue_deliveries(PgConnection& conn, const std::vector<NewDe
   const std::vector<std::optional<std::string_view>> ids(message_ids.begin(), message_ids.end());
   const PgParams params = {pg_text_array(flows), pg_text_array(ids), pg_text_array(urls),
                            pg_text_array(payloads), ms_text(received_at_ms), received_at};
-  return conn.exec(kInsertDeliveries, params, error) != nullptr;
+  // Every instance's flow worker hears of them when (and if) they commit:
+  // were this one to die before sending them, another takes them at once.
+  return conn.exec(kInsertDeliveries, params, error) != nullptr &&
+         conn.exec("SELECT pg_notify($1, $2)", {deliveries_channel_, sender_}, error) != nullptr;
 }
 
 std::optional<json> PostgresStore::query(const EventQuery& query, std::string& error) {
@@ -565,25 +598,82 @@ std::optional<json> PostgresStore::delivery_log(int limit, std::string& error) {
   return rows;
 }
 
-void PostgresStore::watch(std::function<bool()> wanted, std::function<void(json rows)> on_rows) {
-  std::lock_guard<std::mutex> lock(watch_mutex_);
-  wanted_ = std::move(wanted);
-  on_rows_ = std::move(on_rows);
+void PostgresStore::start_listener() {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
   // Started once and kept: stopping it here could wait for a notification
-  // being handled, which waits for this lock.
-  if (on_rows_ && !listener_)
-    listener_ = std::make_unique<PgListener>(url_, channel_, [this](const std::string& p) { on_notification(p); });
+  // being handled, which waits for a watcher's lock.
+  if (listener_) return;
+  listener_ = std::make_unique<PgListener>(
+      url_, std::vector<std::string>{events_channel_, deliveries_channel_},
+      [this](const std::string& channel, const std::string& payload) { on_notification(channel, payload); },
+      [this] { on_listener_reconnect(); });
 }
 
-void PostgresStore::on_notification(const std::string& payload) {
+void PostgresStore::watch(std::function<bool()> wanted, std::function<void(json rows)> on_rows) {
+  {
+    std::lock_guard<std::mutex> lock(watch_mutex_);
+    wanted_ = std::move(wanted);
+    on_rows_ = std::move(on_rows);
+    if (!on_rows_) return;
+  }
+  start_listener();
+}
+
+void PostgresStore::watch_deliveries(std::function<void()> on_change) {
+  {
+    std::lock_guard<std::mutex> lock(deliveries_mutex_);
+    on_deliveries_ = std::move(on_change);
+    if (!on_deliveries_) return;
+  }
+  start_listener();
+}
+
+void PostgresStore::note_seen(std::int64_t id) {
+  std::int64_t seen = last_seen_id_.load();
+  while (id > seen && !last_seen_id_.compare_exchange_weak(seen, id)) {
+  }
+}
+
+void PostgresStore::on_notification(const std::string& channel, const std::string& payload) {
   const auto space = payload.find(' ');
-  if (space == std::string::npos || payload.compare(0, space, sender_) == 0) return;  // ours: already published
+  const std::string sender = payload.substr(0, space);
+  if (sender == sender_) return;  // ours: already published, our own worker already woken
+  if (channel == deliveries_channel_) {
+    std::lock_guard<std::mutex> lock(deliveries_mutex_);
+    if (on_deliveries_) on_deliveries_();
+  } else if (space != std::string::npos) {
+    on_events_notified(payload.substr(space + 1));
+  }
+}
+
+void PostgresStore::on_events_notified(const std::string& ids) {
+  // The ids ascend (a batch's, in order): the last is the highest.
+  note_seen(std::strtoll(ids.c_str() + ids.rfind(',') + 1, nullptr, 10));
   std::lock_guard<std::mutex> lock(watch_mutex_);
   if (!on_rows_ || (wanted_ && !wanted_())) return;
   std::string error;
   const PgResult result = exec(std::string("SELECT ") + kEventColumns + " FROM events WHERE id = ANY($1::bigint[]) ORDER BY id",
-                               {"{" + payload.substr(space + 1) + "}"}, error);
+                               {"{" + ids + "}"}, error);
   if (result && PQntuples(result.get()) > 0) on_rows_(event_rows_json(result.get()));
+}
+
+void PostgresStore::on_listener_reconnect() {
+  {
+    std::lock_guard<std::mutex> lock(deliveries_mutex_);
+    if (on_deliveries_) on_deliveries_();
+  }
+  std::lock_guard<std::mutex> lock(watch_mutex_);
+  if (!on_rows_ || (wanted_ && !wanted_())) return;
+  // The newest events after the last one seen, oldest first. Ids are taken
+  // at insert, not at commit: a batch that took its ids before that one and
+  // committed while the link was down is not found (docs/COLLECTOR.md).
+  std::string error;
+  const PgResult result = exec(std::string("SELECT * FROM (SELECT ") + kEventColumns +
+                                   " FROM events WHERE id > $1 ORDER BY id DESC LIMIT $2) AS newest ORDER BY id",
+                               {std::to_string(last_seen_id_.load()), std::to_string(kMaxReplayRows)}, error);
+  if (!result || PQntuples(result.get()) == 0) return;
+  note_seen(pg_int(result.get(), PQntuples(result.get()) - 1, 0));
+  on_rows_(event_rows_json(result.get()));
 }
 
 }  // namespace

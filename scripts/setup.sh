@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # clang + libclang-rt-14-dev: libFuzzer and clang's sanitizer runtimes (scripts/fuzz.sh);
 # g++ brings its own ASan/UBSan runtimes (the asan preset).
-PKGS="emscripten nlohmann-json3-dev catch2 libcpp-httplib-dev libmicrohttpd-dev zlib1g-dev libsqlite3-dev libpq-dev postgresql libssl-dev nginx-light chromium cmake ninja-build pkg-config g++ wrk clang libclang-rt-14-dev"
+PKGS="emscripten nlohmann-json3-dev catch2 libcpp-httplib-dev libmicrohttpd-dev zlib1g-dev libsqlite3-dev libpq-dev postgresql clickhouse-server clickhouse-client libssl-dev iproute2 nginx-light chromium cmake ninja-build pkg-config g++ wrk clang libclang-rt-14-dev"
 missing=$(for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
 done)

@@ -6,7 +6,7 @@
 # the command; then, whatever happens, the server is stopped and the folder
 # deleted. PostgreSQL refuses to run as root, so as root the cluster runs as
 # the `postgres` user. The command's exit status is the script's.
-# MICROTRACK_PG_TIMEOUT (seconds, default 900) bounds the command.
+# MICROTRACK_PG_TIMEOUT (seconds, default 900; 0 = none) bounds the command.
 set -euo pipefail
 [ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
 
@@ -38,5 +38,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 export MICROTRACK_TEST_PG="postgresql://postgres@127.0.0.1:$port/postgres"
 echo "with-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $MICROTRACK_TEST_PG" >&2
 status=0
-timeout --kill-after=10 "${MICROTRACK_PG_TIMEOUT:-900}" "$@" || status=$?
+if [ "${MICROTRACK_PG_TIMEOUT:-900}" = 0 ]; then
+  # No limit (the demo): the command stays in this process group, so a
+  # Ctrl-C reaches it (timeout would run it in a group of its own).
+  "$@" || status=$?
+else
+  timeout --kill-after=10 "${MICROTRACK_PG_TIMEOUT:-900}" "$@" || status=$?
+fi
 exit $status

@@ -15,9 +15,14 @@
 //   argument count throws.
 // - bool: 1/0 in (bind.cpp's true/false values), any non-zero out as true.
 // - numbers: as they are (the engine converts at the wasm boundary).
-// - strings: a malloc'd {4-byte length, UTF-8 bytes} per argument, freed
-//   after the call; a returned one is read (embedded NULs kept) and freed.
-//   A non-string argument throws.
+// - strings: {4-byte length, UTF-8 bytes} per argument; a returned one is
+//   read (embedded NULs kept) and freed. A non-string argument throws.
+//   microtrack's change: the arguments of a call are written with
+//   encodeInto into one scratch area malloc'd once and reused by every call
+//   (calls never nest: the core calls no JS), instead of a TextEncoder
+//   array, a malloc and a free per argument (bench/RESULTS.md: most of a
+//   `track` call's cost); an argument that does not fit is malloc'd and
+//   freed after the call, as upstream.
 // Left out, because the bindings use none of it (embind.cpp: free functions
 // only, no overloads, every type registered): classes, value_object/array,
 // enums, smart pointers, emval and its handle table (emval.js), memory
@@ -62,17 +67,30 @@ mergeInto(LibraryManager.library, {
     embindTypes[rawType] = {toWire: identity, fromWire: identity};
   },
 
-  _embind_register_std_string__deps: ['$embindTypes', '$embindEncoder'],
+  // Where the string arguments of the current call are written; `used`
+  // goes back to 0 at the start of every call.
+  $embindScratch: {ptr: 0, used: 0},
+
+  _embind_register_std_string__deps: ['$embindTypes', '$embindEncoder', '$embindScratch'],
   _embind_register_std_string: function(rawType) {
+    var SCRATCH_BYTES = 16384;
     embindTypes[rawType] = {
       toWire: function(value, toFree) {
         if (typeof value != 'string') throw new TypeError('Cannot pass non-string to std::string');
-        var bytes = embindEncoder.encode(value);
-        var ptr = _malloc(4 + bytes.length);
+        var most = 4 + value.length * 3;  // the length, then at most 3 UTF-8 bytes per UTF-16 unit
+        var inScratch = embindScratch.used + most <= SCRATCH_BYTES;
+        var ptr;
+        if (inScratch) {
+          embindScratch.ptr = embindScratch.ptr || _malloc(SCRATCH_BYTES);
+          ptr = embindScratch.ptr + embindScratch.used;
+        } else {
+          ptr = _malloc(most);
+          toFree.push(ptr);
+        }
         // After malloc: a grown memory has new views.
-        HEAPU32[ptr >> 2] = bytes.length;
-        HEAPU8.set(bytes, ptr + 4);
-        toFree.push(ptr);
+        var length = embindEncoder.encodeInto(value, HEAPU8.subarray(ptr + 4, ptr + most)).written;
+        HEAPU32[ptr >> 2] = length;
+        if (inScratch) embindScratch.used += (4 + length + 3) & ~3;  // the next one 4-byte aligned
         return ptr;
       },
       fromWire: function(ptr) {
@@ -83,7 +101,7 @@ mergeInto(LibraryManager.library, {
     };
   },
 
-  _embind_register_function__deps: ['$embindTypes', '$getWasmTableEntry'],
+  _embind_register_function__deps: ['$embindTypes', '$embindScratch', '$getWasmTableEntry'],
   _embind_register_function: function(name, argCount, rawArgTypesAddr, signature, rawInvoker, fn) {
     name = UTF8Decoder.decode(HEAPU8.subarray(name, HEAPU8.indexOf(0, name)));  // ASCII, NUL-ended
     var invoker = getWasmTableEntry(rawInvoker);
@@ -96,6 +114,7 @@ mergeInto(LibraryManager.library, {
       }
       var wireArgs = [fn];
       var toFree = [];
+      embindScratch.used = 0;
       for (var i = 1; i < argCount; i++) wireArgs.push(embindTypes[typeIds[i]].toWire(arguments[i - 1], toFree));
       var result = embindTypes[typeIds[0]].fromWire(invoker.apply(null, wireArgs));
       for (var ptr of toFree) _free(ptr);

@@ -5,10 +5,10 @@ import { VERSION } from 'core-constants';
 import { api, initialised } from './api.js';
 import { createCalls, snippetCalls } from './calls.js';
 import { ready } from './start.js';
-import { core } from './state.js';
+import { core, coreActive } from './state.js';
 
 const script = document.currentScript;
-const [run, replay] = createCalls(api, () => !!core, () => !!core && core.active(), ready);
+const [run, replay] = createCalls(api, () => !!core, () => coreActive, ready);
 ready.then((running) => {
   if (running) replay();
 });

@@ -7,9 +7,9 @@ import { VERSION } from 'core-constants';
 import { api } from './api.js';
 import { createCalls } from './calls.js';
 import { corePackageFiles, ready } from './start.js';
-import { core } from './state.js';
+import { core, coreActive } from './state.js';
 
-const [run, replay] = createCalls(api, () => !!core, () => !!core && core.active(), ready);
+const [run, replay] = createCalls(api, () => !!core, () => coreActive, ready);
 ready.then((running) => {
   if (running) replay();
 });

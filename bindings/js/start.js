@@ -7,6 +7,7 @@ import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
 import { environmentJson } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
+import { enableEmbeds } from './detectors/embeds.js';
 import { enableEngagement } from './detectors/engagement.js';
 import { enableForms } from './detectors/forms.js';
 import { enableMedia } from './detectors/media.js';
@@ -16,13 +17,14 @@ import { enableScroll } from './detectors/scroll.js';
 import { enableVisibility } from './detectors/visibility.js';
 import { enableLifecycle } from './lifecycle.js';
 import { reportPageView } from './page-views.js';
-import { core, coreStarted, trackingStarted } from './state.js';
-import { storageGet } from './storage.js';
+import { core, coreActive, coreStarted, trackingStarted } from './state.js';
+import { GZIP_KEY, storageGet } from './storage.js';
+import { collectorReadsGzip } from './transport.js';
 import { errorText, guard, log, now, toJson } from './util.js';
 
 // Each adapter checks what the config asks for and listens at most once.
-const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableForms, enableClicks,
-  enableVisibility, enableEngagement];
+const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableEmbeds, enableForms,
+  enableClicks, enableVisibility, enableEngagement];
 
 // Read while this script runs: document.currentScript is null afterwards.
 const base = scriptBase(document.currentScript && document.currentScript.src);
@@ -52,8 +54,10 @@ const runCore = (module, config, configJson) => {
   module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
   coreStarted(module);
   printCoreMessages();
+  // (Read before persistNow, which stores it again or clears it.)
+  if (coreActive && storageGet(GZIP_KEY) === config.collector) collectorReadsGzip(config.collector);
   persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
-  if (core.active()) {
+  if (coreActive) {
     trackingStarted(config.collector);
     reportPageView('', true);
     enableLifecycle();
@@ -61,7 +65,7 @@ const runCore = (module, config, configJson) => {
   // The adapters in a task of their own: start-up stays two short tasks
   // instead of one long one (bench/RESULTS.md, long tasks).
   setTimeout(guard(() => {
-    if (core.active()) for (const enable of DETECTORS) guard(enable)();
+    if (coreActive) for (const enable of DETECTORS) guard(enable)();
     resolveReady(true);
   }));
 };

@@ -4,12 +4,17 @@
 
 export let core = null;       // the WebAssembly core's API, once its tracker started
 export let debugOn = false;   // config 'debug', read once the core runs
+// Whether it tracks: decided when it starts and fixed from then on (Do Not
+// Track, sampling, a bad config), so read once rather than crossing into
+// the wasm on every call.
+export let coreActive = false;
 export let collectorUrl = '';  // config 'collector', once the core tracks
 export const listeners = [];  // on('event', fn) callbacks
 
 export const coreStarted = (module) => {
   core = module;
   debugOn = module.debug();
+  coreActive = module.active();
 };
 
 export const trackingStarted = (url) => {

@@ -6,6 +6,9 @@ import { log } from './util.js';
 export const STORAGE_KEY = 'microtrack';
 export const TAB_KEY = STORAGE_KEY + '.' + Math.random().toString(36).slice(2);
 export const SENT = '.sent';  // next to a tab's queue: the ids sent since it was stored
+// The collector URL that answered `Microtrack-Compression: gzip` (transport.js);
+// not under STORAGE_KEY + '.', where every key is a tab's queue.
+export const GZIP_KEY = STORAGE_KEY + '-gzip';
 let storageWarned = false;
 
 export const storageGet = (key = STORAGE_KEY) => {

@@ -17,32 +17,37 @@ const warnUnreachable = (timedOut) => {
   unreachableWarned = true;
 };
 
-// The body as sent, `plainLength` the length of its JSON (what the core
-// measured). Resolves to { status, retryAfterMs }; never rejects.
-const request = (url, body, plainLength) => {
+// The body as sent (JSON text, or gzip bytes for `gzipUrl(url)`),
+// `plainLength` the length of its JSON (what the core measured). Resolves
+// to { status, retryAfterMs, keepalive }; never rejects.
+const request = (url, body, plainLength, compressed) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  return fetch(url, {
+  // Such a request outlives the page, as the core assumes for batches
+  // under the same limit (kMaxBeaconBodyBytes, delivery.cpp); gzip only
+  // makes the bytes on the wire fewer.
+  const keepalive = plainLength < BEACON_LIMIT;
+  return fetch(compressed ? gzipUrl(url) : url, {
     method: 'POST',
     body,
-    headers: { 'Content-Type': TEXT_PLAIN },
+    // Gzip bytes go without a Content-Type (still a simple request); no
+    // Referer either: the events carry their page. Fewer bytes per request.
+    headers: compressed ? {} : { 'Content-Type': TEXT_PLAIN },
+    referrerPolicy: 'no-referrer',
     credentials: 'omit',
-    // Such a request outlives the page, as the core assumes for batches
-    // under the same limit (kMaxBeaconBodyBytes, delivery.cpp); gzip only
-    // makes the bytes on the wire fewer.
-    keepalive: plainLength < BEACON_LIMIT,
+    keepalive,
     signal: controller.signal
   }).then(
     // The body is read to the end: until then Chromium counts the request
     // against the 64 KB of keepalive bytes a page may have in flight, and a
     // third batch of 25 KB in a row failed without leaving the browser.
     (response) => response.arrayBuffer().catch(() => {}).then(() => {
-      if (response.headers.get('Microtrack-Compression') === 'gzip') collectorTakesGzip = true;
-      return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()) };
+      if (response.headers.get('Microtrack-Compression') === 'gzip') gzipCollector = url;
+      return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()), keepalive };
     }),
     () => {
       warnUnreachable(controller.signal.aborted);
-      return { status: 0, retryAfterMs: -1 };
+      return { status: 0, retryAfterMs: -1, keepalive };
     }
   ).finally(() => clearTimeout(timer));
 };
@@ -51,25 +56,40 @@ const request = (url, body, plainLength) => {
 // bytes. The compression is named in the query, not by Content-Encoding,
 // which would make the request need a CORS preflight (CONTRACT §4).
 // Only once the collector said it reads them (a `Microtrack-Compression:
-// gzip` answer): other Segment-compatible collectors get plain JSON.
+// gzip` answer, on this page or an earlier one: delivery.js stores the
+// collector's URL with the state): other Segment-compatible collectors get
+// plain JSON.
 const canGzip = typeof CompressionStream === 'function';
-let collectorTakesGzip = false;
-const gzip = (text) =>
-  new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+export let gzipCollector = '';  // the collector URL that said it reads gzip
+export const collectorReadsGzip = (url) => {
+  gzipCollector = url;
+};
+const encoder = new TextEncoder();
+// The bytes go straight into the compressor: through a Blob's stream the
+// same gzip took ~7× the time (the Blob is read back asynchronously). A
+// failure rejects the returned promise (the writer's own are caught).
+const gzip = (text) => {
+  const stream = new CompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  const ignore = () => {};
+  writer.write(encoder.encode(text)).catch(ignore);
+  writer.close().catch(ignore);
+  return new Response(stream.readable).arrayBuffer();
+};
 const gzipUrl = (url) => url + (url.includes('?') ? '&' : '?') + 'compression=gzip';
 
 let compressing = null;  // { url, body, sent }: the batch being gzipped, if any
 
 // Resolves to { status, retryAfterMs }; never rejects.
 export const postBatch = (url, body) => {
-  if (!canGzip || !collectorTakesGzip) return request(url, body, body.length);
+  if (!canGzip || gzipCollector !== url) return request(url, body, body.length);
   const batch = compressing = { url, body, sent: null };
   const send = (bytes) => {
     if (batch.sent) return batch.sent;  // the page was hidden first: it went plain
     compressing = null;
     // A tiny body can grow by the gzip header (and gzip can fail): then the JSON goes as it is.
     return bytes && bytes.byteLength < body.length
-      ? request(gzipUrl(url), bytes, body.length)
+      ? request(url, bytes, body.length, true)
       : request(url, body, body.length);
   };
   return gzip(body).then(send, () => send(null));

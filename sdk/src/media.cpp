@@ -4,20 +4,46 @@
 
 namespace microtrack {
 
-MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double current_s, double duration_s,
-                                     bool ended) {
-  MediaMoments moments;
-  State* state = nullptr;
-  for (State& s : media_)
-    if (s.id == media_id) state = &s;
-  if (!state) {
-    State added{};
-    added.id = media_id;
-    if (!media_.push_back(added)) return moments;
-    state = &media_.back();
+namespace {
+
+// YouTube and Vimeo play at most twice as fast as real time.
+constexpr double kFastestPlaybackRate = 2;
+// Position reports are a few hundred ms apart and may arrive late (a busy
+// page): a jump forward within this is taken as playback.
+constexpr double kSeekToleranceS = 2;
+
+}  // namespace
+
+const char* media_provider_name(MediaProvider provider) {
+  switch (provider) {
+    case MediaProvider::YouTube: return "youtube";
+    case MediaProvider::Vimeo: return "vimeo";
+    default: return "html5";
   }
+}
+
+MediaTracker::State* MediaTracker::find_or_add(int media_id) {
+  for (State& s : media_)
+    if (s.id == media_id) return &s;
+  State added{};
+  added.id = media_id;
+  return media_.push_back(added) ? &media_.back() : nullptr;
+}
+
+MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double current_s, double duration_s,
+                                     bool ended, MediaProvider provider, double now_ms) {
+  MediaMoments moments;
+  State* state = find_or_add(media_id);
+  if (!state) return moments;
   const bool bounded = std::isfinite(duration_s) && duration_s > 0;  // live streams have no progress
   const double percent = bounded ? current_s * 100 / duration_s : 0;
+
+  if (provider != MediaProvider::Html5 && state->started) {  // its seeks are seen as jumps
+    const double played_s = state->playing ? (now_ms - state->at_ms) / 1000 * kFastestPlaybackRate : 0;
+    if (current_s > state->at_s + played_s + kSeekToleranceS) state->last_percent = percent;
+  }
+  state->at_s = current_s;
+  state->at_ms = now_ms;
 
   switch (signal) {
     case MediaSignal::Play:
@@ -25,10 +51,11 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
         moments.push_back({"video_start"});
         state->last_percent = percent;  // playback starts here (a resumed position, #t=…)
       }
-      state->started = true;
+      state->started = state->playing = true;
       break;
     case MediaSignal::Pause:
-      if (state->started && !ended) moments.push_back({"video_pause"});
+      if (state->playing && !ended) moments.push_back({"video_pause"});
+      state->playing = false;
       break;
     case MediaSignal::Seeking:
       state->seeking = true;
@@ -49,6 +76,7 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
     case MediaSignal::Ended:
       if (!state->completed) moments.push_back({"video_complete"});
       state->completed = true;
+      state->playing = false;
       break;
   }
   return moments;
@@ -56,9 +84,12 @@ MediaMoments MediaTracker::on_signal(int media_id, MediaSignal signal, double cu
 
 void MediaTracker::reset() { media_.clear(); }
 
-std::string_view media_title(std::string_view data_title, std::string_view title, std::string_view aria_label,
-                             std::string_view src) {
-  std::string_view chosen = !data_title.empty() ? data_title : !title.empty() ? title : aria_label;
+std::string_view media_title(std::string_view data_title, std::string_view player_title, std::string_view title,
+                             std::string_view aria_label, std::string_view src) {
+  std::string_view chosen = !data_title.empty()     ? data_title
+                            : !player_title.empty() ? player_title
+                            : !title.empty()        ? title
+                                                    : aria_label;
   if (chosen.empty()) {  // the file name: after the last '/', before any query or fragment
     chosen = src.substr(0, src.find_first_of("?#"));
     chosen.remove_prefix(chosen.rfind('/') + 1);

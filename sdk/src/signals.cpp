@@ -181,17 +181,22 @@ void Signals::emit_engagement(double now_ms) {
        now_ms);
 }
 
-int Signals::media_signal(int media_id, int signal, double current_s, double duration_s, bool ended, bool audio,
-                          std::string_view src, std::string_view data_title, std::string_view title,
-                          std::string_view aria_label, double now_ms) {
+int Signals::media_signal(int media_id, int signal, double current_s, double duration_s, bool ended, int provider,
+                          bool audio, std::string_view src, std::string_view data_title,
+                          std::string_view player_title, std::string_view title, std::string_view aria_label,
+                          double now_ms) {
   begin(now_ms);
-  if (!tracker_.active() || !config_.video || signal < 0 || signal > 5) return 0;
+  if (!tracker_.active() || !config_.video || signal < 0 || signal > 5 || provider < 0 ||
+      provider >= kMediaProviders)
+    return 0;
+  const auto player = static_cast<MediaProvider>(provider);
   for (const MediaMoment& moment :
-       media_.on_signal(media_id, static_cast<MediaSignal>(signal), current_s, duration_s, ended)) {
+       media_.on_signal(media_id, static_cast<MediaSignal>(signal), current_s, duration_s, ended, player, now_ms)) {
     Properties properties;
     properties.text("src", scrub_url(src, config_.scrub_query_params))
-        .text("title", media_title(data_title, title, aria_label, src))
+        .text("title", media_title(data_title, player_title, title, aria_label, src))
         .text("media_type", audio ? "audio" : "video")
+        .text("provider", media_provider_name(player))
         .number("duration_s", duration_s);  // null for a live stream
     std::string_view event = moment.event;
     bool progress = event == "video_progress";

@@ -45,12 +45,26 @@ const pageUrl = (proxy, config = {}, host = '127.0.0.1') =>
   `http://${host}:${proxy.port}/mt/page.html?c=` +
   encodeURIComponent(JSON.stringify({ collector: '/v1/batch', autoPageview: false, ...config }));
 
-async function openPage(context, proxy, config) {
+// Unless `gzipKnown` is false, the page is a later page view of a site whose
+// collector said it reads gzip (the SDK keeps that next to its ids), so its
+// fetch bodies are gzip from the first batch on: each scenario's faults hit
+// compressed bodies.
+async function openPage(context, proxy, config, { gzipKnown = true } = {}) {
+  if (gzipKnown) await context.addInitScript(rememberGzipCollector);
   const page = await context.newPage();
   const rec = recordPage(page);
   await page.goto(pageUrl(proxy, config), { waitUntil: 'load' });
   assert.equal(await page.evaluate(() => window.microtrack.ready), true, 'the core runs');
   return rec;
+}
+
+// In the page, before the SDK: what an earlier page view stored after a
+// `Microtrack-Compression: gzip` answer (bindings/js/storage.js GZIP_KEY).
+function rememberGzipCollector() {
+  try {
+    const config = JSON.parse(new URLSearchParams(location.search).get('c') || '{}');
+    if (config.collector) localStorage.setItem('microtrack-gzip', config.collector);
+  } catch (e) {}
 }
 
 const names = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}_${i + 1}`);
@@ -78,13 +92,16 @@ async function outcome(label, proxy, expected, timeoutMs = 30000) {
 
 function report(t, label, r) {
   t.diagnostic(`${label}: expected ${r.expected}, delivered ${r.delivered}, duplicated ${r.duplicated}, ` +
-    `duplicate sends ${r.duplicateSends}, retry sends ${r.retrySends}, requests ${r.requests}`);
+    `duplicate sends ${r.duplicateSends}, retry sends ${r.retrySends}, requests ${r.requests} ` +
+    `(${r.compressedSends} with gzip bodies)`);
 }
 
-function assertExact(r, { allowDuplicateSends = false } = {}) {
+// `compressed`: the scenario's events went (at least partly) in gzip bodies.
+function assertExact(r, { allowDuplicateSends = false, compressed = true } = {}) {
   assert.equal(r.delivered, r.expected, 'every event delivered');
   assert.equal(r.duplicated, 0, 'no event stored twice');
   if (!allowDuplicateSends) assert.equal(r.duplicateSends, 0, 'no event sent again after the collector took it');
+  if (compressed) assert.ok(r.compressedSends > 0, 'the events went in gzip bodies');
 }
 
 const sdkMessages = (rec) => rec.console.filter((m) => m.text.startsWith('microtrack:')).map((m) => `${m.type}: ${m.text}`);
@@ -215,7 +232,8 @@ test('(d) 20 events tracked, then the page is closed at once', async (t) => {
   await rec.page.close({ runBeforeUnload: true });
   const r = await outcome('d', proxy, expected, 10000);
   report(t, '(d) close at once', r);
-  assertExact(r);
+  // Gzip or plain, as the page closed before or after the gzip was ready (m).
+  assertExact(r, { compressed: false });
   await context.close();
 });
 
@@ -230,7 +248,7 @@ test('(e) 20 events tracked, then an outbound link navigates away', async (t) =>
   await Promise.all([rec.page.waitForURL(/localhost.*outside/), rec.page.click('#out')]);
   const r = await outcome('e', proxy, expected, 10000);
   report(t, '(e) outbound navigation', r);
-  assertExact(r);
+  assertExact(r, { compressed: false });  // as (d)
   await context.close();
 });
 
@@ -268,6 +286,7 @@ test('(f) two tabs track at once; one closes while the collector is down: no eve
 test('(g) localStorage is full: events are kept in memory and delivered, with one warning', async (t) => {
   const proxy = await newProxy('ok');
   const context = await browser.newContext();
+  await context.addInitScript(rememberGzipCollector);  // before the storage is full
   await context.addInitScript(fillLocalStorage);
   const rec = await openPage(context, proxy);
   const expected = names('g', 20);
@@ -324,7 +343,7 @@ test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize reque
   assertExact(r);
   assert.equal(r.retrySends, 0, 'no retry without a fault');
   assert.equal(r.requests, 50, '1,000 / batchSize 20 requests');
-  assertCompressed(proxy);
+  assertCompressed(proxy, { known: true });
   assert.deepEqual(sdkMessages(rec), [], 'no console message');
   await context.close();
 });
@@ -332,11 +351,14 @@ test('(j) a burst of 1,000 events (no fault): each sent once, in batchSize reque
 // Chromium has CompressionStream: once the collector has answered (saying
 // Microtrack-Compression: gzip), every fetch body went as gzip
 // (?compression=gzip), and the proxy decoded it for every scenario above.
-function assertCompressed(proxy) {
+// `known`: an earlier page view had that answer, so every fetch body did.
+function assertCompressed(proxy, { known = false } = {}) {
   const fetches = proxy.sends.filter((s) => !s.beacon);
-  const firstAnswered = fetches.findIndex((s) => s.status >= 200 && s.status < 300);
-  assert.ok(firstAnswered >= 0 && firstAnswered < fetches.length - 1, 'fetch sends were made after an answer');
-  assert.equal(fetches[0].compressed, false, 'before the collector said it reads gzip: plain JSON');
+  const firstAnswered = known ? -1 : fetches.findIndex((s) => s.status >= 200 && s.status < 300);
+  if (!known) {
+    assert.ok(firstAnswered >= 0 && firstAnswered < fetches.length - 1, 'fetch sends were made after an answer');
+    assert.equal(fetches[0].compressed, false, 'before the collector said it reads gzip: plain JSON');
+  }
   for (const s of fetches.slice(firstAnswered + 1)) {
     assert.ok(s.compressed, 'a fetch body marked ?compression=gzip');
     assert.ok(s.bytes < s.jsonBytes / 2, `gzip made it smaller: ${s.bytes} of ${s.jsonBytes} bytes`);
@@ -377,7 +399,7 @@ test('(m) the page is closed while a batch is still being gzipped: it goes at on
       constructor() { super({ transform() {}, flush: () => new Promise(() => {}) }); }
     };
   });
-  const rec = await openPage(context, proxy);
+  const rec = await openPage(context, proxy, undefined, { gzipKnown: false });
   await trackAll(rec.page, ['m_first']);  // plain: the collector has not yet said it reads gzip
   await rec.page.evaluate(() => window.microtrack.flush());
   const sentBefore = proxy.sends.length;
@@ -388,7 +410,7 @@ test('(m) the page is closed while a batch is still being gzipped: it goes at on
   await rec.page.close({ runBeforeUnload: true });
   const r = await outcome('m', proxy, expected, 10000);
   report(t, '(m) closed while compressing', r);
-  assertExact(r);
+  assertExact(r, { compressed: false });
   // (A beacon may follow with what the page reports as it is hidden.)
   const fetches = proxy.sends.slice(sentBefore).filter((s) => !s.beacon);
   assert.equal(fetches.length, 1, 'one fetch: the batch in flight, as a keepalive request');
@@ -407,14 +429,74 @@ test('(k) 1,000 queued, the collector fails after 500, the page reloads: the sto
   await trackAll(rec.page, expected, { note: 'x'.repeat(600) });
   const deadline = Date.now() + 30000;
   while (!proxy.sends.some((s) => s.status === 503) && Date.now() < deadline) await sleep(50);
-  // After each send result only the sent ids were stored next to the queue.
-  const sentIds = await rec.page.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith('.sent'))
-    .map((k) => JSON.parse(localStorage.getItem(k)).length));
-  assert.deepEqual(sentIds, [500], 'one list of the 500 ids sent since the queue was stored');
+  // Once the page has the 503 (it ends the burst of sends), what is stored
+  // (the queue, less the ids stored beside it as sent since) is the 500
+  // events not yet delivered.
+  const storedUnsent = () => rec.page.evaluate(() => {
+    const tabKeys = Object.keys(localStorage).filter((k) => /^microtrack\.[^.]+$/.test(k));
+    return tabKeys.map((k) => {
+      const sent = new Set(JSON.parse(localStorage.getItem(k + '.sent') || '[]'));
+      return JSON.parse(localStorage.getItem(k)).queue.filter((e) => !sent.has(e.messageId)).map((e) => e.event).sort();
+    });
+  });
+  const undelivered = expected.slice(500).sort();
+  let stored = await storedUnsent();
+  for (let i = 0; i < 50 && JSON.stringify(stored) !== JSON.stringify([undelivered]); i++) {
+    await sleep(100);
+    stored = await storedUnsent();
+  }
+  assert.equal(stored.length, 1, "one tab's queue");
+  assert.deepEqual(stored[0], undelivered, 'the 500 events not delivered are stored');
   failing = false;
   await rec.page.reload({ waitUntil: 'load' });
   const r = await outcome('k', proxy, expected, 60000);
   report(t, '(k) reload after 500 of 1,000', r);
   assertExact(r);
+  await context.close();
+});
+
+test('(n) the collector said it reads gzip on the page before: the next page gzips its first batch too', async (t) => {
+  const proxy = await newProxy('ok');
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy, undefined, { gzipKnown: false });
+  await trackAll(rec.page, ['n_first']);
+  await rec.page.evaluate(() => window.microtrack.flush());
+  assert.equal(proxy.sends[0].compressed, false, "the first page's first batch: plain");
+  await rec.page.reload({ waitUntil: 'load' });
+  assert.equal(await rec.page.evaluate(() => window.microtrack.ready), true, 'the core runs again');
+  const sentBefore = proxy.sends.length;
+  await trackAll(rec.page, ['n_second']);
+  await rec.page.evaluate(() => window.microtrack.flush());
+  const r = await outcome('n', proxy, ['n_first', 'n_second'], 10000);
+  report(t, '(n) gzip remembered across page views', r);
+  assertExact(r);
+  const fetches = proxy.sends.slice(sentBefore).filter((s) => !s.beacon);
+  assert.ok(fetches.length >= 1, 'the next page sent by fetch');
+  for (const s of fetches) assert.ok(s.compressed, 'a fetch of the next page, its first one too, with a gzip body');
+  await context.close();
+});
+
+test('(o) a batch in flight (keepalive) when the page navigates to the next one: sent once', async (t) => {
+  // A slow collector: the batch of 20 is still in flight when the page goes.
+  // Chromium rejects the leaving page's promise of that request while the
+  // browser still delivers it; taken as a failure, its events were stored
+  // again and the next page sent them a second time.
+  const proxy = await newProxy({ delayMs: 800 });
+  const context = await browser.newContext();
+  const rec = await openPage(context, proxy);
+  const expected = names('o', 20);
+  await trackAll(rec.page, expected);  // batchSize: sent at once
+  const deadline = Date.now() + 5000;
+  while (!proxy.sends.length && Date.now() < deadline) await sleep(10);
+  assert.equal(proxy.sends.length, 1, 'the batch left the page');
+  await rec.page.goto(pageUrl(proxy), { waitUntil: 'load' });  // the next page of the site, with the SDK
+  assert.equal(await rec.page.evaluate(() => window.microtrack.ready), true, 'the core runs on the next page');
+  proxy.mode = 'ok';
+  await rec.page.evaluate(() => window.microtrack.flush());
+  await sleep(1500);  // a second send would come from the next page's start-up or flush
+  const r = await outcome('o', proxy, expected, 10000);
+  report(t, '(o) in flight while navigating', r);
+  assertExact(r, { compressed: false });  // one batch, gzip or not (the page may have been hidden first)
+  assert.equal(r.retrySends, 0, 'the events were sent once, by the first page');
   await context.close();
 });

@@ -8,6 +8,7 @@
 //       {status, retryAfter}  the same, with a Retry-After header (seconds)
 //       'down'        destroy the socket (a network error for the page)
 //       'hang'        never answer (the SDK's own timeout must fire)
+//       {delayMs}     forward after delayMs (a slow collector)
 //       (req, body) => one of the above, decided per request
 //   - GET /mt/page.html?c=<config JSON>&calls=<JSON list of calls>: a page
 //     with the CONTRACT §1 snippet, built from the query, so the tests need
@@ -85,14 +86,18 @@ export async function startProxy(target, { routes = {} } = {}) {
           'Access-Control-Expose-Headers': 'Retry-After', ...(mode.retryAfter ? { 'Retry-After': String(mode.retryAfter) } : {}) });
         return res.end('{"error":"injected"}');
       }
-      const up = http.request({ host: upstream.hostname, port: upstream.port, method: 'POST', path: req.url,
-        headers: { ...req.headers, host: upstream.host } }, (r) => {
-        send.status = r.statusCode;
-        res.writeHead(r.statusCode, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => { send.status = 'upstream error'; res.destroy(); });
-      up.end(body);
+      const toCollector = () => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, method: 'POST', path: req.url,
+          headers: { ...req.headers, host: upstream.host } }, (r) => {
+          send.status = r.statusCode;
+          res.writeHead(r.statusCode, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => { send.status = 'upstream error'; res.destroy(); });
+        up.end(body);
+      };
+      if (mode && mode.delayMs) setTimeout(toCollector, mode.delayMs);  // a slow collector
+      else toCollector();
     });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
@@ -110,14 +115,17 @@ export async function startProxy(target, { routes = {} } = {}) {
  * Counts what reached the collector's door for a set of expected
  * messageIds: how many POSTs carried each, how many of those came after one
  * that the collector had already answered 2xx (a duplicate send: not a
- * genuine retry), and how many after a failure (a retry).
+ * genuine retry), how many after a failure (a retry), and how many POSTs
+ * carrying them had a gzip body.
  */
 export function sendStats(proxy, expectedIds) {
   const expected = new Set(expectedIds);
   const seen = new Map();   // id -> { sends, delivered }
   let duplicateSends = 0;
   let retrySends = 0;
-  for (const s of proxy.sends)
+  let compressedSends = 0;  // fetches with a gzip body (?compression=gzip) carrying expected ids
+  for (const s of proxy.sends) {
+    if (s.compressed && s.ids.some((id) => expected.has(id))) compressedSends++;
     for (const id of s.ids) {
       if (!expected.has(id)) continue;
       const st = seen.get(id) || { sends: 0, delivered: false };
@@ -126,7 +134,8 @@ export function sendStats(proxy, expectedIds) {
       if (typeof s.status === 'number' && s.status >= 200 && s.status < 300) st.delivered = true;
       seen.set(id, st);
     }
-  return { duplicateSends, retrySends, requests: proxy.sends.length };
+  }
+  return { duplicateSends, retrySends, compressedSends, requests: proxy.sends.length };
 }
 
 /**

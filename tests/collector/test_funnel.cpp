@@ -248,7 +248,7 @@ std::vector<long long> counts(const json& report) {
 
 }  // namespace
 
-SCENARIO("The funnel API counts visitors per step on the seeded data set") {
+SCENARIO("The funnel API counts visitors per step on the seeded data set", "[stores]") {
   GIVEN("nine visitors, as in the table above") {
     LiveCollector server;
     seed(server);
@@ -328,7 +328,7 @@ SCENARIO("The funnel API counts visitors per step on the seeded data set") {
   }
 }
 
-TEST_CASE("The funnel and totals APIs answer 400 to bad parameters") {
+TEST_CASE("The funnel and totals APIs answer 400 to bad parameters", "[stores]") {
   LiveCollector server;
   for (const char* path : {"/api/funnel", "/api/funnel?step=", "/api/funnel?step=page:oops",
                            "/api/funnel?step=page&window_ms=0", "/api/funnel?step=page&window_ms=soon",

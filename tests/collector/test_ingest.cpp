@@ -138,7 +138,7 @@ TEST_CASE("RudderStack's originalTimestamp stands in for a missing timestamp") {
   CHECK(row["corrected_timestamp"] == "2026-11-27T10:00:10.000Z");
 }
 
-TEST_CASE("/api/events can list the newest first") {
+TEST_CASE("/api/events can list the newest first", "[stores]") {
   LiveCollector server;
   server.post("/v1/batch", batch_of({track_event("m1"), track_event("m2"), track_event("m3")}));
   const json newest = server.events("?order=desc&limit=2");
@@ -157,7 +157,7 @@ TEST_CASE("Base64 for Basic auth round-trips and rejects junk") {
   CHECK_FALSE(mc::base64_decode("d2s6!").has_value());
 }
 
-TEST_CASE("A null userId or anonymousId counts as absent (analytics.js sends userId: null)") {
+TEST_CASE("A null userId or anonymousId counts as absent (analytics.js sends userId: null)", "[stores]") {
   LiveCollector server;
   json anonymous = track_event("null-user");
   anonymous["userId"] = nullptr;
@@ -171,7 +171,7 @@ TEST_CASE("A null userId or anonymousId counts as absent (analytics.js sends use
   CHECK(server.events()[0]["user_id"].is_null());
 }
 
-TEST_CASE("An identify's traits may come as context.traits (RudderStack)") {
+TEST_CASE("An identify's traits may come as context.traits (RudderStack)", "[stores]") {
   LiveCollector server;
   json identify = {{"type", "identify"}, {"messageId", "i1"}, {"userId", "u1"}, {"originalTimestamp", "2026-11-27T10:00:00Z"},
                    {"context", {{"traits", {{"plan", "pro"}}}}}};

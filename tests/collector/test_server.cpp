@@ -50,7 +50,7 @@ struct TempTree {
 
 }  // namespace
 
-TEST_CASE("A valid batch is stored with every field") {
+TEST_CASE("A valid batch is stored with every field", "[stores]") {
   LiveCollector server;
   json page = {{"type", "page"}, {"name", "Pricing"}, {"messageId", "m-page"}, {"anonymousId", "anon-1"},
                {"timestamp", "2026-11-27T10:00:01.000Z"}, {"properties", {{"path", "/pricing"}}}};
@@ -93,7 +93,7 @@ TEST_CASE("A valid batch is stored with every field") {
   CHECK(events[2]["properties"] == json({{"plan", "pro"}}));  // identify's traits
 }
 
-TEST_CASE("A repeated messageId is stored once and counted as a duplicate") {
+TEST_CASE("A repeated messageId is stored once and counted as a duplicate", "[stores]") {
   LiveCollector server;
   const json batch = batch_of({track_event("m1"), track_event("m2")});
   CHECK(body_of(server.post("/v1/batch", batch))["accepted"] == 2);
@@ -329,7 +329,7 @@ TEST_CASE("The single-event routes take the type from the route") {
   }
 }
 
-TEST_CASE("The timestamp is corrected by the client's clock skew") {
+TEST_CASE("The timestamp is corrected by the client's clock skew", "[stores]") {
   LiveCollector server;  // receives at 10:00:15
   json event = track_event("skewed");
   event["timestamp"] = "2026-11-27T10:00:00.250Z";
@@ -383,7 +383,7 @@ TEST_CASE("A CORS preflight is answered with the allowed origin, methods and hea
   }
 }
 
-TEST_CASE("/api/events filters by event name and type and honours limit") {
+TEST_CASE("/api/events filters by event name and type and honours limit", "[stores]") {
   LiveCollector server;
   json page = {{"type", "page"}, {"name", "hero_seen"}, {"messageId", "p1"}, {"anonymousId", "a"},
                {"timestamp", "2026-11-27T10:00:00Z"}};

@@ -34,7 +34,7 @@ json all_rows(Store& store) {
 
 }  // namespace
 
-TEST_CASE("The store counts duplicates within a batch and across batches") {
+TEST_CASE("The store counts duplicates within a batch and across batches", "[stores]") {
   auto store = memory_store();
   auto first = store->insert_batch({track_event("m1"), track_event("m2"), track_event("m1")}, std::nullopt, kNowMs);
   CHECK(first.error.empty());
@@ -47,7 +47,7 @@ TEST_CASE("The store counts duplicates within a batch and across batches") {
   CHECK(all_rows(*store).size() == 3);
 }
 
-TEST_CASE("A batch is one transaction: when one insert fails none of the batch is kept") {
+TEST_CASE("A batch is one transaction: when one insert fails none of the batch is kept", "[stores]") {
   auto store = memory_store();
   json no_id = track_event("ignored");
   no_id.erase("messageId");  // validation would reject it; here it breaks NOT NULL
@@ -60,7 +60,7 @@ TEST_CASE("A batch is one transaction: when one insert fails none of the batch i
   CHECK(store->insert_batch({track_event("m1")}, std::nullopt, kNowMs).accepted == 1);
 }
 
-TEST_CASE("An event's own sentAt wins over the batch's when correcting the timestamp") {
+TEST_CASE("An event's own sentAt wins over the batch's when correcting the timestamp", "[stores]") {
   auto store = memory_store();
   json own = track_event("own");
   own["sentAt"] = "2026-11-27T10:00:14.000Z";  // 1 s behind the server

@@ -1,8 +1,9 @@
-// The store backends: which one a --db URL opens; PostgreSQL giving the
-// same JSON as SQLite for the same calls, and what several collectors
-// sharing one database rely on. The [postgres] cases run when
-// MICROTRACK_TEST_PG names a database (scripts/with-postgres.sh); without it
-// each says it was skipped.
+// The store backends: which one a --db URL opens; PostgreSQL and ClickHouse
+// giving the same JSON as SQLite for the same calls, and what several
+// collectors sharing one database rely on. The [postgres] cases run when
+// MICROTRACK_TEST_PG names a database (scripts/with-postgres.sh), the
+// [clickhouse] ones when MICROTRACK_TEST_CLICKHOUSE names a server
+// (scripts/with-clickhouse.sh); without it each says it was skipped.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -24,7 +25,9 @@
 
 namespace {
 
+using collector_test::fresh_clickhouse_database_url;
 using collector_test::fresh_postgres_schema_url;
+using collector_test::testing_clickhouse;
 using collector_test::testing_postgres;
 using collector_test::track_event;
 namespace mc = microtrack::collector;
@@ -97,6 +100,44 @@ json answers(mc::Store& store) {
   return out;
 }
 
+// Erasure, export and retention on three batches received on three days;
+// everything they answer as one JSON value. With `deliveries`, each event
+// has a webhook call queued (a ClickHouse store keeps no delivery log).
+json privacy_answers(mc::Store& store, bool deliveries) {
+  std::function<std::vector<mc::NewDelivery>(const mc::json_scan::Object&)> queue;
+  if (deliveries) queue = [](const auto&) { return std::vector<mc::NewDelivery>{{"hook", "http://127.0.0.1:9/", "{}"}}; };
+  const auto store_at = [&](std::vector<json> events, const char* received) {
+    std::vector<std::string> texts;
+    for (const json& event : events) texts.push_back(event.dump());
+    std::vector<mc::json_scan::Object> objects;
+    for (const std::string& text : texts) objects.push_back(mc::json_scan::Object::of(text));
+    REQUIRE(store.insert_events(objects, std::nullopt, *mc::parse_iso8601_ms(received), queue).accepted ==
+            static_cast<int>(events.size()));
+  };
+  json ip = track_event("with-ip");
+  ip["context"]["ip"] = "203.0.113.9";  // never stored
+  store_at({track_event("old-1"), track_event("old-2")}, "2026-10-01T12:00:00.000Z");
+  store_at({track_event("mid"), ip}, "2026-11-04T10:00:00.000Z");
+  json other = track_event("other");
+  other["anonymousId"] = "anon-2";
+  other.erase("userId");
+  store_at({other, track_event("new")}, "2026-12-01T08:00:00.000Z");
+  json out;
+  std::string error;
+  const auto as_json = [](const std::optional<mc::Erased>& erased) {
+    return erased ? json{erased->events, erased->deliveries} : json(nullptr);
+  };
+  out["export"] = *store.visitor_events({"", "u42"}, 3, error);
+  out["expired"] = as_json(store.delete_received_before("2026-11-04T10:00:00.000Z", error));
+  out["erased_by_user"] = as_json(store.erase_visitor({"", "u42"}, error));
+  out["erased_nobody"] = as_json(store.erase_visitor({"", ""}, error));
+  out["left"] = *store.query(mc::EventQuery{}, error);
+  out["log"] = *store.delivery_log(100, error);
+  INFO(error);
+  REQUIRE(error.empty());
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("The --db URL picks the store, and log lines never show its password") {
@@ -136,40 +177,7 @@ TEST_CASE("SQLite and PostgreSQL erase, export and expire the same events", "[po
     WARN("skipped: MICROTRACK_TEST_PG is not set");
     return;
   }
-  const auto run = [](mc::Store& store) {
-    // Three batches received on three days, each event with a webhook call queued.
-    const auto store_at = [&](std::vector<json> events, const char* received) {
-      std::vector<std::string> texts;
-      for (const json& event : events) texts.push_back(event.dump());
-      std::vector<mc::json_scan::Object> objects;
-      for (const std::string& text : texts) objects.push_back(mc::json_scan::Object::of(text));
-      REQUIRE(store.insert_events(objects, std::nullopt, *mc::parse_iso8601_ms(received), [](const auto&) {
-        return std::vector<mc::NewDelivery>{{"hook", "http://127.0.0.1:9/", "{}"}};
-      }).accepted == static_cast<int>(events.size()));
-    };
-    json ip = track_event("with-ip");
-    ip["context"]["ip"] = "203.0.113.9";  // never stored
-    store_at({track_event("old-1"), track_event("old-2")}, "2026-10-01T12:00:00.000Z");
-    store_at({track_event("mid"), ip}, "2026-11-04T10:00:00.000Z");
-    json other = track_event("other");
-    other["anonymousId"] = "anon-2";
-    other.erase("userId");
-    store_at({other, track_event("new")}, "2026-12-01T08:00:00.000Z");
-    json out;
-    std::string error;
-    const auto as_json = [](const std::optional<mc::Erased>& erased) {
-      return erased ? json{erased->events, erased->deliveries} : json(nullptr);
-    };
-    out["export"] = *store.visitor_events({"", "u42"}, 3, error);
-    out["expired"] = as_json(store.delete_received_before("2026-11-04T10:00:00.000Z", error));
-    out["erased_by_user"] = as_json(store.erase_visitor({"", "u42"}, error));
-    out["erased_nobody"] = as_json(store.erase_visitor({"", ""}, error));
-    out["left"] = *store.query(mc::EventQuery{}, error);
-    out["log"] = *store.delivery_log(100, error);
-    INFO(error);
-    REQUIRE(error.empty());
-    return out;
-  };
+  const auto run = [](mc::Store& store) { return privacy_answers(store, true); };
   auto sqlite = open_or_fail(":memory:");
   auto postgres = open_or_fail(fresh_postgres_schema_url());
   const json expected = run(*sqlite);
@@ -179,6 +187,44 @@ TEST_CASE("SQLite and PostgreSQL erase, export and expire the same events", "[po
   CHECK(expected["erased_by_user"] == json{3, 3});  // mid, with-ip, new
   CHECK(expected["left"].size() == 1);
   CHECK(run(*postgres).dump() == expected.dump());
+}
+
+TEST_CASE("SQLite and ClickHouse give identical JSON for the same events", "[clickhouse][stores]") {
+  if (!testing_clickhouse()) {
+    WARN("skipped: MICROTRACK_TEST_CLICKHOUSE is not set");
+    return;
+  }
+  const std::string url = fresh_clickhouse_database_url();
+  auto sqlite = open_or_fail(":memory:");
+  auto clickhouse = open_or_fail(url);
+  seed(*sqlite);
+  seed(*clickhouse);
+  const json expected = answers(*sqlite);
+  CHECK(expected["totals"][0]["total"] == 15);
+  CHECK(answers(*clickhouse).dump() == expected.dump());
+
+  SECTION("and a store opened again on the database dedupes against it and counts ids on from the largest") {
+    clickhouse.reset();
+    auto reopened = open_or_fail(url);
+    const auto more = reopened->insert_batch({track_event("t3"), track_event("after-reopen")}, std::nullopt, kNowMs);
+    CHECK(more.duplicates == 1);
+    REQUIRE(more.stored.size() == 1);
+    CHECK(more.stored[0].id == 16);
+    CHECK(answers(*reopened)["totals"][0]["total"] == 16);
+  }
+}
+
+TEST_CASE("SQLite and ClickHouse erase, export and expire the same events", "[clickhouse][stores]") {
+  if (!testing_clickhouse()) {
+    WARN("skipped: MICROTRACK_TEST_CLICKHOUSE is not set");
+    return;
+  }
+  auto sqlite = open_or_fail(":memory:");
+  auto clickhouse = open_or_fail(fresh_clickhouse_database_url());
+  const json expected = privacy_answers(*sqlite, false);
+  CHECK(expected["erased_by_user"] == json{3, 0});
+  CHECK(expected["log"].empty());
+  CHECK(privacy_answers(*clickhouse, false).dump() == expected.dump());
 }
 
 TEST_CASE("Concurrent starts on an empty database migrate its schema once", "[postgres]") {

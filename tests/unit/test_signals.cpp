@@ -246,12 +246,13 @@ SCENARIO("A click reaches declared and selector goals once per page view", "[sig
 
 SCENARIO("A video plays: start, milestones, pause and completion", "[signals]") {
   enum Signal { Play = 0, Pause = 1, TimeUpdate = 2, Ended = 3, Seeking = 4, Seeked = 5 };
+  enum Provider { kHtml5 = 0, kYouTube = 1, kVimeo = 2 };
   const std::string src = "https://cdn.example.com/media/intro.mp4?token=abc";
   GIVEN("a page with a 100 s video") {
     Page page(R"({"collector":"/v1/batch"})");
     Tracker& t = page.tracker;
     auto signal = [&](int kind, double current_s, double at_ms, bool ended = false) {
-      return page.signals.media_signal(1, kind, current_s, 100, ended, false, src, "", "", "", at_ms);
+      return page.signals.media_signal(1, kind, current_s, 100, ended, kHtml5, false, src, "", "", "", "", at_ms);
     };
     WHEN("it plays to 30 s, pauses, then plays to the end") {
       json start = single(t, signal(Play, 0, t0 + 1'000));
@@ -266,6 +267,7 @@ SCENARIO("A video plays: start, milestones, pause and completion", "[signals]") 
         CHECK(start["properties"] == json{{"src", "https://cdn.example.com/media/intro.mp4"},
                                           {"title", "intro.mp4"},
                                           {"media_type", "video"},
+                                          {"provider", "html5"},
                                           {"duration_s", 100}});
         REQUIRE(progress.size() == 2);
         CHECK(progress[0]["event"] == "video_progress");
@@ -292,20 +294,56 @@ SCENARIO("A video plays: start, milestones, pause and completion", "[signals]") 
       }
     }
     WHEN("an <audio> element with a data-mt-title plays") {
-      json e = single(t, page.signals.media_signal(2, Play, 0, 60, false, true, src, "Podcast 1", "t", "a", t0));
+      json e = single(t, page.signals.media_signal(2, Play, 0, 60, false, kHtml5, true, src, "Podcast 1", "", "t", "a", t0));
       THEN("its media_type and title say so") {
         CHECK(e["properties"]["media_type"] == "audio");
         CHECK(e["properties"]["title"] == "Podcast 1");
       }
     }
+    WHEN("a YouTube embed plays") {
+      const std::string embed = "https://www.youtube.com/embed/dQw4w9WgXcQ?enablejsapi=1&origin=https://shop.example";
+      auto youtube = [&](int kind, double current_s, double at_ms) {
+        return page.signals.media_signal(3, kind, current_s, 212, false, kYouTube, false, embed, "",
+                                         "Never Gonna Give You Up", "YouTube video player", "", at_ms);
+      };
+      json start = single(t, youtube(Play, 0, t0));
+      json progress = single(t, youtube(TimeUpdate, 21.5, t0 + 21'500));
+      json pause = single(t, youtube(Pause, 21.5, t0 + 22'000));
+      THEN("its events carry provider youtube, the player's title and the embed URL") {
+        CHECK(start["event"] == "video_start");
+        CHECK(start["properties"] == json{{"src", embed},
+                                          {"title", "Never Gonna Give You Up"},
+                                          {"media_type", "video"},
+                                          {"provider", "youtube"},
+                                          {"duration_s", 212}});
+        CHECK(progress["properties"]["percent"] == 10);
+        CHECK(progress["properties"]["provider"] == "youtube");
+        CHECK(pause["properties"]["current_s"] == 21.5);
+      }
+    }
+    WHEN("a Vimeo embed without a title of its own plays") {
+      json start = single(t, page.signals.media_signal(4, Play, 0, 60, false, kVimeo, false,
+                                                       "https://player.vimeo.com/video/76979871?h=8272103f6e", "",
+                                                       "", "", "", t0));
+      THEN("provider vimeo, and the video id as title") {
+        CHECK(start["properties"]["provider"] == "vimeo");
+        CHECK(start["properties"]["title"] == "76979871");
+      }
+    }
+    WHEN("a provider number the core does not know comes") {
+      THEN("nothing happens") {
+        CHECK(page.signals.media_signal(5, Play, 0, 100, false, 3, false, src, "", "", "", "", t0) == 0);
+        CHECK(page.signals.media_signal(5, Play, 0, 100, false, -1, false, src, "", "", "", "", t0) == 0);
+      }
+    }
     WHEN("a signal number the core does not know comes") {
-      THEN("nothing happens") { CHECK(page.signals.media_signal(1, 9, 0, 100, false, false, src, "", "", "", t0) == 0); }
+      THEN("nothing happens") { CHECK(page.signals.media_signal(1, 9, 0, 100, false, kHtml5, false, src, "", "", "", "", t0) == 0); }
     }
   }
   GIVEN("video switched off") {
     Page page(config_with(R"("video":false)"));
     THEN("plays send nothing") {
-      CHECK(page.signals.media_signal(1, Play, 0, 100, false, false, src, "", "", "", t0) == 0);
+      CHECK(page.signals.media_signal(1, Play, 0, 100, false, kHtml5, false, src, "", "", "", "", t0) == 0);
     }
   }
 }

@@ -26,6 +26,11 @@ class JsonView {
   // nesting at most 64 deep, whitespace around allowed); Invalid otherwise.
   // The text must outlive the view and every view taken from it.
   static JsonView parse(std::string_view text);
+  // A view of `text` known to be one valid JSON value without surrounding
+  // space (what the core wrote, or parsed before): no validating walk over
+  // all of it, as parse() does, so reading one member near the start stays
+  // cheap.
+  static JsonView of_valid(std::string_view text) { return JsonView(text); }
 
   Type type() const;
   bool valid() const { return !raw_.empty(); }
@@ -56,6 +61,10 @@ class JsonView {
    public:
     bool next() { return step(0); }
     std::string key() const;  // the member's name; "" for array items
+    // Whether the member's name is `name` (written without escapes): no copy.
+    bool key_is(std::string_view name) const {
+      return key_raw_.size() == name.size() + 2 && key_raw_.substr(1, name.size()) == name;
+    }
     JsonView value() const;
 
    private:

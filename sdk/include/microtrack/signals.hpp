@@ -39,11 +39,12 @@ class Signals {
   // changes; a bfcache restore always): the page left first reports its
   // form_abandon and engagement.
   int navigate(std::string_view url, std::string_view title, int navigation, double now_ms);
-  // A <video>/<audio> event (MediaSignal) with the element's state and the
-  // strings its title is chosen from.
-  int media_signal(int media_id, int signal, double current_s, double duration_s, bool ended, bool audio,
-                   std::string_view src, std::string_view data_title, std::string_view title,
-                   std::string_view aria_label, double now_ms);
+  // A <video>/<audio> event or an embedded player's message (MediaSignal)
+  // from `provider` (MediaProvider), with the player's state and the strings
+  // its title is chosen from (`player_title`: what an embedded player says).
+  int media_signal(int media_id, int signal, double current_s, double duration_s, bool ended, int provider,
+                   bool audio, std::string_view src, std::string_view data_title, std::string_view player_title,
+                   std::string_view title, std::string_view aria_label, double now_ms);
   // An input/change in a form field (`trusted`: by the visitor, not a
   // script). Password fields are never named.
   int form_edit(int form_key, std::string_view form_id, std::string_view form_name, std::string_view field_name,

@@ -90,10 +90,11 @@ export function useDetectorHarness() {
 
   /**
    * A fresh context and page on `urlPath` of the demo site (through the
-   * proxy), ready. `config`: replaces /mt-init.js for this context.
+   * proxy), ready. `config`: replaces /mt-init.js for this context;
+   * `routes(context)`: more routes, ahead of the stub for other sites.
    * Resolves to { rec, page, context, anon }.
    */
-  d.open = async (urlPath, { config, viewport } = {}) => {
+  d.open = async (urlPath, { config, viewport, routes } = {}) => {
     await ensureProxy();
     const rec = await h.newPage(viewport ? { viewport } : {});
     const { page } = rec;
@@ -104,6 +105,7 @@ export function useDetectorHarness() {
     if (config)
       await context.route((u) => u.pathname === '/mt-init.js', (route) =>
         route.fulfill({ status: 200, contentType: 'text/javascript', body: initScript(config) }));
+    if (routes) await routes(context);
     const response = await page.goto(d.base + urlPath, { waitUntil: 'load' });
     assert.equal(response && response.status(), 200, `GET ${urlPath}`);
     assert.equal(await awaitReady(page), true, 'microtrack.ready resolves true');

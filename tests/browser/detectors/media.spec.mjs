@@ -60,7 +60,7 @@ test('hero video: start, 10/25 %, pause, 50/75/90 % by playback, complete — on
     'video_complete', 'video_pause']);
 
   const common = { src: d.base + '/media/hero.webm', title: 'Fjordbrew in 30 seconds', media_type: 'video',
-    duration_s: run.duration };
+    provider: 'html5', duration_s: run.duration };
   const [start, p10, p25, pause, p50, p75, p90, complete, pause2] = media;
   assert.deepEqual(start.properties, common, 'video_start properties');
   assert.deepEqual(complete.properties, common, 'video_complete properties');
@@ -105,7 +105,7 @@ test('blog jingle: an <audio> element gives media_type audio and its aria-label 
   assert.deepEqual(media.map((e) => e.event === 'video_progress' ? `progress ${e.properties.percent}` : e.event),
     ['video_start', 'progress 10', 'progress 25', 'progress 50', 'progress 75', 'progress 90', 'video_complete']);
   const common = { src: d.base + '/media/jingle.wav', title: 'The Fjordbrew jingle', media_type: 'audio',
-    duration_s: run.duration };
+    provider: 'html5', duration_s: run.duration };
   assert.deepEqual(media[0].properties, common);
   assert.deepEqual(media[6].properties, common);
   for (const e of media.slice(1, 6)) assert.equal(e.properties.media_type, 'audio');
