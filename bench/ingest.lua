@@ -2,12 +2,21 @@
 -- track events (SDK-shaped: properties, context with page, campaign,
 -- library) to /v1/batch. messageIds are unique per thread and run, so every
 -- event is a real insert, never a duplicate.
+-- INGEST_TARGETS="host:port host:port" (bench/ingest.sh with two
+-- collectors): wrk's threads take these addresses in turn, so the
+-- connections are split evenly between the collectors.
 local threads = {}
 local BATCH = 20
+local targets = {}
+for target in (os.getenv("INGEST_TARGETS") or ""):gmatch("%S+") do table.insert(targets, target) end
 
 function setup(thread)
   thread:set("tid", #threads + 1)
   table.insert(threads, thread)
+  if #targets > 1 then
+    local host, port = targets[(#threads - 1) % #targets + 1]:match("^(.*):(%d+)$")
+    thread.addr = wrk.lookup(host, port)[1]
+  end
 end
 
 function init(args)

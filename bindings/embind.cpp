@@ -59,6 +59,8 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
              return signals->on_scroll(top_px, viewport_px, document_px, now_ms);
            }));
+  // The viewport bottom (px) the next scroll sample worth sending reaches; -1: none.
+  function("scrollNextPx", optional_override([] { return tracker->scroll_next_bottom_px(); }));
   function("reset", optional_override([](double now_ms) { tracker->reset(now_ms); }));
   function("consent", optional_override([](bool granted, double now_ms) { tracker->consent(granted, now_ms); }));
   // The batch crosses as its id, then its body: a value_object would add

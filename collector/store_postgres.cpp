@@ -17,6 +17,7 @@
 #include <mutex>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "event_columns.hpp"
 #include "iso_time.hpp"
@@ -277,6 +278,9 @@ class PostgresStore final : public Store {
   // The highest event id this store stored or was told of: where a replay
   // after a reconnect starts.
   std::atomic<std::int64_t> last_seen_id_{0};
+  // The ids the last replay handed out (under watch_mutex_): a NOTIFY of
+  // the same commit may still come, and must not hand them out again.
+  std::unordered_set<std::int64_t> replayed_;
   std::mutex listener_mutex_;
   std::unique_ptr<PgListener> listener_;  // last: stopped before the rest goes
 };
@@ -654,7 +658,12 @@ void PostgresStore::on_events_notified(const std::string& ids) {
   std::string error;
   const PgResult result = exec(std::string("SELECT ") + kEventColumns + " FROM events WHERE id = ANY($1::bigint[]) ORDER BY id",
                                {"{" + ids + "}"}, error);
-  if (result && PQntuples(result.get()) > 0) on_rows_(event_rows_json(result.get()));
+  if (!result) return;
+  json rows = event_rows_json(result.get());
+  if (!replayed_.empty())
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [&](const json& row) { return replayed_.count(row["id"]) > 0; }),
+               rows.end());
+  if (!rows.empty()) on_rows_(std::move(rows));
 }
 
 void PostgresStore::on_listener_reconnect() {
@@ -671,7 +680,9 @@ void PostgresStore::on_listener_reconnect() {
   const PgResult result = exec(std::string("SELECT * FROM (SELECT ") + kEventColumns +
                                    " FROM events WHERE id > $1 ORDER BY id DESC LIMIT $2) AS newest ORDER BY id",
                                {std::to_string(last_seen_id_.load()), std::to_string(kMaxReplayRows)}, error);
+  replayed_.clear();
   if (!result || PQntuples(result.get()) == 0) return;
+  for (int r = 0; r < PQntuples(result.get()); ++r) replayed_.insert(pg_int(result.get(), r, 0));
   note_seen(pg_int(result.get(), PQntuples(result.get()) - 1, 0));
   on_rows_(event_rows_json(result.get()));
 }

@@ -1,7 +1,7 @@
 // Runs the core's delivery decisions: one timer for the core's next wake-up,
 // one request in flight, results reported back, the state stored.
 import { TRIGGER_AUTO, TRIGGER_FLUSH, TRIGGER_UNLOAD } from 'core-constants';
-import { collectorUrl, core, debugOn, listeners } from './state.js';
+import { collectorUrl, core, debugOn, flushScroll, listeners } from './state.js';
 import { GZIP_KEY, SENT, STORAGE_KEY, TAB_KEY, storageSet } from './storage.js';
 import { beaconBatch, gzipCollector, postBatch } from './transport.js';
 import { guard, log, now } from './util.js';
@@ -72,6 +72,7 @@ const afterTask = () => {
   printCoreMessages();
   if (stateChanged) persistUnlessBurst();
   schedule();
+  for (const hook of afterTaskHooks) hook();
 };
 
 // The state is stored at the end of each task that changed it, except at
@@ -85,6 +86,10 @@ const persistUnlessBurst = () => {
   if (changedAt < 0) changedAt = now();
   if (!dueNow() || now() - changedAt >= BURST_STORE_MS) persistNow();
 };
+
+// Run at the end of every task that called the core (the scroll detector
+// asks for the position worth its next sample).
+export const afterTaskHooks = [];
 
 // The ids go to the shared key (only when they changed), the queue to this
 // tab's. Next to the ids, while they may be stored, the collector that said
@@ -141,6 +146,7 @@ export const schedule = () => {
   if (at >= 0)
     wakeTimer = setTimeout(guard(() => {
       wakeAt = -1;
+      flushScroll();  // a heartbeat reports how deep the page was scrolled
       afterCoreCall(core.tick(now()));  // the detectors' timers
       send(TRIGGER_AUTO);
     }), Math.max(0, at - now()));

@@ -1,7 +1,8 @@
-// Loading the WebAssembly core on init: the wasm compiled while it
-// downloads, the tracker started from the config, the stored state and the
-// browser's environment, then the page views, the lifecycle and, in a task
-// of their own, the detectors' adapters. `ready` settles once that is over.
+// Loading the WebAssembly core: the wasm fetched and compiled while it
+// downloads, from the moment this script runs; on init, the tracker started
+// from the config, the stored state and the browser's environment, then the
+// page views, the lifecycle and the detectors' adapters, each step in a task
+// of its own. `ready` settles once that is over.
 import createMicrotrackCore from 'core-glue';
 import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
@@ -20,7 +21,7 @@ import { reportPageView } from './page-views.js';
 import { core, coreActive, coreStarted, trackingStarted } from './state.js';
 import { GZIP_KEY, storageGet } from './storage.js';
 import { collectorReadsGzip } from './transport.js';
-import { errorText, guard, log, now, toJson } from './util.js';
+import { errorText, guard, log, nextTask, now, toJson } from './util.js';
 
 // Each adapter checks what the config asks for and listens at most once.
 const DETECTORS = [enableScroll, enableNavigation, enablePageState, enableMedia, enableEmbeds, enableForms,
@@ -48,26 +49,37 @@ const compileCore = (url) => Promise.resolve()
   .then(() => WebAssembly.compileStreaming(fetch(url)))
   .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
 
+// Start-up as short tasks with the page's own work in between (a task over
+// 50 ms is a long task: bench/RESULTS.md): the instantiation, ICU's first
+// use, the core's start, the first page view and the adapters each in a task
+// of its own. Resolves to whether the core runs.
 const runCore = (module, config, configJson) => {
-  const seed = crypto.getRandomValues(new Uint32Array(2));
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
-  coreStarted(module);
-  printCoreMessages();
-  // (Read before persistNow, which stores it again or clears it.)
-  if (coreActive && storageGet(GZIP_KEY) === config.collector) collectorReadsGzip(config.collector);
-  persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
-  if (coreActive) {
-    trackingStarted(config.collector);
-    reportPageView('', true);
-    enableLifecycle();
-  }
-  // The adapters in a task of their own: start-up stays two short tasks
-  // instead of one long one (bench/RESULTS.md, long tasks).
-  setTimeout(guard(() => {
-    if (coreActive) for (const enable of DETECTORS) guard(enable)();
-    resolveReady(true);
-  }));
+  let timezone;
+  const steps = [
+    () => {
+      // Intl's first use loads ICU's time zone and locale data: 10-20 ms on its own.
+      timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    },
+    () => {
+      const seed = crypto.getRandomValues(new Uint32Array(2));
+      module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
+      coreStarted(module);
+      printCoreMessages();
+      // (Read before persistNow, which stores it again or clears it.)
+      if (coreActive && storageGet(GZIP_KEY) === config.collector) collectorReadsGzip(config.collector);
+      persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
+    },
+    () => {
+      if (!coreActive) return;
+      trackingStarted(config.collector);
+      reportPageView('', true);
+      enableLifecycle();
+    },
+    () => {
+      if (coreActive) for (const enable of DETECTORS) guard(enable)();
+    },
+  ];
+  return steps.reduce((previous, step) => previous.then(nextTask).then(step), Promise.resolve()).then(() => true);
 };
 
 // Whether this page may compile WebAssembly: a Content-Security-Policy
@@ -88,13 +100,26 @@ const importJsCore = (url) => Promise.resolve()
   .then(() => import(/* webpackIgnore: true */ /* @vite-ignore */ new URL(url, document.baseURI).href))
   .then((glue) => glue.default({}));
 
+// The wasm beside this script, fetched and compiled at once (a page that
+// may not compile WebAssembly, or the npm package, fetches nothing here):
+// init, usually queued by the snippet, takes it unless its config names
+// another wasmUrl. A `<link rel="preload" as="fetch" crossorigin>` for it in
+// the page starts the download even earlier (docs/CONFIG.md).
+const defaultWasmUrl = base && canCompileWasm() ? wasmUrl({}, base) : '';
+let earlyCompile = defaultWasmUrl ? compileCore(defaultWasmUrl) : null;
+if (earlyCompile) earlyCompile.catch(() => {});  // reported by startCore if init comes
+
 export const startCore = (config) => {
   const configJson = toJson(config, 'the init config');
   const url = wasmUrl(config, base);
   const [wasmFile, jsFile] = packageFiles && !hasWasmUrl(config) ? packageFiles : [url, wasmJsUrl(url)];
   const wasm = canCompileWasm();
-  (wasm ? compileCore(wasmFile).then((module) => createMicrotrackCore({ wasm: module })) : importJsCore(jsFile))
-    .then(guard((module) => runCore(module, config, configJson)), (error) => {
+  const compiled = earlyCompile && wasmFile === defaultWasmUrl ? earlyCompile : null;
+  earlyCompile = null;
+  (wasm ? (compiled || compileCore(wasmFile)).then((module) => createMicrotrackCore({ wasm: module }))
+    : importJsCore(jsFile))
+    .then((module) => runCore(module, config, configJson))
+    .then(resolveReady, (error) => {
       log('error', 'the ' + (wasm ? 'WebAssembly' : "JavaScript (no 'wasm-unsafe-eval'?) " + jsFile) +
         ' core could not start (' + errorText(error) + '); nothing is tracked.');
       resolveReady(false);

@@ -10,6 +10,10 @@ export let debugOn = false;   // config 'debug', read once the core runs
 export let coreActive = false;
 export let collectorUrl = '';  // config 'collector', once the core tracks
 export const listeners = [];  // on('event', fn) callbacks
+// Hands the core the deepest scroll sample the scroll detector kept back:
+// called before every core call that may report how deep the page was
+// scrolled (engagement) or start a new page view. A no-op without it.
+export let flushScroll = () => {};
 
 export const coreStarted = (module) => {
   core = module;
@@ -19,4 +23,8 @@ export const coreStarted = (module) => {
 
 export const trackingStarted = (url) => {
   collectorUrl = url;
+};
+
+export const scrollReportsStarted = (flush) => {
+  flushScroll = flush;
 };

@@ -33,3 +33,21 @@ export const toJson = (value, what) => {
     return null;
   }
 };
+
+// Resolves in a task of its own: start-up runs as several short tasks, so
+// that the page's input and rendering can run between them (a task over
+// 50 ms is a long task). scheduler.yield() where the browser has it (its
+// continuation goes ahead of other tasks), else a message to ourselves
+// (setTimeout(0) may be clamped to 4 ms).
+export const nextTask = () => {
+  const scheduler = globalThis.scheduler;
+  if (scheduler && typeof scheduler.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(0);
+  });
+};

@@ -73,11 +73,16 @@ std::string Goals::selectors_json() const {
   return out + "]";
 }
 
-bool Goals::waits_for_engagement() const {
+bool Goals::waits_for_engagement(std::string_view path) const {
   for (const Rule& rule : rules_) {
+    if (rule.reached) continue;
+    // A rule for other paths cannot be reached in this page view (a new
+    // page view resets what was met): no reason to look at the clock for it.
+    std::string pattern = text(rule.goal, "path");
+    if (!pattern.empty() && !glob_match(pattern, path)) continue;
     unsigned c = 0;
     for (auto condition = rule.goal.find("all").children(); condition.next(); ++c)
-      if (!rule.reached && engaged_ms(condition.value()) >= 0 && !(rule.met >> c & 1)) return true;
+      if (engaged_ms(condition.value()) >= 0 && !(rule.met >> c & 1)) return true;
   }
   return false;
 }

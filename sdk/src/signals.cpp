@@ -318,7 +318,7 @@ double Signals::next_wake_ms() const {
   earliest(visibility_.next_deadline_ms());
   if (page_visible_) {
     earliest(heartbeat_at_ms_);
-    if (goals_.waits_for_engagement()) earliest(now_ms_ + 1000);  // engaged time moves with activity: look again
+    if (goals_.waits_for_engagement(tracker_.page_path())) earliest(now_ms_ + 1000);  // engaged time moves with activity: look again
   }
   return wake;
 }

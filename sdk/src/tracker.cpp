@@ -303,6 +303,10 @@ ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_p
   return scroll_.on_sample(scroll_top_px, viewport_px, document_px);
 }
 
+double Tracker::scroll_next_bottom_px() const {
+  return active_ && config_.scroll ? scroll_.next_bottom_px() : -1;
+}
+
 void Tracker::reset(double now_ms) {
   anonymous_id_ = random_.uuid_v4();
   user_id_.clear();

@@ -31,6 +31,7 @@ class FastForwardClock : public microtrack::collector::WorkerClock {
     {
       std::lock_guard<std::mutex> guard(mutex_);
       ++waits_seen_;
+      if (std::isinf(ms)) ++forever_waits_;
       if (!std::isinf(ms)) {
         waits_.push_back(ms);
         now_ += ms;
@@ -44,6 +45,13 @@ class FastForwardClock : public microtrack::collector::WorkerClock {
   std::vector<double> waits() {
     std::lock_guard<std::mutex> guard(mutex_);
     return waits_;
+  }
+
+  // How many times the worker began a wait with nothing scheduled (it then
+  // sleeps until woken).
+  long forever_waits() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return forever_waits_;
   }
 
   // Returns once `done()` holds; it is checked now and whenever the worker
@@ -67,6 +75,7 @@ class FastForwardClock : public microtrack::collector::WorkerClock {
   std::condition_variable changed_;
   double now_;
   long waits_seen_ = 0;
+  long forever_waits_ = 0;
   std::vector<double> waits_;
 };
 

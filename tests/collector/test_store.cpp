@@ -139,3 +139,26 @@ TEST_CASE("The raw column does not repeat properties and context, yet query() gi
   CHECK_FALSE(raws[2].contains("context"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("Events from clocks far off (before 1970, after 2105) are stored and found by range", "[stores]") {
+  auto store = memory_store();
+  json past = track_event("past");
+  past["timestamp"] = "1969-12-31T23:59:59.000Z";
+  json future = track_event("future");
+  future["timestamp"] = "2300-01-01T00:00:00.000Z";  // past what a ClickHouse Date holds
+  REQUIRE(store->insert_batch({past, future, track_event("now")}, std::nullopt, kNowMs).accepted == 3);
+  std::string error;
+  const auto total = [&](const char* from, const char* to) {
+    const auto totals = store->totals({from, to}, error);
+    INFO(error);
+    REQUIRE(totals);
+    return (*totals)["total"].get<int>();
+  };
+  CHECK(total("", "") == 3);
+  CHECK(total("", "1970-01-01T00:00:00.000Z") == 1);
+  CHECK(total("2299-12-31T00:00:00.000Z", "") == 1);
+  CHECK(total("2026-01-01T00:00:00.000Z", "2027-01-01T00:00:00.000Z") == 1);
+  const json rows = all_rows(*store);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1]["corrected_timestamp"] == "2300-01-01T00:00:00.000Z");
+}

@@ -148,12 +148,17 @@ TEST_CASE("The --db URL picks the store, and log lines never show its password")
   CHECK_THAT(error, Catch::Contains("unknown store URL scheme \"mysql\""));
   CHECK_FALSE(mc::Store::open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", error));
   CHECK_FALSE(error.empty());
+  CHECK_FALSE(mc::Store::open("clickhouse://127.0.0.1:1/none?timeout_ms=2000", error));
+  CHECK_THAT(error, Catch::StartsWith("ClickHouse: no answer"));
+  CHECK_FALSE(mc::Store::open("clickhouse://127.0.0.1:port/none", error));
+  CHECK_THAT(error, Catch::Contains("numeric port"));
 
   CHECK(mc::url_for_logs("postgresql://mt:s3cret@db.internal:5432/events") ==
         "postgresql://mt:***@db.internal:5432/events");
   CHECK(mc::url_for_logs("postgresql://mt@db/events?sslmode=require&password=s3cret") ==
         "postgresql://mt@db/events?sslmode=require&password=***");
   CHECK(mc::url_for_logs("postgresql://db/events") == "postgresql://db/events");
+  CHECK(mc::url_for_logs("clickhouse://mt:s3cret@ch.internal:8123/events") == "clickhouse://mt:***@ch.internal:8123/events");
   CHECK(mc::url_for_logs("data/events.db") == "data/events.db");
 }
 
@@ -225,6 +230,48 @@ TEST_CASE("SQLite and ClickHouse erase, export and expire the same events", "[cl
   CHECK(expected["erased_by_user"] == json{3, 0});
   CHECK(expected["log"].empty());
   CHECK(privacy_answers(*clickhouse, false).dump() == expected.dump());
+}
+
+TEST_CASE("Two collectors on one ClickHouse database may both store a messageId, yet answers count it once",
+          "[clickhouse]") {
+  if (!testing_clickhouse()) {
+    WARN("skipped: MICROTRACK_TEST_CLICKHOUSE is not set");
+    return;
+  }
+  const std::string url = fresh_clickhouse_database_url();
+  auto a = open_or_fail(url);
+  auto b = open_or_fail(url);
+  // 4 threads x 10 batches of 10 ids out of 60: most ids arrive several times, at once.
+  std::atomic<int> accepted{0}, errors{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t)
+    senders.emplace_back([&, t] {
+      mc::Store& store = t % 2 ? *b : *a;
+      for (int batch = 0; batch < 10; ++batch) {
+        std::vector<json> events;
+        for (int i = 0; i < 10; ++i) events.push_back(track_event("m" + std::to_string((batch * 10 + i * 7 + t) % 60)));
+        const mc::InsertResult result = store.insert_batch(events, std::nullopt, kNowMs);
+        accepted += result.accepted;
+        errors += !result.error.empty();
+      }
+    });
+  for (std::thread& sender : senders) sender.join();
+  CHECK(errors == 0);
+  CHECK(accepted >= 60);  // each instance's counts are exact for itself only
+  std::string error;
+  mc::EventQuery all;
+  const auto rows = a->query(all, error);
+  REQUIRE(rows);
+  std::set<std::string> ids;
+  for (const json& row : *rows) ids.insert(row["message_id"].get<std::string>());
+  CHECK(rows->size() == 60);
+  CHECK(ids.size() == 60);
+  const auto totals = b->totals({}, error);
+  REQUIRE(totals);
+  CHECK((*totals)["total"] == 60);
+  int scanned = 0;
+  REQUIRE(a->scan({}, {{"hero_seen"}, false, false}, [&](mc::EventRow&&) { ++scanned; }, error));
+  CHECK(scanned == 60);
 }
 
 TEST_CASE("Concurrent starts on an empty database migrate its schema once", "[postgres]") {

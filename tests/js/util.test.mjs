@@ -2,7 +2,7 @@
 // given (bindings/js/util.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorText, guard, toJson } from '../../bindings/js/util.js';
+import { errorText, guard, nextTask, toJson } from '../../bindings/js/util.js';
 
 test('a guarded function answers as the function does, with its this and arguments', () => {
   const counter = { step: 2, add: guard(function (a, b) { return this.step + a + b; }) };
@@ -38,4 +38,13 @@ test('a value JSON cannot write is null, with an error naming what it was', (t) 
   assert.equal(messages.length, 2);
   assert.match(messages[0], /^microtrack: track properties must be JSON-serialisable \(.+\); ignoring the call\.$/s);
   assert.match(messages[1], /^microtrack: identify traits must be JSON-serialisable \(.*BigInt\); ignoring the call\.$/);
+});
+
+test('nextTask resolves in a later task: after this task and its microtasks', async () => {
+  const order = [];
+  const done = nextTask().then(() => order.push('next task'));
+  Promise.resolve().then(() => order.push('microtask'));
+  order.push('this task');
+  await done;
+  assert.deepEqual(order, ['this task', 'microtask', 'next task']);
 });

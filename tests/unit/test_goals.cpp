@@ -220,8 +220,8 @@ SCENARIO("A compound goal: a blog post read to 75 % with 20 s engaged", "[goals]
   GIVEN("the article_read goal of issue 3") {
     Goals g(goals_text(json::array({kArticleRead})));
     REQUIRE(g.skipped() == 0);
-    REQUIRE(g.waits_for_engagement());
     const char* post = "/blog/hello-world";
+    REQUIRE(g.waits_for_engagement(post));
     REQUIRE(reached(g.on_page(post)) == Reached{});
 
     WHEN("the reader scrolls to 75 % and then has been engaged 20 s") {
@@ -231,7 +231,7 @@ SCENARIO("A compound goal: a blog post read to 75 % with 20 s engaged", "[goals]
       CHECK(reached(g.on_engaged(19'999, post)) == Reached{});
       THEN("the goal is reached at 20 s, with trigger all") {
         CHECK(reached(g.on_engaged(20'000, post)) == Reached{"article_read/all"});
-        CHECK_FALSE(g.waits_for_engagement());
+        CHECK_FALSE(g.waits_for_engagement(post));
       }
     }
     WHEN("the reader is engaged 20 s first and then scrolls to 75 %") {
@@ -249,7 +249,7 @@ SCENARIO("A compound goal: a blog post read to 75 % with 20 s engaged", "[goals]
       }
       AND_WHEN("the reader opens another post (a new page view)") {
         g.reset();
-        REQUIRE(g.waits_for_engagement());
+        REQUIRE(g.waits_for_engagement("/blog/second"));
         THEN("it needs both conditions again") {
           CHECK(reached(g.on_event("scroll_depth", scroll(75), "/blog/second")) == Reached{});
           CHECK(reached(g.on_engaged(20'000, "/blog/second")) == Reached{"article_read/all"});
@@ -263,6 +263,10 @@ SCENARIO("A compound goal: a blog post read to 75 % with 20 s engaged", "[goals]
   }
   GIVEN("a page view outside /blog/") {
     Goals g(goals_text(json::array({kArticleRead})));
+    THEN("it does not wait for engaged time there (the core polls nothing)") {
+      CHECK_FALSE(g.waits_for_engagement("/pricing"));
+      CHECK(g.waits_for_engagement("/blog/x"));
+    }
     WHEN("both conditions are met on /pricing") {
       const auto a = g.on_event("scroll_depth", scroll(75), "/pricing");
       const auto b = g.on_engaged(30'000, "/pricing");
@@ -284,7 +288,7 @@ SCENARIO("A compound goal: a blog post read to 75 % with 20 s engaged", "[goals]
 TEST_CASE("A compound goal without a path is reached on any page", "[goals]") {
   Goals g(R"([{"name":"engaged_viewer","all":[{"event":"video_start"},{"event":"scroll_depth","where":{"percent":50}}]}])");
   REQUIRE(g.skipped() == 0);
-  SECTION("no engagedMs condition: it never waits for engagement") { CHECK_FALSE(g.waits_for_engagement()); }
+  SECTION("no engagedMs condition: it never waits for engagement") { CHECK_FALSE(g.waits_for_engagement("/any")); }
   SECTION("both events, in either order") {
     CHECK(reached(g.on_event("scroll_depth", scroll(50), "/x")) == Reached{});
     CHECK(reached(g.on_event("video_start", R"({"src":"a.mp4"})", "/x")) == Reached{"engaged_viewer/all"});
@@ -302,9 +306,9 @@ TEST_CASE("A compound goal without a path is reached on any page", "[goals]") {
 TEST_CASE("A compound goal whose engaged time is already met no longer waits for engagement",
           "[goals]") {
   Goals g(goals_text(json::array({kArticleRead})));
-  REQUIRE(g.waits_for_engagement());
+  REQUIRE(g.waits_for_engagement("/blog/x"));
   REQUIRE(reached(g.on_engaged(25'000, "/blog/x")) == Reached{});
-  CHECK_FALSE(g.waits_for_engagement());
+  CHECK_FALSE(g.waits_for_engagement("/blog/x"));
 }
 
 TEST_CASE("Invalid goal rules are skipped and counted", "[goals]") {

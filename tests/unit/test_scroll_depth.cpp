@@ -1,5 +1,6 @@
 // ScrollDepth (CONTRACT §3 scroll_depth): the bottom of the viewport first
 // reaching each threshold % of the document height, once per page view.
+#include <algorithm>
 #include <vector>
 
 #include "helpers.hpp"
@@ -125,4 +126,103 @@ TEST_CASE("Custom thresholds are used instead of the defaults", "[scroll]") {
   CHECK(sample(s, 0, kViewport, kDocument) == Fired{10});
   CHECK(sample(s, 1600, kViewport, kDocument) == Fired{60});
   CHECK(sample(s, 2400, kViewport, kDocument) == Fired{});
+}
+
+TEST_CASE("next_bottom_px names the viewport bottom that reaches the next threshold", "[scroll]") {
+  ScrollDepth s(kDefaults);
+  SECTION("before any sample every sample is worth one") { CHECK(s.next_bottom_px() == 0); }
+  SECTION("after a sample: the next threshold of that document, less the 1 px tolerance") {
+    REQUIRE(sample(s, 0, kViewport, kDocument) == Fired{25});
+    CHECK(s.next_bottom_px() == 1599);  // 50 % of 3200 px
+    REQUIRE(sample(s, 799, kViewport, kDocument) == Fired{50});
+    CHECK(s.next_bottom_px() == 2399);  // 75 %
+    CHECK(sample(s, 798.5, kViewport, kDocument) == Fired{});  // just above it: nothing
+    CHECK(sample(s, 1599, kViewport, kDocument) == Fired{75});  // exactly at it
+  }
+  SECTION("none left once the bottom was reached") {
+    REQUIRE(sample(s, 2400, kViewport, kDocument) == kDefaults);
+    CHECK(s.next_bottom_px() == -1);
+  }
+  SECTION("every threshold reached short of the end: the end (less 1 px) until the deepest point is there") {
+    const Fired custom{10, 60};
+    ScrollDepth c(custom);
+    REQUIRE(sample(c, 1600, kViewport, kDocument) == custom);  // 75 %
+    CHECK(c.next_bottom_px() == 3199);
+    CHECK(sample(c, 2000, kViewport, kDocument) == Fired{});  // deeper, short of the end
+    CHECK(c.next_bottom_px() == 3199);
+    CHECK(sample(c, 2399.5, kViewport, kDocument) == Fired{});  // the end, within the tolerance
+    CHECK(c.next_bottom_px() == -1);
+    CHECK(c.max_percent() == Approx(100).epsilon(0.001));
+  }
+  SECTION("a document that fits its viewport has none; one that grows has one again") {
+    REQUIRE(sample(s, 0, 800, 800) == Fired{});
+    CHECK(s.next_bottom_px() == -1);
+    REQUIRE(sample(s, 0, 800, 1600) == Fired{25, 50});
+    CHECK(s.next_bottom_px() == 1199);  // 75 % of 1600 px
+  }
+  SECTION("another document height moves it") {
+    REQUIRE(sample(s, 0, kViewport, kDocument) == Fired{25});
+    REQUIRE(sample(s, 0, kViewport, 6400) == Fired{});
+    CHECK(s.next_bottom_px() == 3199);  // 50 % of 6400 px
+  }
+  SECTION("after reset (a new page view) any sample is worth one again") {
+    REQUIRE(sample(s, 800, kViewport, kDocument) == Fired{25, 50});
+    s.reset();
+    CHECK(s.next_bottom_px() == 0);
+    CHECK(sample(s, 800, kViewport, kDocument) == Fired{25, 50});
+    CHECK(s.next_bottom_px() == 2399);
+  }
+}
+
+// What the loader does with next_bottom_px: a sample crosses to the core
+// only when its bottom reaches that position or its heights differ from the
+// last sample sent. Against a core that sees every sample, on a scripted
+// session (slow scrolling, fast jumps past several thresholds, a resize that
+// changes the document height, scrolling up, a new page view), the same
+// thresholds fire at the same samples, and max_percent agrees once the
+// deepest sample kept back is handed over.
+TEST_CASE("Sending only the samples that reach next_bottom_px fires exactly what every sample fires", "[scroll]") {
+  struct Sample { double top, viewport, document; };
+  std::vector<Sample> session;
+  for (double top = 0; top <= 700; top += 7) session.push_back({top, 800, 3200});     // slow, 25 % then 50 % near 800
+  session.push_back({2000, 800, 3200});                                                // a jump past 75 and 90
+  for (double top = 2000; top >= 0; top -= 50) session.push_back({top, 800, 3200});    // back up
+  for (double top = 0; top <= 1500; top += 30) session.push_back({top, 800, 5000});    // the page grew
+  for (double top = 1500; top <= 2500; top += 10) session.push_back({top, 600, 5000}); // the viewport shrank
+  session.push_back({4400, 600, 5000});                                                // to the bottom
+  session.push_back({4401, 600, 5000});
+
+  for (bool new_view_halfway : {false, true}) {
+    CAPTURE(new_view_halfway);
+    ScrollDepth every(kDefaults), sent(kDefaults);
+    double viewport = -1, document = -1, deepest_kept = -1;
+    Sample kept{};
+    for (std::size_t i = 0; i < session.size(); ++i) {
+      if (new_view_halfway && i == session.size() / 2) {
+        if (deepest_kept >= 0) sample(sent, kept.top, kept.viewport, kept.document);  // handed over first
+        every.reset();
+        sent.reset();
+        deepest_kept = -1;
+      }
+      const Sample& x = session[i];
+      CAPTURE(i, x.top, x.viewport, x.document);
+      Fired expected = sample(every, x.top, x.viewport, x.document);
+      double bottom = std::max(0.0, x.top) + x.viewport;
+      double next = sent.next_bottom_px();
+      if (x.viewport != viewport || x.document != document || (next >= 0 && bottom >= next)) {
+        CHECK(sample(sent, x.top, x.viewport, x.document) == expected);
+        viewport = x.viewport;
+        document = x.document;
+        deepest_kept = -1;
+      } else {
+        CHECK(expected == Fired{});
+        if (bottom > deepest_kept) {
+          deepest_kept = bottom;
+          kept = x;
+        }
+      }
+    }
+    if (deepest_kept >= 0) sample(sent, kept.top, kept.viewport, kept.document);
+    CHECK(sent.max_percent() == Approx(every.max_percent()));
+  }
 }

@@ -887,3 +887,28 @@ SCENARIO("An event call answers with a count; its events wait in accepted()", "[
     }
   }
 }
+
+SCENARIO("The next scroll position worth a sample", "[tracker][scroll]") {
+  GIVEN("a tracking page") {
+    Tracker t(kConfig, kEnv, "", kSeed, t0);
+    t.page_view(kLandingUrl, "Pricing", "", "{}", true, t0);
+    THEN("before a sample, any sample is worth one") { CHECK(t.scroll_next_bottom_px() == 0); }
+    WHEN("a sample came") {
+      auto reached = t.scroll_sample(800, 800, 3200);
+      REQUIRE(std::vector<double>(reached.begin(), reached.end()) == std::vector<double>{25, 50});
+      THEN("the next threshold's position") { CHECK(t.scroll_next_bottom_px() == 2399); }
+      AND_WHEN("a new page view starts") {
+        t.page_view("https://shop.example.com/b", "B", "", "{}", true, t0 + 2'000);
+        THEN("any sample is worth one again") { CHECK(t.scroll_next_bottom_px() == 0); }
+      }
+    }
+  }
+  GIVEN("a visitor with Do Not Track (the tracker is inactive)") {
+    Tracker t(kConfig, kEnvDnt, "", kSeed, t0);
+    THEN("no position is worth a sample") { CHECK(t.scroll_next_bottom_px() == -1); }
+  }
+  GIVEN("scroll switched off") {
+    Tracker t(config_with(R"("scroll":false)"), kEnv, "", kSeed, t0);
+    THEN("no position is worth a sample") { CHECK(t.scroll_next_bottom_px() == -1); }
+  }
+}

@@ -38,7 +38,8 @@ class Goals {
   int skipped() const { return skipped_; }
   // [[index, "selector"], …] of the selector rules, for the click adapter.
   std::string selectors_json() const;
-  bool waits_for_engagement() const;  // a compound rule still needs engaged time
+  // A compound rule that may still be reached on `path` needs engaged time.
+  bool waits_for_engagement(std::string_view path) const;
 
   ReachedGoals on_page(std::string_view path);
   ReachedGoals on_selector_click(int rule_index);

@@ -35,13 +35,32 @@ class ScrollDepth {
   // Deepest point seen in this page view, 0..100 (0 for a page that fits).
   double max_percent() const { return max_percent_; }
 
-  // A new page view: every threshold may fire again.
+  // The next position worth a sample: the viewport bottom (scroll top, at
+  // least 0, + viewport height, in CSS px) from which a sample with the last
+  // sample's viewport and document heights reaches the next threshold, or
+  // once every threshold is reached, the end of the document (less 1 px)
+  // until the deepest point is there; -1 when nothing is left to reach or
+  // that document fits its viewport; 0 before the first sample of a page
+  // view (any sample is worth one). A sample above it with the same heights
+  // reaches nothing and changes only max_percent(); a sample with other
+  // heights may move it.
+  double next_bottom_px() const;
+
+  // A new page view: every threshold may fire again, from the next sample on.
   void reset();
 
  private:
+  // The viewport bottom at which threshold `index` is reached in a document
+  // of the last sample's height: what on_sample and next_bottom_px share,
+  // so that the adapter's comparison is the core's.
+  double threshold_bottom_px(std::size_t index) const;
+
   const std::vector<double>& thresholds_;
   std::size_t next_ = 0;  // index of the first threshold not yet reached
   double max_percent_ = 0;
+  double document_px_ = 0;   // of the last sample
+  bool sampled_ = false;     // a sample came (the heights below are known)
+  bool scrollable_ = false;  // the last sample's document is taller than its viewport
 };
 
 }  // namespace microtrack

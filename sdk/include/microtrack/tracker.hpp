@@ -74,6 +74,10 @@ class Tracker {
   // first, and nothing while inactive or with scroll off. (Signals turns
   // them into scroll_depth events.)
   ReachedThresholds scroll_sample(double scroll_top_px, double viewport_px, double document_px);
+  // The next scroll position worth a sample (ScrollDepth::next_bottom_px):
+  // the adapter keeps the frames below it to itself. -1 while inactive or
+  // with scroll off.
+  double scroll_next_bottom_px() const;
 
   // New anonymousId and session, forgets userId.
   void reset(double now_ms);

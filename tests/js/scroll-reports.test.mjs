@@ -1,0 +1,82 @@
+// Which scroll samples cross into the core (bindings/js/scroll-reports.js),
+// against a stand-in for the core's answer: the samples sent, and when the
+// position worth a sample is read again.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createScrollReports } from '../../bindings/js/scroll-reports.js';
+
+// `positions`: what readNext answers, one per read (the last repeats).
+const reportsWith = (positions) => {
+  const sent = [];
+  let reads = 0;
+  const readNext = () => positions[Math.min(reads++, positions.length - 1)];
+  const reports = createScrollReports((...sample) => sent.push(sample), readNext);
+  return { reports, sent, reads: () => reads };
+};
+
+test('the first sample is sent, then only a sample whose bottom reaches the position the core named', () => {
+  const { reports, sent } = reportsWith([1599, 2399]);
+  reports.sample(0, 800, 3200);      // first: sent, the core answers 1599
+  reports.sample(400, 800, 3200);    // bottom 1200: kept here
+  reports.sample(798, 800, 3200);    // bottom 1598: kept here
+  reports.sample(799, 800, 3200);    // bottom 1599: sent, the core answers 2399
+  reports.sample(1000, 800, 3200);   // kept here
+  assert.deepEqual(sent, [[0, 800, 3200], [799, 800, 3200]]);
+});
+
+test('a fast jump past several positions is one sample sent (the core fires each threshold it reached)', () => {
+  const { reports, sent } = reportsWith([799, -1]);
+  reports.sample(0, 800, 3200);
+  reports.sample(2400, 800, 3200);   // past 50, 75, 90 and 100 at once
+  reports.sample(2400, 800, 3200);   // -1: nothing left to reach
+  reports.sample(0, 800, 3200);
+  assert.deepEqual(sent, [[0, 800, 3200], [2400, 800, 3200]]);
+});
+
+test('another document or viewport height is sent at once: the position was for the old heights', () => {
+  const { reports, sent } = reportsWith([2399]);
+  reports.sample(0, 800, 3200);
+  reports.sample(0, 800, 6400);      // the page grew
+  reports.sample(0, 600, 6400);      // the window was resized
+  reports.sample(10, 600, 6400);     // same heights, below the position: kept
+  assert.deepEqual(sent, [[0, 800, 3200], [0, 800, 6400], [0, 600, 6400]]);
+});
+
+test('flush hands over the deepest sample kept back, once', () => {
+  const { reports, sent } = reportsWith([2399]);
+  reports.sample(0, 800, 3200);
+  reports.sample(900, 800, 3200);
+  reports.sample(1200, 800, 3200);   // the deepest
+  reports.sample(300, 800, 3200);    // back up
+  reports.flush();
+  reports.flush();                   // nothing kept any more
+  assert.deepEqual(sent, [[0, 800, 3200], [1200, 800, 3200]]);
+});
+
+test('overscroll above the top counts as the top (the core reads the bottom the same way)', () => {
+  const { reports, sent } = reportsWith([799]);
+  reports.sample(-50, 800, 3200);
+  reports.sample(-50, 800, 3200);    // bottom 800 >= 799: sent (the core would clamp the top to 0 too)
+  assert.equal(sent.length, 2);
+});
+
+test('reread takes the position the core names now (after a new page view: 0, any sample)', () => {
+  const { reports, sent, reads } = reportsWith([-1, 0, 1599]);
+  reports.sample(0, 800, 3200);      // the core: -1, nothing left
+  reports.sample(100, 800, 3200);    // kept
+  reports.reread();                  // a new page view: 0
+  reports.sample(100, 800, 3200);    // sent
+  assert.deepEqual(sent, [[0, 800, 3200], [100, 800, 3200]]);
+  assert.equal(reads(), 3);
+});
+
+test('wantsScroll: false only while the core has nothing left to reach (-1)', () => {
+  const { reports } = reportsWith([3199, -1, 0]);
+  assert.equal(reports.wantsScroll(), true);   // before any sample: 0
+  reports.sample(1600, 800, 3200);             // every threshold reached, not the end: 3199
+  assert.equal(reports.wantsScroll(), true);
+  reports.sample(2400, 800, 3200);             // the end: -1
+  assert.equal(reports.wantsScroll(), false);
+  reports.reread();                            // a new page view: 0
+  assert.equal(reports.wantsScroll(), true);
+});
