@@ -4,9 +4,10 @@
 // (store.cpp), byte for byte on the shared test cases:
 //  - A batch is one INSERT. Before it, the batch's messageIds are looked up
 //    in `event_ids` (a table ordered by messageId, filled by a materialized
-//    view on every insert into `events`), under this process's lock: the
+//    view on every insert into `events`), and those another batch of this
+//    process is inserting right now are duplicates (InFlight): the
 //    accepted/duplicates counts are exact for one collector process per
-//    database. Two processes inserting the same messageId at the same
+//    database, and batches still insert side by side. Two processes inserting the same messageId at the same
 //    moment may both store it; the answers still count it once, because
 //    every read is FINAL on a ReplacingMergeTree whose sorting key ends in
 //    message_id (copies collapse; docs/COLLECTOR.md says when they cannot).
@@ -26,7 +27,6 @@
 #include <cmath>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "clickhouse_http.hpp"
@@ -165,6 +165,37 @@ json event_row(const std::vector<std::string>& fields) {
   return event_row_json(to_int(fields[0]), texts);
 }
 
+// The messageIds this process's batches are inserting right now. A batch
+// claims its new ones before its lookup and lets go once its INSERT has
+// answered: an id another batch holds is a duplicate (that batch stores it,
+// or fails and its sender retries), so two batches of one process never both
+// store an id, and yet their lookups and INSERTs run side by side.
+class InFlight {
+ public:
+  InFlight(std::mutex& mutex, std::unordered_set<std::string>& ids) : mutex_(mutex), ids_(ids) {}
+  ~InFlight() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const std::string& id : mine_) ids_.erase(id);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  // Claims each of `ids` no other batch holds; true at the positions claimed.
+  std::vector<bool> claim(const std::vector<std::string_view>& ids) {
+    std::vector<bool> claimed;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const std::string_view id : ids) {
+      claimed.push_back(ids_.emplace(id).second);
+      if (claimed.back()) mine_.emplace_back(id);
+    }
+    return claimed;
+  }
+
+ private:
+  std::mutex& mutex_;
+  std::unordered_set<std::string>& ids_;
+  std::vector<std::string> mine_;
+};
+
 class ClickHouseStore final : public Store {
  public:
   explicit ClickHouseStore(ClickHouseTarget target) : db_(std::move(target)) {}
@@ -206,8 +237,9 @@ class ClickHouseStore final : public Store {
   bool wait_for_mutations(std::string& error) const;
 
   ClickHouseHttp db_;
-  std::mutex ingest_mutex_;  // the lookup and the insert of one batch, and next_id_
+  std::mutex ingest_mutex_;  // next_id_ and in_flight_
   std::uint64_t next_id_ = 1;
+  std::unordered_set<std::string> in_flight_;  // see InFlight
   std::mutex delete_mutex_;  // one erasure or retention sweep at a time
 };
 
@@ -256,25 +288,43 @@ InsertResult ClickHouseStore::insert_events(
     firsts.push_back(i);
     ids.push_back(*id);
   }
+  InFlight in_flight(ingest_mutex_, in_flight_);
+  const std::vector<bool> claimed = in_flight.claim(ids);
+  std::vector<std::string_view> lookup;
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    if (claimed[k]) lookup.push_back(ids[k]);
   std::string error;
-  std::lock_guard<std::mutex> lock(ingest_mutex_);
   std::unordered_set<std::string> stored_before;
-  if (!ids.empty() && !find_stored(ids, stored_before, error)) return failed(error);
-  std::string data;
-  std::uint64_t id = next_id_;
-  for (const std::size_t index : firsts) {
-    if (stored_before.count(std::string(*rows[index].columns[kMessageId]))) {
+  if (!lookup.empty() && !find_stored(lookup, stored_before, error)) return failed(error);
+  std::vector<std::size_t> fresh;
+  for (std::size_t k = 0; k < firsts.size(); ++k) {
+    if (!claimed[k] || stored_before.count(std::string(ids[k]))) {
       ++result.duplicates;
       continue;
     }
-    if (deliveries_for && !deliveries_for(events[index]).empty())
+    if (deliveries_for && !deliveries_for(events[firsts[k]]).empty())
       return failed("a ClickHouse store keeps no delivery log (flows need SQLite or PostgreSQL)");
+    fresh.push_back(firsts[k]);
+  }
+  if (fresh.empty()) return result;
+  std::uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(ingest_mutex_);
+    id = next_id_;
+    next_id_ += fresh.size();
+  }
+  const std::uint64_t first_id = id, end_id = id + fresh.size();
+  std::string data;
+  for (const std::size_t index : fresh) {
     append_insert_row(data, id, rows[index]);
     result.stored.push_back({index, static_cast<std::int64_t>(id++),
                              std::string(rows[index].columns[kCorrectedTimestamp].value_or(""))});
   }
-  if (!data.empty() && !db_.insert(kInsertInto, data, error)) return failed(error);
-  next_id_ = id;
+  if (!db_.insert(kInsertInto, data, error)) {
+    std::lock_guard<std::mutex> lock(ingest_mutex_);
+    if (next_id_ == end_id) next_id_ = first_id;  // unused, unless a later batch took ids meanwhile
+    return failed(error);
+  }
   result.accepted = static_cast<int>(result.stored.size());
   return result;
 }

@@ -16,19 +16,6 @@ let stateChanged = false;  // since the state was last stored
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
 let changedAt = -1;   // when the state changed first since it was stored; -1: stored
-let unloading = false;  // since pagehide (until a pageshow from the back-forward cache)
-
-export const setUnloading = (gone) => {
-  unloading = gone;
-};
-
-// The status the core hears. Once the page is unloading, Chromium rejects
-// the page's promise of a keepalive request ("Failed to fetch") while the
-// browser still delivers it: like a beacon, the browser took it (202).
-// Heard as a failure, its events were stored again by the unload drain and
-// the next page sent them a second time (delivery-faults (o); the
-// detectors' engagement spec, under load).
-const statusHeard = (result) => (unloading && result.keepalive && result.status === 0 ? 202 : result.status);
 
 export const printCoreMessages = () => {
   const text = core.takeMessages();
@@ -75,6 +62,10 @@ const afterTask = () => {
   for (const hook of afterTaskHooks) hook();
 };
 
+// Run at the end of every task that called the core (the scroll detector
+// asks for the position worth its next sample).
+export const afterTaskHooks = [];
+
 // The state is stored at the end of each task that changed it, except at
 // the start of a burst of sends (a batch due at once): then once the burst
 // is over, after BURST_STORE_MS, or when the page is hidden (drainForUnload).
@@ -86,10 +77,6 @@ const persistUnlessBurst = () => {
   if (changedAt < 0) changedAt = now();
   if (!dueNow() || now() - changedAt >= BURST_STORE_MS) persistNow();
 };
-
-// Run at the end of every task that called the core (the scroll detector
-// asks for the position worth its next sample).
-export const afterTaskHooks = [];
 
 // The ids go to the shared key (only when they changed), the queue to this
 // tab's. Next to the ids, while they may be stored, the collector that said
@@ -164,9 +151,8 @@ const send = (trigger) => {
   if (debugOn) log('info', 'sending ' + body.length + ' bytes');
   sending = postBatch(collectorUrl, body).then((result) => {
     sending = null;
-    const status = statusHeard(result);
     guard(() => {
-      core.onSendResult(id, status, result.retryAfterMs, now());
+      core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
       if (stateChanged) persistUnlessBurst();

@@ -1,6 +1,6 @@
 // Page hidden or unloaded: the last chance to send. Back online: send at
 // once instead of waiting for the backoff. Other tabs' queues: tabs.js.
-import { drainForUnload, flushQueue, setUnloading } from './delivery.js';
+import { drainForUnload, flushQueue } from './delivery.js';
 import { enableTabs } from './tabs.js';
 import { sendCompressingNow } from './transport.js';
 import { guard } from './util.js';
@@ -18,11 +18,7 @@ export const enableLifecycle = () => {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') onHide();
   }, true);
-  addEventListener('pagehide', () => {
-    setUnloading(true);
-    onHide();
-  }, true);
-  addEventListener('pageshow', () => setUnloading(false), true);  // back from the back-forward cache
+  addEventListener('pagehide', onHide, true);
   addEventListener('online', guard(flushQueue));
   enableTabs();
 };

@@ -18,7 +18,7 @@ import { enableScroll } from './detectors/scroll.js';
 import { enableVisibility } from './detectors/visibility.js';
 import { enableLifecycle } from './lifecycle.js';
 import { reportPageView } from './page-views.js';
-import { core, coreActive, coreStarted, trackingStarted } from './state.js';
+import { coreActive, coreStarted, trackingStarted } from './state.js';
 import { GZIP_KEY, storageGet } from './storage.js';
 import { collectorReadsGzip } from './transport.js';
 import { errorText, guard, log, nextTask, now, toJson } from './util.js';
@@ -51,8 +51,8 @@ const compileCore = (url) => Promise.resolve()
 
 // Start-up as short tasks with the page's own work in between (a task over
 // 50 ms is a long task: bench/RESULTS.md): the instantiation, ICU's first
-// use, the core's start, the first page view and the adapters each in a task
-// of its own. Resolves to whether the core runs.
+// use, the core's start with the first page view, and the adapters each in a
+// task of its own. Resolves to whether the core runs.
 const runCore = (module, config, configJson) => {
   let timezone;
   const steps = [
@@ -68,8 +68,8 @@ const runCore = (module, config, configJson) => {
       // (Read before persistNow, which stores it again or clears it.)
       if (coreActive && storageGet(GZIP_KEY) === config.collector) collectorReadsGzip(config.collector);
       persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
-    },
-    () => {
+      // In the same task: a call the page makes once the core exists must
+      // come after the page view.
       if (!coreActive) return;
       trackingStarted(config.collector);
       reportPageView('', true);

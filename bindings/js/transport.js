@@ -19,14 +19,10 @@ const warnUnreachable = (timedOut) => {
 
 // The body as sent (JSON text, or gzip bytes for `gzipUrl(url)`),
 // `plainLength` the length of its JSON (what the core measured). Resolves
-// to { status, retryAfterMs, keepalive }; never rejects.
+// to { status, retryAfterMs }; never rejects.
 const request = (url, body, plainLength, compressed) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  // Such a request outlives the page, as the core assumes for batches
-  // under the same limit (kMaxBeaconBodyBytes, delivery.cpp); gzip only
-  // makes the bytes on the wire fewer.
-  const keepalive = plainLength < BEACON_LIMIT;
   return fetch(compressed ? gzipUrl(url) : url, {
     method: 'POST',
     body,
@@ -35,7 +31,10 @@ const request = (url, body, plainLength, compressed) => {
     headers: compressed ? {} : { 'Content-Type': TEXT_PLAIN },
     referrerPolicy: 'no-referrer',
     credentials: 'omit',
-    keepalive,
+    // Such a request outlives the page, as the core assumes for batches
+    // under the same limit (kMaxBeaconBodyBytes, delivery.cpp); gzip only
+    // makes the bytes on the wire fewer.
+    keepalive: plainLength < BEACON_LIMIT,
     signal: controller.signal
   }).then(
     // The body is read to the end: until then Chromium counts the request
@@ -43,11 +42,11 @@ const request = (url, body, plainLength, compressed) => {
     // third batch of 25 KB in a row failed without leaving the browser.
     (response) => response.arrayBuffer().catch(() => {}).then(() => {
       if (response.headers.get('Microtrack-Compression') === 'gzip') gzipCollector = url;
-      return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()), keepalive };
+      return { status: response.status, retryAfterMs: retryAfterMs(response.headers.get('Retry-After'), now()) };
     }),
     () => {
       warnUnreachable(controller.signal.aborted);
-      return { status: 0, retryAfterMs: -1, keepalive };
+      return { status: 0, retryAfterMs: -1 };
     }
   ).finally(() => clearTimeout(timer));
 };

@@ -476,11 +476,15 @@ test('(n) the collector said it reads gzip on the page before: the next page gzi
   await context.close();
 });
 
-test('(o) a batch in flight (keepalive) when the page navigates to the next one: sent once', async (t) => {
+test('(o) a batch in flight (keepalive) when the page navigates to the next one: arrives once, may be sent twice', async (t) => {
   // A slow collector: the batch of 20 is still in flight when the page goes.
-  // Chromium rejects the leaving page's promise of that request while the
-  // browser still delivers it; taken as a failure, its events were stored
-  // again and the next page sent them a second time.
+  // Chromium rejects the leaving page's promise of that request ("Failed to
+  // fetch") while the browser still delivers it, and a request that really
+  // failed (the collector down, as in (c)) looks the same. The page cannot
+  // know which: it keeps the events, and the next page sends them again; the
+  // collector drops the second copy by messageId. (Counting such a request
+  // as delivered lost (c)'s events.) This is why the detectors' engagement
+  // spec saw one event POSTed twice when its navigation met the 5 s flush.
   const proxy = await newProxy({ delayMs: 800 });
   const context = await browser.newContext();
   const rec = await openPage(context, proxy);
@@ -493,10 +497,8 @@ test('(o) a batch in flight (keepalive) when the page navigates to the next one:
   assert.equal(await rec.page.evaluate(() => window.microtrack.ready), true, 'the core runs on the next page');
   proxy.mode = 'ok';
   await rec.page.evaluate(() => window.microtrack.flush());
-  await sleep(1500);  // a second send would come from the next page's start-up or flush
   const r = await outcome('o', proxy, expected, 10000);
   report(t, '(o) in flight while navigating', r);
-  assertExact(r, { compressed: false });  // one batch, gzip or not (the page may have been hidden first)
-  assert.equal(r.retrySends, 0, 'the events were sent once, by the first page');
+  assertExact(r, { allowDuplicateSends: true, compressed: false });
   await context.close();
 });

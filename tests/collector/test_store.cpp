@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
+#include <vector>
 #include <filesystem>
 #include <string>
 
@@ -45,6 +48,29 @@ TEST_CASE("The store counts duplicates within a batch and across batches", "[sto
   CHECK(retry.accepted == 1);
   CHECK(retry.duplicates == 1);
   CHECK(all_rows(*store).size() == 3);
+}
+
+TEST_CASE("One store counts each messageId once however its batches interleave", "[stores]") {
+  auto store = memory_store();
+  // 4 threads x 10 batches of 10 ids out of 60: most ids arrive several times, at once.
+  std::atomic<int> accepted{0}, duplicates{0}, errors{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 4; ++t)
+    senders.emplace_back([&, t] {
+      for (int batch = 0; batch < 10; ++batch) {
+        std::vector<json> events;
+        for (int i = 0; i < 10; ++i) events.push_back(track_event("m" + std::to_string((batch * 10 + i * 7 + t) % 60)));
+        const auto result = store->insert_batch(events, std::nullopt, kNowMs);
+        accepted += result.accepted;
+        duplicates += result.duplicates;
+        errors += !result.error.empty();
+      }
+    });
+  for (std::thread& sender : senders) sender.join();
+  CHECK(errors == 0);
+  CHECK(accepted == 60);
+  CHECK(accepted + duplicates == 4 * 10 * 10);
+  CHECK(all_rows(*store).size() == 60);
 }
 
 TEST_CASE("A batch is one transaction: when one insert fails none of the batch is kept", "[stores]") {
