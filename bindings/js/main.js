@@ -4,10 +4,11 @@
 import { VERSION } from 'core-constants';
 import { api, initialised } from './api.js';
 import { createCalls, snippetCalls } from './calls.js';
-import { ready } from './start.js';
+import { compileBesideScript, ready } from './start.js';
 import { core, coreActive } from './state.js';
 
 const script = document.currentScript;
+compileBesideScript();
 const [run, replay] = createCalls(api, () => !!core, () => coreActive, ready);
 ready.then((running) => {
   if (running) replay();

@@ -100,14 +100,20 @@ const importJsCore = (url) => Promise.resolve()
   .then(() => import(/* webpackIgnore: true */ /* @vite-ignore */ new URL(url, document.baseURI).href))
   .then((glue) => glue.default({}));
 
-// The wasm beside this script, fetched and compiled at once (a page that
-// may not compile WebAssembly, or the npm package, fetches nothing here):
-// init, usually queued by the snippet, takes it unless its config names
-// another wasmUrl. A `<link rel="preload" as="fetch" crossorigin>` for it in
-// the page starts the download even earlier (docs/CONFIG.md).
-const defaultWasmUrl = base && canCompileWasm() ? wasmUrl({}, base) : '';
-let earlyCompile = defaultWasmUrl ? compileCore(defaultWasmUrl) : null;
-if (earlyCompile) earlyCompile.catch(() => {});  // reported by startCore if init comes
+// The script tag's entry (main.js) calls this first: the wasm beside the
+// script, fetched and compiled at once (a page that may not compile
+// WebAssembly fetches nothing here; the npm package, whose bundler decides
+// where the wasm is, never calls it). init, usually queued by the snippet,
+// takes it unless its config names another wasmUrl. A `<link rel="preload"
+// as="fetch" crossorigin>` for it in the page starts the download even
+// earlier (docs/CONFIG.md).
+let defaultWasmUrl = '';
+let earlyCompile = null;
+export const compileBesideScript = () => {
+  defaultWasmUrl = base && canCompileWasm() ? wasmUrl({}, base) : '';
+  earlyCompile = defaultWasmUrl ? compileCore(defaultWasmUrl) : null;
+  if (earlyCompile) earlyCompile.catch(() => {});  // reported by startCore if init comes
+};
 
 export const startCore = (config) => {
   const configJson = toJson(config, 'the init config');
