@@ -30,20 +30,13 @@ namespace {
 
 using collector_test::FastForwardClock;
 using collector_test::Receiver;
+using collector_test::open_or_fail;
 using collector_test::testing_postgres;
 using collector_test::track_event;
 namespace mc = microtrack::collector;
 using nlohmann::json;
 
 const double kNowMs = *mc::parse_iso8601_ms("2026-11-27T10:00:15.000Z");
-
-std::unique_ptr<mc::Store> open_or_fail(const std::string& url) {
-  std::string error;
-  auto store = mc::Store::open(url, error);
-  INFO(error);
-  REQUIRE(store);
-  return store;
-}
 
 // Stores `events` through `store`, each with one delivery to `hook`.
 void insert_with_deliveries(mc::Store& store, const std::vector<json>& events, const std::string& hook) {

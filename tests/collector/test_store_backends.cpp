@@ -27,6 +27,7 @@ namespace {
 
 using collector_test::fresh_clickhouse_database_url;
 using collector_test::fresh_postgres_schema_url;
+using collector_test::open_or_fail;
 using collector_test::testing_clickhouse;
 using collector_test::testing_postgres;
 using collector_test::track_event;
@@ -34,14 +35,6 @@ namespace mc = microtrack::collector;
 using nlohmann::json;
 
 const double kNowMs = *mc::parse_iso8601_ms("2026-11-27T10:00:15.000Z");
-
-std::unique_ptr<mc::Store> open_or_fail(const std::string& url) {
-  std::string error;
-  auto store = mc::Store::open(url, error);
-  INFO(error);
-  REQUIRE(store);
-  return store;
-}
 
 // Varied events: three kinds, two days, skewed clocks, NULL columns, a
 // userId-only visitor, repeats within and across batches.

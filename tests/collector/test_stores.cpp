@@ -133,4 +133,12 @@ std::unique_ptr<mc::Store> open_test_store() {
   return store;
 }
 
+std::unique_ptr<microtrack::collector::Store> open_or_fail(const std::string& url) {
+  std::string error;
+  auto store = microtrack::collector::Store::open(url, error);
+  INFO(error);
+  REQUIRE(store);
+  return store;
+}
+
 }  // namespace collector_test

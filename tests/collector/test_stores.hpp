@@ -38,4 +38,7 @@ std::string fresh_clickhouse_database_url();
 // when it cannot be opened.
 std::unique_ptr<microtrack::collector::Store> open_test_store();
 
+// Store::open(url), REQUIREd to succeed (its error shown when it does not).
+std::unique_ptr<microtrack::collector::Store> open_or_fail(const std::string& url);
+
 }  // namespace collector_test
