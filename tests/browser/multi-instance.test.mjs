@@ -26,6 +26,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCollector, launchBrowser, recordPage, awaitReady, flush, frames, checkBuild, ROOT } from './harness.mjs';
+import { nginxConf } from './nginx-conf.mjs';
 
 const PG_URL = process.env.MICROTRACK_TEST_PG;
 const NGINX = '/usr/sbin/nginx';
@@ -106,19 +107,8 @@ async function startNginx(dir, port, collectorPorts) {
     .replace('127.0.0.1:8080', `127.0.0.1:${collectorPorts[0]}`).replace('127.0.0.1:8081', `127.0.0.1:${collectorPorts[1]}`);
   assert.ok(upstream.includes(`:${collectorPorts[1]} `), 'the shipped upstream names two collectors');
   writeFileSync(path.join(dir, 'microtrack-collectors.conf'), upstream);
-  writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 1024; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  include microtrack-collectors.conf;
-  server { listen 127.0.0.1:${port}; include microtrack-collector-host.conf; }
-}
-`);
+  writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(dir, `  include microtrack-collectors.conf;
+  server { listen 127.0.0.1:${port}; include microtrack-collector-host.conf; }`));
   const check = spawnSync(NGINX, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')], { encoding: 'utf8' });
   assert.equal(check.status, 0, `nginx -t: ${check.stderr}`);
   const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });

@@ -14,6 +14,7 @@ import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCollector, launchBrowser, recordPage, checkBuild, ROOT } from './harness.mjs';
+import { nginxConf } from './nginx-conf.mjs';
 
 const NGINX = '/usr/sbin/nginx';
 const TOKEN = 'nginx-test-admin-token-4f1c9a';
@@ -42,20 +43,9 @@ const SITE_PAGE = `<!doctype html><html><head><title>First-party</title>
 <script async src="/mt/microtrack.js"></script></head><body><p>Shop</p></body></html>`;
 
 function nginxConfig(collectorPort) {
-  return `worker_processes 1;
-error_log ${tmp}/error.log warn;
-pid ${tmp}/nginx.pid;
-events { worker_connections 1024; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${tmp}/body; proxy_temp_path ${tmp}/proxy; fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi; scgi_temp_path ${tmp}/scgi;
-  upstream microtrack_collector { server 127.0.0.1:${collectorPort}; keepalive 16; }
+  return nginxConf(tmp, `  upstream microtrack_collector { server 127.0.0.1:${collectorPort}; keepalive 16; }
   server { listen 127.0.0.1:${hostPort}; include microtrack-collector-host.conf; }
-  server { listen 127.0.0.1:${sitePort}; root ${tmp}/site; include microtrack-first-party.conf; }
-}
-`;
+  server { listen 127.0.0.1:${sitePort}; root ${tmp}/site; include microtrack-first-party.conf; }`);
 }
 
 before(async () => {
