@@ -70,13 +70,36 @@ test('reread takes the position the core names now (after a new page view: 0, an
   assert.equal(reads(), 3);
 });
 
-test('wantsScroll: false only while the core has nothing left to reach (-1)', () => {
+test('position: what the core named last (-1 nothing left to reach, 0 any sample)', () => {
   const { reports } = reportsWith([3199, -1, 0]);
-  assert.equal(reports.wantsScroll(), true);   // before any sample: 0
+  assert.equal(reports.position(), 0);         // before any sample
   reports.sample(1600, 800, 3200);             // every threshold reached, not the end: 3199
-  assert.equal(reports.wantsScroll(), true);
+  assert.equal(reports.position(), 3199);
   reports.sample(2400, 800, 3200);             // the end: -1
-  assert.equal(reports.wantsScroll(), false);
+  assert.equal(reports.position(), -1);
   reports.reread();                            // a new page view: 0
-  assert.equal(reports.wantsScroll(), true);
+  assert.equal(reports.position(), 0);
+});
+
+test('a sample no deeper than one sent for the same heights is not kept (it changes nothing in the core)', () => {
+  const { reports, sent } = reportsWith([2399]);
+  reports.sample(1000, 800, 3200);   // first: sent, bottom 1800
+  reports.sample(900, 800, 3200);    // shallower: not kept
+  reports.flush();
+  reports.sample(1100, 800, 3200);   // deeper: kept, then flushed
+  reports.flush();
+  reports.sample(0, 800, 6400);      // other heights: sent, and the depth compared anew
+  reports.sample(200, 800, 6400);    // deeper than that: kept
+  reports.flush();
+  assert.deepEqual(sent, [[1000, 800, 3200], [1100, 800, 3200], [0, 800, 6400], [200, 800, 6400]]);
+});
+
+test('after a new page view (the core names 0) any depth counts again', () => {
+  const { reports, sent } = reportsWith([2399, 0, 2399]);
+  reports.sample(1600, 800, 3200);   // sent: bottom 2400
+  reports.reread();                  // a new page view: 0
+  reports.sample(0, 800, 3200);      // sent (any sample), the core answers 2399
+  reports.sample(100, 800, 3200);    // shallower than 2400 but deeper than this view's 800: kept
+  reports.flush();
+  assert.deepEqual(sent, [[1600, 800, 3200], [0, 800, 3200], [100, 800, 3200]]);
 });

@@ -5,20 +5,25 @@ import { core, flushScroll } from '../state.js';
 import { guard, now } from '../util.js';
 
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'wheel', 'touchstart'];
+const OPTIONS = { passive: true, capture: true };
+const QUIET_MS = 1000;
 
 export const enableEngagement = () => {
   if (!core.wants('engagement')) return;
   const report = guard(() => {
-    flushScroll();  // a heartbeat due now reports how deep the page was scrolled
+    flushScroll();  // a report of activity may be a heartbeat: it reports how deep the page was scrolled
     afterCoreCall(core.activity(now()));
   });
-  // Most input (every frame of a scroll or a pointer move) comes within the
-  // second after a report: one comparison of the event's own time, no call.
-  let quietUntil = 0;
-  const onInput = (e) => {
-    if (e.timeStamp < quietUntil) return;
-    quietUntil = e.timeStamp + 1000;
+  // The first input reports; the listeners then stand down for a second
+  // (the input in it would report nothing new), so that a scroll or a
+  // pointer move runs no script on every frame.
+  const listen = (on) => {
+    for (const type of INPUT_EVENTS) (on ? addEventListener : removeEventListener)(type, onInput, OPTIONS);
+  };
+  const onInput = () => {
+    listen(false);
+    setTimeout(listen, QUIET_MS, true);
     report();
   };
-  for (const type of INPUT_EVENTS) addEventListener(type, onInput, { passive: true, capture: true });
+  listen(true);
 };

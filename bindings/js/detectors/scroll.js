@@ -1,44 +1,97 @@
-// Scroll depth: the page's scroll position, read once per scroll event (the
-// browser fires at most one a frame); scroll-reports.js sends the core only
-// the samples that can reach a threshold (the core decides which they
-// reach), so most frames never cross into the wasm.
+// Scroll depth without a script per scroll frame. The core names the next
+// viewport bottom worth a sample (scroll-reports.js); an invisible sentinel
+// element sits at that position of the document, and an IntersectionObserver
+// says when the viewport's bottom has reached it: only then is the scroll
+// position read and handed over (the core decides what it reached). The
+// deepest point between two thresholds is read when the core is about to
+// report it (flushScroll: engagement activity, a heartbeat, the page hidden
+// or left), not on every frame.
 import { afterCoreCall, afterTaskHooks } from '../delivery.js';
 import { createScrollReports } from '../scroll-reports.js';
 import { core, scrollReportsStarted } from '../state.js';
 import { guard, now } from '../util.js';
 
+// The observer's root reaches far above the viewport (and to either side):
+// the sentinel counts as in view from the moment the viewport's bottom
+// reaches it, however far past it a jump lands.
+const ROOT_MARGIN = '9999999px 9999999px 0px 9999999px';
+// Zero-sized: it never makes the document taller, even below its end.
+const SENTINEL_STYLE = 'position:absolute;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0;' +
+  'visibility:hidden;pointer-events:none';
+const PASSIVE = { passive: true };
+
 export const enableScroll = () => {
   if (!core.wants('scroll')) return;
   const reports = createScrollReports((top, viewport, documentPx) =>
     afterCoreCall(core.onScroll(top, viewport, documentPx, now())), () => core.scrollNextPx());
-  scrollReportsStarted(guard(reports.flush));
   const root = document.documentElement;
   let viewport = 0;
   let documentPx = 0;
+  const sentinel = document.createElement('div');
+  sentinel.setAttribute('data-mt-ignore', '');
+  sentinel.style.cssText = SENTINEL_STYLE;
+  let placed = 0;    // the position the sentinel stands for (0: none yet)
+  let origin = 0;    // document y of the sentinel's containing block (0 unless the page positions <html>)
+  let near = !window.IntersectionObserver;  // the viewport's bottom is at the sentinel or past it
   let listening = false;
-  // No scroll listener once the core has nothing left to reach in this page
-  // view (every threshold, the end): a new page view or new heights bring it back.
+
+  const observer = window.IntersectionObserver && new IntersectionObserver(guard((entries) => {
+    near = entries[entries.length - 1].isIntersecting;  // the last is the newest
+    if (near) sample();
+    else follow();
+  }), { rootMargin: ROOT_MARGIN });
+
+  // The sentinel goes where the core's position is; a scroll listener runs
+  // only while a sample is worth taking on every frame: the core wants any
+  // sample (0: a new page view), or the viewport is at the sentinel without
+  // having reached the position (the sentinel stands up to 1 px early:
+  // early is a sample too many, late would miss a threshold). Without
+  // IntersectionObserver, that listener is all there is.
   const follow = () => {
-    if (reports.wantsScroll() === listening) return;
-    listening = !listening;
-    window[listening ? 'addEventListener' : 'removeEventListener']('scroll', sample, { passive: true });
+    const position = reports.position();
+    if (observer && position !== placed) {
+      placed = position;
+      near = false;
+      observer.unobserve(sentinel);
+      if (position > 0) {
+        sentinel.style.top = Math.floor(position) - origin + 'px';
+        if (!sentinel.isConnected) root.appendChild(sentinel);
+        observer.observe(sentinel);  // its first answer says where the viewport is now
+      }
+    }
+    const wanted = position === 0 || (position > 0 && near);
+    if (wanted === listening) return;
+    listening = wanted;
+    window[listening ? 'addEventListener' : 'removeEventListener']('scroll', sample, PASSIVE);
   };
   const sample = guard(() => {
     reports.sample(scrollY, viewport, documentPx);
     follow();
   });
   // The heights are read when they may have changed, not on every scroll:
-  // reading scrollHeight in a scroll event forces a layout of the page.
+  // reading scrollHeight forces a layout of the page. So is the sentinel's
+  // place checked: a positioned <html> with a margin moves it.
   const measure = guard(() => {
     viewport = innerHeight;
     documentPx = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0);
+    if (placed > 0 && sentinel.isConnected) {
+      const offBy = sentinel.getBoundingClientRect().top + scrollY - Math.floor(placed);
+      if (Math.abs(offBy) >= 1) {
+        origin += offBy;
+        placed = NaN;  // placed again by the sample below
+      }
+    }
     sample();
   });
+  scrollReportsStarted(guard(() => {
+    if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
+    reports.flush();
+  }));
   afterTaskHooks.push(() => {  // a page view, or any call, may have moved the position
     reports.reread();
     follow();
   });
-  addEventListener('resize', measure, { passive: true });
+  addEventListener('resize', measure, PASSIVE);
   if (window.ResizeObserver) {
     const sizes = new ResizeObserver(measure);  // its first answer comes with the next frame
     sizes.observe(root);
