@@ -117,3 +117,44 @@ test('a window resized to another height: the thresholds follow the new viewport
   assert.deepEqual([...expected].sort((a, b) => a - b), [25, 50, 75], 'each taller window reached one more');
   await assertQuiet(rec);
 });
+
+test('a page that fits the viewport, then grows as its end is reached (infinite scroll): each threshold when first reached, up and down again', async () => {
+  const { rec, page } = await d.open('/');
+  await page.evaluate(() => { document.body.innerHTML = '<div id="feed" style="height: 400px"></div>'; scrollTo(0, 0); });
+  await frames(page, 3);
+  await listen(page);
+  const expected = new Set();
+  const check = async (what) => {
+    await frames(page, 3);
+    for (const t of await reachedNow(page)) expected.add(t);
+    const percents = (await fired(page)).map((e) => e.percent);
+    assert.deepEqual(percents, [...expected].sort((a, b) => a - b), `${what}: fired ${percents}`);
+  };
+  await check('a page that fits');
+  assert.deepEqual(await fired(page), [], 'a page that fits fires none');
+
+  const grow = (px) => page.evaluate((px) => {
+    const feed = document.getElementById('feed');
+    feed.style.height = (feed.offsetHeight + px) + 'px';
+  }, px);
+  await grow(2600);                       // 3000 px: the first viewport is 24 % of it
+  await check('grown to 3000 px');
+  await page.mouse.move(640, 360);
+  for (let round = 0; round < 3; round++) {
+    // Wheel down to the end, 250 px a step, checking each step; then the feed grows by half.
+    for (let i = 0; i < 60; i++) {
+      const atEnd = await page.evaluate(() => Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight);
+      if (atEnd) break;
+      await page.mouse.wheel(0, 250);
+      await check(`round ${round}, step ${i}`);
+    }
+    await grow(1500);
+    await check(`round ${round}: the feed grew`);
+  }
+  await page.evaluate(() => scrollTo(0, 0));
+  await check('back to the top');
+  await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+  await check('down to the end again');
+  assert.deepEqual((await fired(page)).map((e) => e.percent), THRESHOLDS, 'each threshold once');
+  await assertQuiet(rec);
+});
