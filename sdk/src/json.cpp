@@ -270,7 +270,7 @@ void append_json_number(std::string& out, double value) {
   }
   if (value < 0 && (whole || thousandths)) out += '-';
   append_digits(out, whole);
-  out.append(zeros, '0');
+  for (; zeros > 0; --zeros) out += '0';
   if (thousandths) {
     out += '.';
     append_digits(out, thousandths, 3);
