@@ -6,7 +6,7 @@
 import createMicrotrackCore from 'core-glue';
 import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
-import { environmentJson } from './environment.js';
+import { environmentJson, quickTimeZone } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
 import { enableEmbeds } from './detectors/embeds.js';
 import { enableEngagement } from './detectors/engagement.js';
@@ -51,15 +51,16 @@ const compileCore = (url) => Promise.resolve()
 
 // Start-up as short tasks with the page's own work in between (a task over
 // 50 ms is a long task: bench/RESULTS.md): the instantiation, ICU's first
-// use, the core's start with the first page view, and the adapters each in a
-// task of its own. Resolves to whether the core runs.
+// use where the time zone does not come cheap, the core's start with the
+// first page view, and the adapters each in a task of its own. Resolves to
+// whether the core runs.
 const runCore = (module, config, configJson) => {
-  let timezone;
+  let timezone = quickTimeZone(globalThis.Temporal);
   const steps = [
-    () => {
-      // Intl's first use loads ICU's time zone and locale data: 10-20 ms on its own.
+    // Intl.DateTimeFormat's first use: environment.js says why it has a task.
+    ...(timezone ? [] : [() => {
       timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    },
+    }]),
     () => {
       const seed = crypto.getRandomValues(new Uint32Array(2));
       module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());

@@ -1,7 +1,7 @@
 // The environment the core is started with (bindings/js/environment.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { environmentJson } from '../../bindings/js/environment.js';
+import { environmentJson, quickTimeZone } from '../../bindings/js/environment.js';
 
 const SCREEN = { width: 1920, height: 1080 };
 const browser = (privacy) => ({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', language: 'nb-NO', ...privacy });
@@ -29,4 +29,15 @@ test('anything else does not: DNT "0" or "unspecified", GPC false or absent', ()
   assert.equal(doNotTrack(browser({ doNotTrack: 'unspecified' })), false);
   assert.equal(doNotTrack(browser({ doNotTrack: null, globalPrivacyControl: false })), false);
   assert.equal(doNotTrack(browser({ globalPrivacyControl: 'true' })), false);  // only the boolean counts
+});
+
+test("Temporal's time zone where the browser has it; '' (ask Intl) where not or where it throws", () => {
+  assert.equal(quickTimeZone({ Now: { timeZoneId: () => 'Europe/Oslo' } }), 'Europe/Oslo');
+  assert.equal(quickTimeZone(undefined), '');
+  assert.equal(quickTimeZone({}), '');  // an early Temporal without Now
+  assert.equal(quickTimeZone({ Now: { timeZoneId: () => { throw new RangeError('no zone'); } } }), '');
+});
+
+test("node's own Temporal, where it has one, names the zone Intl names", { skip: !globalThis.Temporal }, () => {
+  assert.equal(quickTimeZone(globalThis.Temporal), Intl.DateTimeFormat().resolvedOptions().timeZone);
 });
