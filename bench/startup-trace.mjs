@@ -171,8 +171,10 @@ try {
     results.push(r);
     console.log(`\n## ${name} run ${r.run} (throttle ${THROTTLE}x): ready ${r.ready.toFixed(0)} ms; long tasks [start, ms]: ${JSON.stringify(r.longTasks)}`);
     const long = (ours) => r.tasks.filter((t) => t.ours === ours && t.dur > 50).map((t) => `${t.dur}@${t.start.toFixed(0)} (cpu ${t.cpu})`);
-    const oursMax = Math.max(0, ...r.tasks.filter((t) => t.ours).map((t) => t.dur));
-    console.log(`  long tasks running ${name}'s code: [${long(true).join(', ')}]; others: [${long(false).join(', ')}]; longest of ${name}'s tasks over ${MIN_MS} ms: ${oursMax} ms`);
+    const ours = r.tasks.filter((t) => t.ours && t.start <= r.ready);
+    const oursMax = (key) => Math.max(0, ...ours.map((t) => t[key]));
+    console.log(`  long tasks running ${name}'s code: [${long(true).join(', ')}]; others: [${long(false).join(', ')}]`);
+    console.log(`  until ready: ${ours.length} tasks of ${name}'s over ${MIN_MS} ms, the longest ${oursMax('dur')} ms, the most thread CPU ${oursMax('cpu')} ms`);
     for (const line of r.requests) console.log('  request ' + line);
     for (const t of r.tasks) {
       console.log(`- task @${t.start} ms, ${t.dur} ms (thread CPU ${t.cpu} ms)${t.ours ? ' [' + name + ']' : ''}${t.dur > 50 ? '  ** LONG **' : ''}`);

@@ -1,7 +1,7 @@
 // The environment the core is started with (bindings/js/environment.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { environmentJson, quickTimeZone } from '../../bindings/js/environment.js';
+import { environmentJson, timeZone, timeZoneIsCheap } from '../../bindings/js/environment.js';
 
 const SCREEN = { width: 1920, height: 1080 };
 const browser = (privacy) => ({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', language: 'nb-NO', ...privacy });
@@ -31,13 +31,26 @@ test('anything else does not: DNT "0" or "unspecified", GPC false or absent', ()
   assert.equal(doNotTrack(browser({ globalPrivacyControl: 'true' })), false);  // only the boolean counts
 });
 
-test("Temporal's time zone where the browser has it; '' (ask Intl) where not or where it throws", () => {
-  assert.equal(quickTimeZone({ Now: { timeZoneId: () => 'Europe/Oslo' } }), 'Europe/Oslo');
-  assert.equal(quickTimeZone(undefined), '');
-  assert.equal(quickTimeZone({}), '');  // an early Temporal without Now
-  assert.equal(quickTimeZone({ Now: { timeZoneId: () => { throw new RangeError('no zone'); } } }), '');
+const intl = (zone) => ({ DateTimeFormat: () => ({ resolvedOptions: () => ({ timeZone: zone }) }) });
+
+test("the time zone from Temporal where the browser has it, else from Intl (also where Temporal throws)", () => {
+  const temporal = { Now: { timeZoneId: () => 'Europe/Oslo' } };
+  assert.equal(timeZone({ Temporal: temporal, Intl: intl('UTC') }), 'Europe/Oslo');
+  assert.equal(timeZone({ Intl: intl('America/New_York') }), 'America/New_York');
+  assert.equal(timeZone({ Temporal: {}, Intl: intl('Asia/Tokyo') }), 'Asia/Tokyo');  // an early Temporal without Now
+  const throwing = { Now: { timeZoneId: () => { throw new RangeError('no zone'); } } };
+  assert.equal(timeZone({ Temporal: throwing, Intl: intl('Asia/Tokyo') }), 'Asia/Tokyo');
 });
 
-test("node's own Temporal, where it has one, names the zone Intl names", { skip: !globalThis.Temporal }, () => {
-  assert.equal(quickTimeZone(globalThis.Temporal), Intl.DateTimeFormat().resolvedOptions().timeZone);
+test('cheap where Temporal is defined, asked without reading it', () => {
+  let reads = 0;
+  const global = { Intl: intl('UTC') };
+  Object.defineProperty(global, 'Temporal', { get: () => { reads++; return {}; } });
+  assert.equal(timeZoneIsCheap(global), true);
+  assert.equal(reads, 0);
+  assert.equal(timeZoneIsCheap({ Intl: intl('UTC') }), false);
+});
+
+test("in node, the zone timeZone names is Intl's", () => {
+  assert.equal(timeZone(globalThis), Intl.DateTimeFormat().resolvedOptions().timeZone);
 });
