@@ -61,14 +61,20 @@ export let callsMayRun = false;
 const SLICE_MS = 8;
 const runCore = (module, config, configJson) => {
   let timezone = '';
+  let environment, stored;
   const steps = [
     ...(timeZoneIsCheap(globalThis) ? [] : [() => {
       timezone = timeZone(globalThis);
     }]),
+    // What the core starts from. The page's first read of localStorage
+    // waits for the browser process to send it over: a step of its own.
+    () => {
+      environment = environmentJson(navigator, screen, timezone || timeZone(globalThis));
+      stored = storageGet();
+    },
     () => {
       const seed = crypto.getRandomValues(new Uint32Array(2));
-      const environment = environmentJson(navigator, screen, timezone || timeZone(globalThis));
-      module.start(configJson || '', environment, storageGet(), seed[0], seed[1], now());
+      module.start(configJson || '', environment, stored, seed[0], seed[1], now());
       coreStarted(module);
       printCoreMessages();
       // (Read before persistNow, which stores it again or clears it.)
