@@ -147,6 +147,21 @@ test('zero-code form: <script data-collector> sends a page view', async () => {
   await assertQuiet(rec);
 });
 
+test("the page view carries the visitor's time zone, from Temporal or, in a browser without it, from Intl", async () => {
+  for (const withTemporal of [true, false]) {
+    const rec = await h.open('/zero-code.html', {
+      timezoneId: 'America/New_York',
+      init: { fn: (keep) => { if (!keep) delete globalThis.Temporal; }, arg: withTemporal }
+    });
+    assert.equal(await rec.page.evaluate(() => typeof globalThis.Temporal), withTemporal ? 'object' : 'undefined');
+    assert.equal(await awaitReady(rec.page), true);
+    assert.equal(await flush(rec.page), 'settled');
+    const rows = await deliveredRows(rec, (ev) => ev.length >= 1);
+    assert.equal(rows[0].context.timezone, 'America/New_York', withTemporal ? 'with Temporal' : 'without Temporal');
+    await assertQuiet(rec);
+  }
+});
+
 test('the loader adds one name to the page: window.microtrack (glue and modules stay in its closure)', async () => {
   const rec = await h.open('/zero-code.html', {
     init: { fn: () => { window.__mtGlobalsBefore = Object.getOwnPropertyNames(window); } }
