@@ -391,3 +391,14 @@ TEST_CASE("reset() starts a page view in which every kind of goal fires again", 
   g.reset();
   CHECK(one_of_each("/pricing") == everything);
 }
+
+TEST_CASE("An event no rule names changes nothing; names are matched unescaped", "[goals]") {
+  // The event goal's name and the condition's are written with \u escapes.
+  Goals g(R"([{"name":"signup","event":"form\u005fsubmit"},)"
+          R"({"name":"both","all":[{"event":"a\u0062c"},{"event":"xyz"}]}])");
+  REQUIRE(g.skipped() == 0);
+  CHECK(g.on_event("abc", "{}", "/").size() == 0);
+  for (int i = 0; i < 3; ++i) CHECK(g.on_event("bench_click", R"({"i":1})", "/").size() == 0);
+  CHECK(reached(g.on_event("xyz", "{}", "/")) == Reached{"both/all"});
+  CHECK(reached(g.on_event("form_submit", "{}", "/")) == Reached{"signup/event"});
+}
