@@ -15,15 +15,12 @@ export const environmentJson = (nav, screen, timezone) => JSON.stringify({
 // The visitor's time zone (an IANA name). Temporal.Now reads ICU's default
 // zone without building a date formatter; Intl.DateTimeFormat's first use
 // builds one from ICU's locale data: 13-55 ms on the bench machine, a long
-// task of its own under load (bench/startup-trace.mjs). Both answer the
-// same name (Chromium, Firefox). `global` is globalThis, or node's stand-in.
+// task under load (bench/startup-trace.mjs), so start.js asks first in a
+// task of its own. Both answer the same name (Chromium, Firefox). `global`
+// is globalThis, or node's stand-in.
 export const timeZone = (global) => {
   try {
     if (global.Temporal) return global.Temporal.Now.timeZoneId();
   } catch (e) {}
   return global.Intl.DateTimeFormat().resolvedOptions().timeZone;
 };
-
-// Whether timeZone() comes cheap: asked with `in`, which does not run the
-// getter that builds the whole Temporal namespace on its first read.
-export const timeZoneIsCheap = (global) => 'Temporal' in global;

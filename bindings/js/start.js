@@ -6,7 +6,7 @@
 import createMicrotrackCore from 'core-glue';
 import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
-import { environmentJson, timeZone, timeZoneIsCheap } from './environment.js';
+import { environmentJson, timeZone } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
 import { enableEmbeds } from './detectors/embeds.js';
 import { enableEngagement } from './detectors/engagement.js';
@@ -55,21 +55,19 @@ const compileCore = (url) => Promise.resolve()
 export let callsMayRun = false;
 
 // Start-up after the instantiation, in short tasks with the page's own work
-// in between (slices.js): ICU's first use where the time zone does not come
-// cheap (environment.js), the core's start, the first page view with the
-// lifecycle, then each adapter. Resolves to whether the core runs.
+// in between (slices.js): the environment (where the browser has no
+// Temporal, Intl's first use: environment.js), the stored state (the page's
+// first localStorage read waits for the browser process to send it over),
+// the core's start, the first page view with the lifecycle, then each
+// adapter. Resolves to whether the core runs.
 const SLICE_MS = 8;
 const runCore = (module, config, configJson) => {
-  let timezone = '';
   let environment, stored;
   const steps = [
-    ...(timeZoneIsCheap(globalThis) ? [] : [() => {
-      timezone = timeZone(globalThis);
-    }]),
-    // What the core starts from. The page's first read of localStorage
-    // waits for the browser process to send it over: a step of its own.
     () => {
-      environment = environmentJson(navigator, screen, timezone || timeZone(globalThis));
+      environment = environmentJson(navigator, screen, timeZone(globalThis));
+    },
+    () => {
       stored = storageGet();
     },
     () => {

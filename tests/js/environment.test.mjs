@@ -1,7 +1,7 @@
 // The environment the core is started with (bindings/js/environment.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { environmentJson, timeZone, timeZoneIsCheap } from '../../bindings/js/environment.js';
+import { environmentJson, timeZone } from '../../bindings/js/environment.js';
 
 const SCREEN = { width: 1920, height: 1080 };
 const browser = (privacy) => ({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', language: 'nb-NO', ...privacy });
@@ -40,15 +40,6 @@ test("the time zone from Temporal where the browser has it, else from Intl (also
   assert.equal(timeZone({ Temporal: {}, Intl: intl('Asia/Tokyo') }), 'Asia/Tokyo');  // an early Temporal without Now
   const throwing = { Now: { timeZoneId: () => { throw new RangeError('no zone'); } } };
   assert.equal(timeZone({ Temporal: throwing, Intl: intl('Asia/Tokyo') }), 'Asia/Tokyo');
-});
-
-test('cheap where Temporal is defined, asked without reading it', () => {
-  let reads = 0;
-  const global = { Intl: intl('UTC') };
-  Object.defineProperty(global, 'Temporal', { get: () => { reads++; return {}; } });
-  assert.equal(timeZoneIsCheap(global), true);
-  assert.equal(reads, 0);
-  assert.equal(timeZoneIsCheap({ Intl: intl('UTC') }), false);
 });
 
 test("in node, the zone timeZone names is Intl's", () => {
