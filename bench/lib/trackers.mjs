@@ -166,6 +166,19 @@ try {
     for (const e of list.getEntries()) window.__lt.push([e.startTime, e.duration]);
   }).observe({ type: 'longtask', buffered: true });
 } catch (e) {}
+// Long animation frames with their script attribution (Chromium lists each
+// script entry point that ran >= 5 ms in the frame, with its sourceURL): the
+// harness uses them to say whose code ran in a long task.
+window.__loaf = [];
+try {
+  new PerformanceObserver(function (list) {
+    for (const e of list.getEntries()) {
+      window.__loaf.push([e.startTime, e.duration, e.scripts.map(function (s) {
+        return [s.startTime, s.duration, s.sourceURL, s.invokerType, s.invoker];
+      })]);
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+} catch (e) {}
 window.__readyAt = 0;
 window.__benchReady = function () { if (!window.__readyAt) window.__readyAt = performance.now(); };
 window.__benchLoad = function (urls, init) {
