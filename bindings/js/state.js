@@ -24,13 +24,7 @@ let handOverTracks = () => {};
 export const coreStarted = (module) => {
   rawCore = module;
   core = {};
-  for (const name in module) {
-    const fn = module[name];
-    core[name] = typeof fn === 'function' ? (...args) => {
-      handOverTracks();
-      return fn(...args);
-    } : fn;
-  }
+  for (const name in module) core[name] = (...args) => (handOverTracks(), module[name](...args));
   debugOn = module.debug();
   coreActive = module.active();
 };

@@ -65,9 +65,6 @@ class Goals {
 
   std::string json_;   // the goals list as given
   StringList names_;   // the rules' names, unescaped, in the order of rules_
-  // Every event name a rule or condition waits for: most events are none of
-  // them, and need no rule read (a loop of track calls, bench/RESULTS.md).
-  StringList events_;
   FixedList<Rule, 16> rules_;
   StringList declared_;  // the data-mt-goal names reached this page view (at most 32)
   int skipped_ = 0;
