@@ -97,6 +97,21 @@ const ltIn = (lts, from, to) => {
   const sel = lts.filter(([s]) => s >= from && s < to);
   return { count: sel.length, totalMs: sel.reduce((n, [, d]) => n + d, 0), maxMs: sel.reduce((n, [, d]) => Math.max(n, d), 0) };
 };
+// The start-up long tasks, each with the script entry points that ran in it:
+// a long-animation-frame entry overlapping the task lists the scripts that ran
+// >= 5 ms in that frame (Chromium's LoAF attribution), with their sourceURL;
+// those overlapping the task itself are the task's. A task ran the tracker's
+// code when one of them is the tracker's (isTrackerScript).
+const scriptsIn = (lts, loafs, from, to) => lts.filter(([s]) => s >= from && s < to).map(([s, d]) => {
+  const overlaps = (a, b) => a < s + d && a + b > s;
+  const scripts = loafs.filter(([fs, fd]) => overlaps(fs, fd)).flatMap(([, , sc]) => sc).filter(([ss, sd]) => overlaps(ss, sd));
+  return { start: s, ms: d, scripts: scripts.map(([, sd, url, type, invoker]) => ({ url, type, invoker, ms: sd })) };
+});
+const trackerLongTasks = (tasks, isTrackerScript) => {
+  const hit = tasks.map((t) => ({ ms: t.ms, scriptMs: t.scripts.filter(isTrackerScript).reduce((n, x) => n + x.ms, 0) }))
+    .filter((t) => t.scriptMs > 0);
+  return { count: hit.length, maxMs: hit.reduce((n, t) => Math.max(n, t.ms), 0), trackerScriptMs: hit.reduce((n, t) => n + t.scriptMs, 0) };
+};
 const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { throw new Error(`${what}: timed out after ${ms} ms`); })]);
 
 // ---- one sample: a fresh context (cold cache, empty storage) for one tracker
@@ -117,10 +132,23 @@ async function sample(browser, sink, site, tracker, runKey) {
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error' && consoleErrors.length < 5) consoleErrors.push(m.text().slice(0, 300)); });
     page.on('pageerror', (e) => { if (consoleErrors.length < 5) consoleErrors.push('pageerror: ' + String(e.message).slice(0, 300)); });
+    // The tracker's own files: under /t/<name>/ but the page itself, and
+    // PostHog's scripts from the sink's /static/ (the sink is GET for nothing else).
+    const isTrackerUrl = (u) => (u.startsWith(`${siteOrigin}/t/${tracker.name}/`) && !u.endsWith(`/t/${tracker.name}/`)) ||
+      u.startsWith(`${sinkOrigin}/static/`);
+    // A script entry point (LoAF) is the tracker's when it comes from those
+    // files, or is the tracker's snippet: the page's inline code (the demo page
+    // has none of its own; only the snippet is inline) or the onload callback
+    // of one of the tracker's <script> elements (__benchLoad's, which calls the
+    // peer's init: Chromium names it SCRIPT[src="…"].onload, without a URL).
+    const isTrackerScript = ({ url, type, invoker }) => {
+      if (isTrackerUrl(url) || url === pageUrl) return true;
+      const m = type === 'event-listener' && /^SCRIPT\[src="([^"]+)"\]\.onload$/.exec(invoker || '');
+      return Boolean(m) && isTrackerUrl(new URL(m[1], pageUrl).href);
+    };
     page.on('response', (r) => {
       const u = r.url();
-      const isAsset = (u.startsWith(`${siteOrigin}/t/${tracker.name}/`) && !u.endsWith(`/t/${tracker.name}/`)) ||
-        (u.startsWith(`${sinkOrigin}/`) && r.request().method() === 'GET');
+      const isAsset = isTrackerUrl(u) || (u.startsWith(`${sinkOrigin}/`) && r.request().method() === 'GET');
       if (isAsset) assetBodies.push(r.body().then((b) => ({ url: u.replace(siteOrigin, '').replace(sinkOrigin, 'SINK'), status: r.status(), ...sizes(b) }), () => null));
     });
     page.on('requestfailed', (r) => {
@@ -139,10 +167,16 @@ async function sample(browser, sink, site, tracker, runKey) {
     }));
     if (st.error) throw new Error(st.error);
     const m1 = await metricsOf(cdp);
-    const lts1 = await page.evaluate(() => window.__lt.slice());
+    const [lts1, loafs1] = await page.evaluate(() => [window.__lt.slice(), window.__loaf.slice()]);
+    const startTasks = scriptsIn(lts1, loafs1, 0, st.now);
     out.startup = {
-      readyMs: st.readyAt, loadMs: st.load, ...delta(m0, m1), longTasks: ltIn(lts1, 0, st.now), window: [0, Math.round(st.now)],
+      readyMs: st.readyAt, loadMs: st.load, ...delta(m0, m1), longTasks: ltIn(lts1, 0, st.now),
+      trackerLongTasks: trackerLongTasks(startTasks, isTrackerScript), window: [0, Math.round(st.now)],
       requests: sink.state.requests.length,
+      // each long task with the scripts (>= 5 ms) that ran in it, for reading results.json
+      longTaskScripts: startTasks.map((t) => [Math.round(t.start), Math.round(t.ms),
+        t.scripts.map((x) => `${Math.round(x.ms)} ms ${x.type} ${(x.invoker || '').replaceAll(siteOrigin, '').replaceAll(sinkOrigin, 'SINK').slice(0, 80)}` +
+          ` (${x.url.replace(siteOrigin, '').replace(sinkOrigin, 'SINK') || 'no URL'})${isTrackerScript(x) ? ' [tracker]' : ''}`)]),
     };
 
     // 1,000 track calls until all are delivered
@@ -275,7 +309,7 @@ try {
       log(`round ${round} ${tracker.name}: ` + (s.error ? `ERROR ${s.error}` :
         `ready ${s.startup.readyMs.toFixed(0)} ms, gzip ${s.transfer.gzip} B` +
         (s.track ? `, script ${s.track.script.toFixed(0)} ms, task ${s.track.task.toFixed(0)} ms, delivered ${s.track.delivered} in ${s.track.requests} req` : '') +
-        `, scroll long tasks ${s.scroll.longTasks.count}`));
+        `, start-up long tasks ${s.startup.longTasks.count} (with its code ${s.startup.trackerLongTasks.count}), scroll long tasks ${s.scroll.longTasks.count}`));
     }
     roundMs = Date.now() - rs;
   }

@@ -7,13 +7,16 @@
 
 #include "string_view_wire.hpp"
 
+#include "microtrack/json.hpp"
 #include "microtrack/signals.hpp"
+#include "microtrack/string_list.hpp"
 #include "microtrack/tracker.hpp"
 
 using microtrack::Batch;
 using microtrack::SendTrigger;
 using microtrack::Signals;
 using microtrack::Tracker;
+using microtrack_bindings::Text;
 
 namespace {
 
@@ -27,7 +30,7 @@ Signals* signals;
 Batch batch;  // the last one nextBatch handed out
 
 // Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
-void start(std::string_view config_json, std::string_view environment_json, std::string_view stored_state,
+void start(Text config_json, Text environment_json, Text stored_state,
            double seed_high, double seed_low, double now_ms) {
   auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
   tracker = new Tracker(config_json, environment_json, stored_state, seed, now_ms);
@@ -42,18 +45,33 @@ EMSCRIPTEN_BINDINGS(microtrack) {
 
   function("start", &start);
   function("active", optional_override([] { return tracker->active(); }));
-  function("wants", optional_override([](std::string_view signal) { return tracker->wants(signal); }));
+  function("wants", optional_override([](Text signal) { return tracker->wants(signal); }));
   function("debug", optional_override([] { return tracker->debug(); }));
   function("takeMessages", optional_override([] { return microtrack::json_array(tracker->take_messages()); }));
-  function("pageView", optional_override([](std::string_view url, std::string_view title,
-                                             std::string_view referrer, std::string_view properties,
+  function("pageView", optional_override([](Text url, Text title,
+                                             Text referrer, Text properties,
                                              bool automatic, double now_ms) {
              return signals->page_view(url, title, referrer, properties, automatic, now_ms);
            }));
-  function("track", optional_override([](std::string_view name, std::string_view properties, double now_ms) {
+  function("track", optional_override([](Text name, Text properties, double now_ms) {
              return signals->track(name, properties, now_ms);
            }));
-  function("identify", optional_override([](std::string_view user_id, std::string_view traits, double now_ms) {
+  // The track calls of one task, handed over together (js/track-queue.js):
+  // a packed list (string_list.hpp) of name, properties and time (ms, as
+  // JSON text) per call, always all three. One crossing for a loop of calls,
+  // not one per call.
+  function("trackCalls", optional_override([](Text packed) {
+             int accepted = 0;
+             const microtrack::StringListView list(packed);
+             for (auto item = list.begin(); item != list.end();) {
+               std::string_view name = *item;
+               std::string_view properties = *++item;
+               accepted += signals->track(name, properties, microtrack::JsonView::of_valid(*++item).as_number());
+               ++item;
+             }
+             return accepted;
+           }));
+  function("identify", optional_override([](Text user_id, Text traits, double now_ms) {
              return signals->identify(user_id, traits, now_ms);
            }));
   function("onScroll", optional_override([](double top_px, double viewport_px, double document_px, double now_ms) {
@@ -77,26 +95,26 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("nextWakeMs", optional_override([] { return signals->next_wake_ms(); }));
   // The events of the last event call, as a JSON array (on('event') listeners, debug).
   function("acceptedEvents", optional_override([] { return microtrack::json_array(tracker->accepted()); }));
-  function("navigate", optional_override([](std::string_view url, std::string_view title, int navigation,
+  function("navigate", optional_override([](Text url, Text title, int navigation,
                                              double now_ms) { return signals->navigate(url, title, navigation, now_ms); }));
   function("mediaSignal", optional_override([](int media_id, int signal, double current_s, double duration_s,
-                                                bool ended, int provider, bool audio, std::string_view src,
-                                                std::string_view data_title, std::string_view player_title,
-                                                std::string_view title, std::string_view aria_label, double now_ms) {
+                                                bool ended, int provider, bool audio, Text src,
+                                                Text data_title, Text player_title,
+                                                Text title, Text aria_label, double now_ms) {
              return signals->media_signal(media_id, signal, current_s, duration_s, ended, provider, audio, src,
                                           data_title, player_title, title, aria_label, now_ms);
            }));
-  function("formEdit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
-                                             std::string_view field_name, std::string_view field_type,
+  function("formEdit", optional_override([](int form_key, Text form_id, Text form_name,
+                                             Text field_name, Text field_type,
                                              bool trusted, double now_ms) {
              return signals->form_edit(form_key, form_id, form_name, field_name, field_type, trusted, now_ms);
            }));
-  function("formSubmit", optional_override([](int form_key, std::string_view form_id, std::string_view form_name,
-                                               std::string_view goal, double now_ms) {
+  function("formSubmit", optional_override([](int form_key, Text form_id, Text form_name,
+                                               Text goal, double now_ms) {
              return signals->form_submit(form_key, form_id, form_name, goal, now_ms);
            }));
-  function("click", optional_override([](std::string_view href, std::string_view text, bool download_attribute,
-                                          std::string_view goal, std::string_view selector_goals, double now_ms) {
+  function("click", optional_override([](Text href, Text text, bool download_attribute,
+                                          Text goal, Text selector_goals, double now_ms) {
              return signals->click(href, text, download_attribute, goal, selector_goals, now_ms);
            }));
   function("visibilityChange", optional_override([](int rule, int element, bool visible, double now_ms) {
@@ -112,7 +130,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("snapshot", optional_override([](bool with_queue) { return tracker->snapshot(with_queue); }));
   function("snapshotStored", optional_override([] { tracker->snapshot_stored(); }));
   function("sentSinceSnapshot", optional_override([] { return tracker->sent_since_snapshot(); }));
-  function("adopt", optional_override([](std::string_view state, double now_ms, std::string_view sent_ids) {
+  function("adopt", optional_override([](Text state, double now_ms, Text sent_ids) {
              tracker->adopt(state, now_ms, sent_ids);
            }));
 }

@@ -1,6 +1,12 @@
-// String arguments as std::string_view: a view of the buffer Embind's JS
-// writes for the call (and frees after it), so no std::string is built and
-// destroyed per argument. The core takes string_view and copies what it keeps.
+// String arguments as microtrack_bindings::Text: a handle on the buffer
+// Embind's JS writes for the call (and frees after it), which the core reads
+// as a std::string_view, so no std::string is built and destroyed per
+// argument. The core takes string_view and copies what it keeps.
+//
+// Text is the wire pointer itself rather than a std::string_view: a struct of
+// one pointer crosses a wasm call as one i32, where a string_view (two
+// fields) is copied onto the stack by every invoker and read back by the
+// bound function (bench/RESULTS.md).
 #pragma once
 
 #include <emscripten/wire.h>
@@ -8,12 +14,26 @@
 #include <string>
 #include <string_view>
 
+namespace microtrack_bindings {
+
+class Text {
+ public:
+  using Wire = emscripten::internal::BindingType<std::string>::WireType;  // {length, data[]}, as the JS writes it
+  explicit Text(Wire wire) : wire_(wire) {}
+  operator std::string_view() const { return {wire_->data, wire_->length}; }
+
+ private:
+  Wire wire_;
+};
+
+}  // namespace microtrack_bindings
+
 namespace emscripten::internal {
 
 template <>
-struct BindingType<std::string_view> {
-  using WireType = BindingType<std::string>::WireType;  // {length, data[]}, as the JS writes it
-  static std::string_view fromWireType(WireType wire) { return {wire->data, wire->length}; }
+struct BindingType<microtrack_bindings::Text> {
+  using WireType = microtrack_bindings::Text::Wire;
+  static microtrack_bindings::Text fromWireType(WireType wire) { return microtrack_bindings::Text(wire); }
 };
 
 }  // namespace emscripten::internal

@@ -25,6 +25,9 @@ const METRICS = [
   ['startScript', 'start-up script ms', (s) => s.startup && s.startup.script, 0, 'low'],
   ['startLT', 'start-up long tasks', (s) => s.startup && s.startup.longTasks.count, 0, 'low'],
   ['startLTms', 'start-up longest task ms', (s) => s.startup && s.startup.longTasks.maxMs, 0, 'low'],
+  // older samples have no trackerLongTasks: null renders '–'
+  ['startLTown', 'start-up long tasks with the tracker\'s code', (s) => s.startup && s.startup.trackerLongTasks ? s.startup.trackerLongTasks.count : null, 0, 'low'],
+  ['startLTownMs', 'start-up: the tracker\'s script ms in them', (s) => s.startup && s.startup.trackerLongTasks ? s.startup.trackerLongTasks.trackerScriptMs : null, 0, 'low'],
   ['loop', '1,000 calls: loop ms', (s) => s.track && s.track.loopMs, 1, 'low'],
   ['script', '1,000 → delivered: script ms', (s) => s.track && s.track.script, 0, 'low'],
   ['task', '1,000 → delivered: task ms', (s) => s.track && s.track.task, 0, 'low'],
@@ -130,7 +133,10 @@ export function render(results) {
   L.push('');
   L.push('**How.** Each sample is a fresh browser context (cold cache, empty storage) loading the demo page `web-demo/site/index.html` with that tracker\'s snippet in place of microtrack\'s (`bench/lib/trackers.mjs`), from a loopback page server; every tracker sends to a loopback sink on another port (cross-origin, answers 200 with CORS, `Access-Control-Max-Age: 600`) that records requests, bytes and preflights and decodes each body to count the distinct bench events that arrived. Chromium resolves no host but 127.0.0.1, so nothing reaches the internet or a CDN. ' +
     `Phases per sample: start-up (navigation until the tracker is ready, + ${meta.settleMs / 1000} s for lazy chunks); ${meta.events.toLocaleString('en-US')} \`track\` calls in one page task, then waiting until the sink has all ${meta.events.toLocaleString('en-US')} ("last event arrived" is timed from the start of the calls; CDP \`Performance.getMetrics\` ScriptDuration/TaskDuration deltas over loop → last event delivered); a scripted ${meta.scrollMs / 1000}-second scroll session (mouse wheel every 50 ms, down 5 s, up 5 s). ` +
-    'Transfer size: every response the page received for the tracker (its scripts, wasm, lazy chunks), gzip -9 and brotli -q 11 of each body (node zlib). Long tasks: PerformanceObserver `longtask` (> 50 ms) in each phase; the `baseline` row is the same page with no tracker, so its long tasks are the page\'s own.');
+    'Transfer size: every response the page received for the tracker (its scripts, wasm, lazy chunks), gzip -9 and brotli -q 11 of each body (node zlib). Long tasks: PerformanceObserver `longtask` (> 50 ms) in each phase; the `baseline` row is the same page with no tracker, so its long tasks are the page\'s own. ' +
+    'Start-up long tasks "with the tracker\'s code" (attribution; the raw counts above are unchanged): a PerformanceObserver for `long-animation-frame` (LoAF, buffered), installed by the same init script, gives for every frame over 50 ms the script entry points that ran in it, each with its duration, `sourceURL` and invoker — and Chromium lists only entry points that ran ≥ 5 ms, so shorter bursts of a tracker\'s code are never attributed. ' +
+    'A start-up long task counts as the tracker\'s when a LoAF overlapping it lists an entry point, overlapping the task, that is the tracker\'s: its `sourceURL` is one of the tracker\'s own files (under `/t/<tracker>/`, or PostHog\'s from the sink\'s `/static/`), or it is the tracker\'s snippet — inline code of the page (the demo page has none of its own) or the `onload` of one of the tracker\'s `<script>` elements (the bench\'s loader calling a peer\'s init, which LoAF lists without a URL). The page\'s own scripts (`/forms.js`) and tasks with no such entry point (style, layout, parsing; the tracker\'s code under 5 ms) are not the tracker\'s, even when the tracker\'s work made them longer. ' +
+    '"The tracker\'s script ms in them" sums the durations of the tracker\'s entry points in those tasks. Every start-up long task with its listed entry points is in `results.json` (`startup.longTaskScripts`); samples from before this attribution show –.');
   L.push('');
   L.push('| tracker | version | setup (defaults unless said) |', '|---|---|---|');
   for (const n of names) L.push(`| ${n} | ${label[n].version || '–'} | ${label[n].label}${label[n].defaults ? ': ' + label[n].defaults : ''} |`);
@@ -195,6 +201,10 @@ export function render(results) {
     row('… within flushIntervalMs + 1 s = 6 s of the calls', `${rng(mt.deliverS, 1)} s`, count((x) => x.track.delivered >= 1000 && x.track.lastDeliveryMs <= 6000));
     row('≤ 1,000 / batchSize = 50 requests', `${rng(mt.requests)}`, count((x) => x.track.requests <= 50));
     row('no long task (> 50 ms) at start-up', `${rng(mt.startLT)}, longest ${rng(mt.startLTms)} ms (page alone: ${rng(bl.startLT)}, longest ${rng(bl.startLTms)} ms)`, count((x) => x.startup.longTasks.count === 0));
+    const own = ok.filter((x) => x.startup.trackerLongTasks);  // older samples lack the attribution: '–'
+    L.push(`| … with microtrack's code in them (LoAF script attribution) | ` + (own.length
+      ? `${rng(mt.startLTown)}, microtrack's script in them ${rng(mt.startLTownMs)} ms${own.length < n ? ` (attributed in ${own.length} of ${n} rounds)` : ''}`
+      : '–') + ` | ${own.length ? verdict(own.filter((x) => x.startup.trackerLongTasks.count === 0).length) : '–'} |`);
     row('… during the 1,000-call run', `${rng(mt.trackLT)}, longest ${rng(mt.trackLTms)} ms`, count((x) => x.track.longTasks.count === 0));
     row('… during the 10-second scroll session', `${rng(mt.scrollLT)} (page alone: ${rng(bl.scrollLT)})`, count((x) => x.scroll.longTasks.count === 0));
     L.push('');

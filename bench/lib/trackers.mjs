@@ -24,7 +24,11 @@ export function trackers(sink) {
   const S = `http://127.0.0.1:${sink}`;
   // The demo's own config (web-demo/site/mt-init.js) with the sink as
   // collector, every detector on; `folder` is where the bench serves the build.
-  const microtrackHead = (folder) => `<script>
+  // `preloadWasm`: the README's advice for a site, a preload of the wasm so
+  // that it downloads beside microtrack.js (not on a page whose CSP forbids
+  // WebAssembly, which never fetches it).
+  const microtrackHead = (folder, preloadWasm) => `${preloadWasm ? `<link rel="preload" href="/t/${folder}/microtrack.wasm" as="fetch" crossorigin>
+` : ''}<script>
 window.microtrack = window.microtrack || function () { (microtrack.q = microtrack.q || []).push(arguments); };
 microtrack('init', {
   collector: '${S}/v1/batch',
@@ -51,8 +55,8 @@ window.__benchTrack = function (tok) { microtrack.track('bench_click', { i: tok 
       label: 'microtrack',
       version: () => JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version,
       files: { 'microtrack.js': join(repo, 'dist/microtrack.js'), 'microtrack.wasm': join(repo, 'dist/microtrack.wasm') },
-      head: microtrackHead('microtrack'),
-      defaults: 'batchSize 20, flushIntervalMs 5000, one request in flight, persist on (localStorage)',
+      head: microtrackHead('microtrack', true),
+      defaults: 'batchSize 20, flushIntervalMs 5000, one request in flight, persist on (localStorage); the wasm preloaded (<link rel=preload as=fetch crossorigin>, the README\'s advice to sites)',
     },
     {
       name: 'microtrackjs',
@@ -161,6 +165,19 @@ try {
   new PerformanceObserver(function (list) {
     for (const e of list.getEntries()) window.__lt.push([e.startTime, e.duration]);
   }).observe({ type: 'longtask', buffered: true });
+} catch (e) {}
+// Long animation frames with their script attribution (Chromium lists each
+// script entry point that ran >= 5 ms in the frame, with its sourceURL): the
+// harness uses them to say whose code ran in a long task.
+window.__loaf = [];
+try {
+  new PerformanceObserver(function (list) {
+    for (const e of list.getEntries()) {
+      window.__loaf.push([e.startTime, e.duration, e.scripts.map(function (s) {
+        return [s.startTime, s.duration, s.sourceURL, s.invokerType, s.invoker];
+      })]);
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
 } catch (e) {}
 window.__readyAt = 0;
 window.__benchReady = function () { if (!window.__readyAt) window.__readyAt = performance.now(); };

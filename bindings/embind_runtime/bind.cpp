@@ -53,10 +53,10 @@ void __embind_register_native_and_builtin_types() {
   _embind_register_float(TypeID<int>::get(), "int", sizeof(int));
   register_float<double>("double");
   _embind_register_std_string(TypeID<std::string>::get(), "std::string");
-  // microtrack: the third change. Arguments arrive as std::string_view
+  // microtrack: the third change. Arguments arrive as microtrack_bindings::Text
   // (bindings/string_view_wire.hpp): the same JS string converter, under the
   // same name, which is what makes embind.js encode it as UTF-8.
-  _embind_register_std_string(TypeID<std::string_view>::get(), "std::string");
+  _embind_register_std_string(TypeID<microtrack_bindings::Text>::get(), "std::string");
 
   // microtrack: the second change. Upstream also registers the other
   // integer widths, int64, float, std::wstring/u16string/u32string,

@@ -5,6 +5,7 @@ import { afterCoreCall, afterStateChange, flushQueue } from './delivery.js';
 import { reportPageView } from './page-views.js';
 import { startCore } from './start.js';
 import { core, listeners } from './state.js';
+import { handOverTracks, queueTrack } from './track-queue.js';
 import { log, now, toJson } from './util.js';
 
 export let initialised = false;
@@ -20,7 +21,7 @@ export const api = {
   },
   track(name, properties) {
     const json = toJson(properties, 'track properties');
-    if (json !== null) afterCoreCall(core.track(typeof name === 'string' ? name : '', json, now()));
+    if (json !== null) queueTrack(typeof name === 'string' ? name : '', json, now());
   },
   page(properties) {
     const json = toJson(properties, 'page properties');
@@ -44,6 +45,7 @@ export const api = {
       log('error', "on() takes 'event' and a function.");
       return undefined;
     }
+    handOverTracks();  // a listener hears of the events tracked after it, not before
     listeners.push(fn);
     return () => {
       const i = listeners.indexOf(fn);

@@ -7,10 +7,11 @@
 // core tracks). Never throws. No DOM: node's tests import it as it is.
 import { errorText, log } from './util.js';
 
-// `methods`: the API's functions by name; `started()`: the core exists;
-// `active()`: it tracks; `ready`: settles once start-up is over. Returns
-// [run(method, args), replay()].
-export const createCalls = (methods, started, active, ready) => {
+// `methods`: the API's functions by name; `mayRun()`: the core exists and
+// the first page view is out (start.js `callsMayRun`); `active()`: it
+// tracks; `ready`: settles once start-up is over. Returns [run(method,
+// args), replay()].
+export const createCalls = (methods, mayRun, active, ready) => {
   const pending = [];  // [method, args], in call order
 
   const run = (method, args) => {
@@ -21,7 +22,7 @@ export const createCalls = (methods, started, active, ready) => {
       }
       if (method === 'init' || method === 'on') return methods[method](...args);
       if (method === 'flush' && !active()) return ready.then(() => active() && methods.flush()).then(() => {});
-      if (!started() || pending.length) pending.push([method, args]);
+      if (!mayRun() || pending.length) pending.push([method, args]);
       else if (active()) return methods[method](...args);
     } catch (e) {
       log('error', 'internal error in ' + method + '(): ' + errorText(e));

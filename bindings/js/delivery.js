@@ -66,16 +66,25 @@ const afterTask = () => {
 // asks for the position worth its next sample).
 export const afterTaskHooks = [];
 
-// The state is stored at the end of each task that changed it, except at
-// the start of a burst of sends (a batch due at once): then once the burst
-// is over, after BURST_STORE_MS, or when the page is hidden (drainForUnload).
-// 1,000 events tracked in one task were written out (850 KB) only to leave
-// within the second: a third of the run's main-thread time (bench/RESULTS.md).
-// A crash of the page within that second loses them.
+// The state is stored at the end of each task that changed it, except
+// during a burst of sends (a batch due at once, or one in flight: the core
+// names no wake-up while a result is awaited, though more may be due after
+// it): then once the burst is over, after BURST_STORE_MS, or when the page
+// is hidden (drainForUnload). 1,000 events tracked in one task were written
+// out (850 KB) only to leave within the second: a third of the run's
+// main-thread time (bench/RESULTS.md). A crash of the page within that
+// second loses them.
 const BURST_STORE_MS = 1000;
+let burstTimer = 0;   // stores the state BURST_STORE_MS after it changed, if no task did
 const persistUnlessBurst = () => {
   if (changedAt < 0) changedAt = now();
-  if (!dueNow() || now() - changedAt >= BURST_STORE_MS) persistNow();
+  const waited = now() - changedAt;
+  if (!(sending || dueNow()) || waited >= BURST_STORE_MS) persistNow();
+  else if (!burstTimer)
+    burstTimer = setTimeout(guard(() => {
+      burstTimer = 0;
+      if (stateChanged) persistNow();
+    }), BURST_STORE_MS - waited);
 };
 
 // The ids go to the shared key (only when they changed), the queue to this
@@ -84,6 +93,8 @@ const persistUnlessBurst = () => {
 export const persistNow = () => {
   stateChanged = false;
   changedAt = -1;
+  clearTimeout(burstTimer);
+  burstTimer = 0;
   const ids = core.snapshot(false);
   if (ids !== storedIds) {
     storedIds = ids;

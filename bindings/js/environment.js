@@ -11,3 +11,16 @@ export const environmentJson = (nav, screen, timezone) => JSON.stringify({
   screenHeight: screen.height,
   doNotTrack: nav.globalPrivacyControl === true || nav.doNotTrack === '1'
 });
+
+// The visitor's time zone (an IANA name). Temporal.Now reads ICU's default
+// zone without building a date formatter; Intl.DateTimeFormat's first use
+// builds one from ICU's locale data: 13-55 ms on the bench machine, a long
+// task under load (bench/startup-trace.mjs), so start.js asks first in a
+// task of its own. Both answer the same name (Chromium, Firefox). `global`
+// is globalThis, or node's stand-in.
+export const timeZone = (global) => {
+  try {
+    if (global.Temporal) return global.Temporal.Now.timeZoneId();
+  } catch (e) {}
+  return global.Intl.DateTimeFormat().resolvedOptions().timeZone;
+};

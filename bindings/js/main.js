@@ -4,12 +4,12 @@
 import { VERSION } from 'core-constants';
 import { api, initialised } from './api.js';
 import { createCalls, snippetCalls } from './calls.js';
-import { compileBesideScript, ready } from './start.js';
-import { core, coreActive } from './state.js';
+import { callsMayRun, compileBesideScript, ready } from './start.js';
+import { coreActive } from './state.js';
 
 const script = document.currentScript;
 compileBesideScript();
-const [run, replay] = createCalls(api, () => !!core, () => coreActive, ready);
+const [run, replay] = createCalls(api, () => callsMayRun, () => coreActive, ready);
 ready.then((running) => {
   if (running) replay();
 });

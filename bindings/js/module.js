@@ -6,10 +6,10 @@
 import { VERSION } from 'core-constants';
 import { api } from './api.js';
 import { createCalls } from './calls.js';
-import { corePackageFiles, ready } from './start.js';
-import { core, coreActive } from './state.js';
+import { callsMayRun, corePackageFiles, ready } from './start.js';
+import { coreActive } from './state.js';
 
-const [run, replay] = createCalls(api, () => !!core, () => coreActive, ready);
+const [run, replay] = createCalls(api, () => callsMayRun, () => coreActive, ready);
 ready.then((running) => {
   if (running) replay();
 });

@@ -6,7 +6,7 @@
 import createMicrotrackCore from 'core-glue';
 import { hasWasmUrl, scriptBase, wasmJsUrl, wasmUrl } from './config.js';
 import { persistNow, printCoreMessages } from './delivery.js';
-import { environmentJson } from './environment.js';
+import { environmentJson, timeZone } from './environment.js';
 import { enableClicks } from './detectors/clicks.js';
 import { enableEmbeds } from './detectors/embeds.js';
 import { enableEngagement } from './detectors/engagement.js';
@@ -18,6 +18,7 @@ import { enableScroll } from './detectors/scroll.js';
 import { enableVisibility } from './detectors/visibility.js';
 import { enableLifecycle } from './lifecycle.js';
 import { reportPageView } from './page-views.js';
+import { runInSlices } from './slices.js';
 import { coreActive, coreStarted, trackingStarted } from './state.js';
 import { GZIP_KEY, storageGet } from './storage.js';
 import { collectorReadsGzip } from './transport.js';
@@ -49,48 +50,64 @@ const compileCore = (url) => Promise.resolve()
   .then(() => WebAssembly.compileStreaming(fetch(url)))
   .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
 
-// Start-up as short tasks with the page's own work in between (a task over
-// 50 ms is a long task: bench/RESULTS.md): the instantiation, ICU's first
-// use, the core's start with the first page view, and the adapters each in a
-// task of its own. Resolves to whether the core runs.
+// Whether the page's calls may run: once the first page view is out (a
+// call the page makes must come after it). Until then they wait (calls.js).
+export let callsMayRun = false;
+
+// Start-up after the instantiation, in short tasks with the page's own work
+// in between (slices.js): the environment (where the browser has no
+// Temporal, Intl's first use: environment.js), the stored state (the page's
+// first localStorage read waits for the browser process to send it over),
+// the core's start, the first page view with the lifecycle, then each
+// adapter. Resolves to whether the core runs.
+const SLICE_MS = 8;
 const runCore = (module, config, configJson) => {
-  let timezone;
+  let environment, stored;
   const steps = [
     () => {
-      // Intl's first use loads ICU's time zone and locale data: 10-20 ms on its own.
-      timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      environment = environmentJson(navigator, screen, timeZone(globalThis));
+    },
+    () => {
+      stored = storageGet();
     },
     () => {
       const seed = crypto.getRandomValues(new Uint32Array(2));
-      module.start(configJson || '', environmentJson(navigator, screen, timezone), storageGet(), seed[0], seed[1], now());
+      module.start(configJson || '', environment, stored, seed[0], seed[1], now());
       coreStarted(module);
       printCoreMessages();
       // (Read before persistNow, which stores it again or clears it.)
       if (coreActive && storageGet(GZIP_KEY) === config.collector) collectorReadsGzip(config.collector);
       persistNow();  // also clears what must no longer be stored (Do Not Track, consent)
-      // In the same task: a call the page makes once the core exists must
-      // come after the page view.
-      if (!coreActive) return;
-      trackingStarted(config.collector);
-      reportPageView('', true);
-      enableLifecycle();
     },
     () => {
-      if (coreActive) for (const enable of DETECTORS) guard(enable)();
+      if (coreActive) {
+        trackingStarted(config.collector);
+        reportPageView('', true);
+        enableLifecycle();
+      }
+      callsMayRun = true;
     },
+    ...DETECTORS.map((enable) => () => {
+      if (coreActive) guard(enable)();
+    }),
   ];
-  return steps.reduce((previous, step) => previous.then(nextTask).then(step), Promise.resolve()).then(() => true);
+  return runInSlices(steps, SLICE_MS).then(() => true);
 };
 
 // Whether this page may compile WebAssembly: a Content-Security-Policy
 // without 'wasm-unsafe-eval' refuses even the empty module (8 bytes), and a
 // browser without WebAssembly has none. Asked before anything is downloaded.
+// (Asked once: the loader and init both need it.)
+let wasmAllowed;
 const canCompileWasm = () => {
-  try {
-    return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
-  } catch (e) {
-    return false;
+  if (wasmAllowed === undefined) {
+    try {
+      wasmAllowed = !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    } catch (e) {
+      wasmAllowed = false;
+    }
   }
+  return wasmAllowed;
 };
 
 // The same core built as JavaScript (wasm2js, an ES module beside the
@@ -122,7 +139,9 @@ export const startCore = (config) => {
   const wasm = canCompileWasm();
   const compiled = earlyCompile && wasmFile === defaultWasmUrl ? earlyCompile : null;
   earlyCompile = null;
-  (wasm ? (compiled || compileCore(wasmFile)).then((module) => createMicrotrackCore({ wasm: module }))
+  // The instantiation (Embind's registrations run in it) in a task of its
+  // own, not in the one that finished the compilation.
+  (wasm ? (compiled || compileCore(wasmFile)).then((module) => nextTask().then(() => createMicrotrackCore({ wasm: module })))
     : importJsCore(jsFile))
     .then((module) => runCore(module, config, configJson))
     .then(resolveReady, (error) => {

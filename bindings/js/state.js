@@ -2,7 +2,11 @@
 // functions below, at start-up (start.js); other modules import the names
 // and see each change (ES module bindings are live).
 
-export let core = null;       // the WebAssembly core's API, once its tracker started
+// The WebAssembly core's API, once its tracker started: each function first
+// hands over the track calls still waiting (track-queue.js), so that every
+// call reaches the core in the order the page made it.
+export let core = null;
+export let rawCore = null;    // the same functions without that step
 export let debugOn = false;   // config 'debug', read once the core runs
 // Whether it tracks: decided when it starts and fixed from then on (Do Not
 // Track, sampling, a bad config), so read once rather than crossing into
@@ -14,9 +18,13 @@ export const listeners = [];  // on('event', fn) callbacks
 // called before every core call that may report how deep the page was
 // scrolled (engagement) or start a new page view. A no-op without it.
 export let flushScroll = () => {};
+// Hands the core the page's track calls still waiting (track-queue.js).
+let handOverTracks = () => {};
 
 export const coreStarted = (module) => {
-  core = module;
+  rawCore = module;
+  core = {};
+  for (const name in module) core[name] = (...args) => (handOverTracks(), module[name](...args));
   debugOn = module.debug();
   coreActive = module.active();
 };
@@ -27,4 +35,8 @@ export const trackingStarted = (url) => {
 
 export const scrollReportsStarted = (flush) => {
   flushScroll = flush;
+};
+
+export const trackQueueStarted = (handOver) => {
+  handOverTracks = handOver;
 };

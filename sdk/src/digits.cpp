@@ -3,13 +3,15 @@
 namespace microtrack {
 
 void append_digits(std::string& out, std::uint64_t value, int width, unsigned base) {
+  // Written from the end of a buffer, then appended at once (a character
+  // at a time showed in the cost of every event: its id and timestamp).
   char digits[20];
-  int n = 0;
+  std::size_t n = 0;
   do {
-    digits[n++] = "0123456789abcdef"[value % base];
+    digits[sizeof digits - ++n] = "0123456789abcdef"[value % base];
     value /= base;
-  } while (value || n < width);
-  while (n) out += digits[--n];
+  } while (value || n < static_cast<std::size_t>(width));
+  out.append(digits + sizeof digits - n, n);
 }
 
 int hex_value(char c) {

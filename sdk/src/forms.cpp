@@ -7,11 +7,12 @@ namespace microtrack {
 FormState* FormTracker::form(int key, std::string_view id, std::string_view name) {
   for (FormState& f : forms_)
     if (f.key == key) return &f;
-  FormState added;
-  added.key = key;
-  added.id = std::string(id);
-  added.name = std::string(name);
-  return forms_.push_back(added) ? &forms_.back() : nullptr;
+  FormState* added = forms_.add();
+  if (!added) return nullptr;
+  added->key = key;
+  added->id = id;
+  added->name = name;
+  return added;
 }
 
 const FormState* FormTracker::on_edit(int key, std::string_view id, std::string_view name, std::string_view field,

@@ -60,7 +60,7 @@ std::string link_text(std::string_view text) {
   if (out.size() > kMaxLinkText) {
     std::size_t cut = kMaxLinkText;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
+    return out.substr(0, cut);
   }
   return out;
 }

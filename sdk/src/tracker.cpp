@@ -249,7 +249,9 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
   if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
   touch_session(now_ms);
   if (std::string campaign = campaign_of(url); !campaign.empty()) {
-    if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
+    // Assigned from a view, as restore() does: the core never copy-assigns
+    // one std::string to another, which keeps that code out of the wasm.
+    if (first_campaign_json_.empty()) first_campaign_json_ = std::string_view(campaign);
     campaign_json_ = std::move(campaign);  // the last touch
   }
   page_url_ = scrub_url(url, config_.scrub_query_params);

@@ -15,6 +15,15 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// Cuts `text` at the first `separator` and returns what follows it: "" when
+// there is none (an empty query or fragment reads as none everywhere here).
+std::string_view cut_at(std::string_view& text, char separator) {
+  std::size_t at = std::min(text.find(separator), text.size());
+  std::string_view rest = text.substr(std::min(at + 1, text.size()));
+  text = text.substr(0, at);
+  return rest;
+}
+
 }  // namespace
 
 std::string percent_decode(std::string_view text) {
@@ -69,16 +78,8 @@ void append_kept_params(std::string& out, std::string_view separator, std::strin
 
 UrlParts parse_url(std::string_view url) {
   UrlParts parts;
-  std::size_t hash = url.find('#');
-  if (hash != std::string_view::npos) {
-    parts.fragment = url.substr(hash + 1);
-    url = url.substr(0, hash);
-  }
-  std::size_t question = url.find('?');
-  if (question != std::string_view::npos) {
-    parts.query = url.substr(question + 1);
-    url = url.substr(0, question);
-  }
+  parts.fragment = cut_at(url, '#');
+  parts.query = cut_at(url, '?');
   std::size_t scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos && url.find('/') > scheme_end) {
     parts.scheme = lower(url.substr(0, scheme_end));
@@ -102,13 +103,11 @@ UrlParts parse_url(std::string_view url) {
 }
 
 std::string scrub_url(std::string_view url, StringListView names) {
-  std::size_t hash = std::min(url.find('#'), url.size());
-  std::string_view fragment = url.substr(std::min(hash + 1, url.size()));
-  std::string_view before_hash = url.substr(0, hash);
-  std::size_t question = std::min(before_hash.find('?'), before_hash.size());
-  std::string out(before_hash.substr(0, question));
-  if (question < before_hash.size()) append_kept_params(out, "?", before_hash.substr(question + 1), names);
-  if (hash == url.size()) return out;
+  std::string_view fragment = cut_at(url, '#');
+  std::string_view query = cut_at(url, '?');
+  std::string out(url);
+  append_kept_params(out, "?", query, names);
+  if (fragment.empty()) return out;
   // The fragment: a hash router's route with a query of its own
   // (#/reset?token=…), parameters straight in it as OAuth puts them
   // (#access_token=…), or both. The part before a '?' is scrubbed as
@@ -117,13 +116,12 @@ std::string scrub_url(std::string_view url, StringListView names) {
   // keeps a second scrub from finding anything more.)
   const std::size_t fragment_start = out.size() + 1;
   out += '#';
-  const std::size_t route_query = std::min(fragment.find('?'), fragment.size());
-  const std::string_view head = fragment.substr(0, route_query);
-  if (head.find('=') == std::string_view::npos)
-    out += head;
+  const std::string_view route_query = cut_at(fragment, '?');
+  if (fragment.find('=') == std::string_view::npos)
+    out += fragment;
   else
-    append_kept_params(out, "", head, names);
-  if (route_query < fragment.size()) append_kept_params(out, "?", fragment.substr(route_query + 1), names);
+    append_kept_params(out, "", fragment, names);
+  append_kept_params(out, "?", route_query, names);
   // Nothing left after the '#': drop it (not a '#' that ends a kept fragment).
   if (out.size() == fragment_start) out.pop_back();
   return out;

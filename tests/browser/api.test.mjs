@@ -111,6 +111,84 @@ test("on('event', fn) sees accepted events; its unsubscribe function stops it", 
   await assertQuiet(rec);
 });
 
+// track calls cross into the core once per task (bindings/js/track-queue.js):
+// what the page sees and what arrives must be as if each crossed at once.
+test('track calls of one task arrive in call order, each with its own time, before what the page did next in that task', async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  const waited = await rec.page.evaluate(() => {
+    for (let i = 1; i <= 30; i++) window.microtrack.track('loop_' + i, { i });
+    const from = Date.now();
+    while (Date.now() - from < 25);  // bounded: the next call's clock has moved on
+    window.microtrack.track('after_wait');
+    // An outbound link clicked in the same task: its event comes after the tracks.
+    const link = document.createElement('a');
+    link.href = 'https://elsewhere.example/';
+    link.textContent = 'out';
+    link.addEventListener('click', (e) => e.preventDefault());
+    document.body.append(link);
+    link.click();
+    window.microtrack.track('after_click');
+    window.microtrack.track('nul\u0000name', { odd: true });  // a name the hand-over cannot carry goes at once
+    window.microtrack.track('last');
+    return Date.now() - from;
+  });
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 36);
+  const loop = Array.from({ length: 30 }, (_, i) => 'loop_' + (i + 1));
+  assert.deepEqual(rows.map(label), ['page', ...loop, 'after_wait', 'outbound_click', 'after_click', 'nul\u0000name', 'last']);
+  assert.deepEqual(rows.slice(1, 31).map((e) => e.properties.i), loop.map((_, i) => i + 1));
+  const gap = Date.parse(rows[31].timestamp) - Date.parse(rows[30].timestamp);
+  assert.ok(gap >= 25 && gap <= waited + 5, `after_wait has its own time, ${gap} ms after loop_30`);
+  await assertQuiet(rec);
+});
+
+test("on('event', fn) added after track calls in the same task hears each later event at once, not the earlier ones", async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  const seen = await rec.page.evaluate(() => {
+    const got = [];
+    window.microtrack.track('before_listener_1');
+    window.microtrack.track('before_listener_2');
+    window.microtrack.on('event', (e) => got.push(e.event));
+    const heard = [];
+    for (const name of ['heard_a', 'heard_b', 'heard_c']) {
+      window.microtrack.track(name);
+      heard.push(got.length);  // synchronous, as the call returns
+    }
+    return { got, heard };
+  });
+  assert.deepEqual(seen.got, ['heard_a', 'heard_b', 'heard_c']);
+  assert.deepEqual(seen.heard, [1, 2, 3], 'each event heard within its own track call');
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 6);
+  assert.deepEqual(rows.map(label), ['page', 'before_listener_1', 'before_listener_2', 'heard_a', 'heard_b', 'heard_c']);
+  await assertQuiet(rec);
+});
+
+test('a bad track call among others of the same task: one error for it, the others arrive', async () => {
+  const rec = await openSnippet([['init', COLLECTOR]]);
+  assert.equal(await awaitReady(rec.page), true);
+  await rec.page.evaluate(() => {
+    const cyclic = {};
+    cyclic.self = cyclic;
+    window.microtrack.track('good_1', { n: 1 });
+    window.microtrack.track('bad_cycle', cyclic);
+    window.microtrack.track('', { empty: 'name' });
+    window.microtrack.track('good_2', [1, 2]);  // properties that are not an object: ignored, the event kept
+  });
+  assert.equal(await flush(rec.page), 'settled');
+  const rows = await deliveredRows(rec, (ev) => ev.length >= 3);
+  assert.deepEqual(rows.map(label), ['page', 'good_1', 'good_2']);
+  assert.deepEqual(rows[2].properties, {});
+  await rec.syncConsole();
+  const messages = rec.sdkMessages().map((m) => m.text);
+  assert.equal(messages.length, 3, `one message per bad call: ${JSON.stringify(messages)}`);
+  assert.match(messages[0], /track properties must be JSON-serialisable/);
+  assert.match(messages[1], /event name/);
+  assert.match(messages[2], /good_2.*must be an object/);
+});
+
 test('reset() gives a new anonymousId and session and forgets userId', async () => {
   const rec = await openSnippet([['init', COLLECTOR]]);
   assert.equal(await awaitReady(rec.page), true);
@@ -145,6 +223,21 @@ test('zero-code form: <script data-collector> sends a page view', async () => {
   assert.equal(rows[0].properties.title, 'Zero-code fixture');
   assert.deepEqual([...new Set(rec.batches.map((b) => b.path))], ['/v1/batch']);
   await assertQuiet(rec);
+});
+
+test("the page view carries the visitor's time zone, from Temporal or, in a browser without it, from Intl", async () => {
+  for (const withTemporal of [true, false]) {
+    const rec = await h.open('/zero-code.html', {
+      timezoneId: 'America/New_York',
+      init: { fn: (keep) => { if (!keep) delete globalThis.Temporal; }, arg: withTemporal }
+    });
+    assert.equal(await rec.page.evaluate(() => typeof globalThis.Temporal), withTemporal ? 'object' : 'undefined');
+    assert.equal(await awaitReady(rec.page), true);
+    assert.equal(await flush(rec.page), 'settled');
+    const rows = await deliveredRows(rec, (ev) => ev.length >= 1);
+    assert.equal(rows[0].context.timezone, 'America/New_York', withTemporal ? 'with Temporal' : 'without Temporal');
+    await assertQuiet(rec);
+  }
 });
 
 test('the loader adds one name to the page: window.microtrack (glue and modules stay in its closure)', async () => {

@@ -1,7 +1,7 @@
 // The environment the core is started with (bindings/js/environment.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { environmentJson } from '../../bindings/js/environment.js';
+import { environmentJson, timeZone } from '../../bindings/js/environment.js';
 
 const SCREEN = { width: 1920, height: 1080 };
 const browser = (privacy) => ({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', language: 'nb-NO', ...privacy });
@@ -29,4 +29,19 @@ test('anything else does not: DNT "0" or "unspecified", GPC false or absent', ()
   assert.equal(doNotTrack(browser({ doNotTrack: 'unspecified' })), false);
   assert.equal(doNotTrack(browser({ doNotTrack: null, globalPrivacyControl: false })), false);
   assert.equal(doNotTrack(browser({ globalPrivacyControl: 'true' })), false);  // only the boolean counts
+});
+
+const intl = (zone) => ({ DateTimeFormat: () => ({ resolvedOptions: () => ({ timeZone: zone }) }) });
+
+test("the time zone from Temporal where the browser has it, else from Intl (also where Temporal throws)", () => {
+  const temporal = { Now: { timeZoneId: () => 'Europe/Oslo' } };
+  assert.equal(timeZone({ Temporal: temporal, Intl: intl('UTC') }), 'Europe/Oslo');
+  assert.equal(timeZone({ Intl: intl('America/New_York') }), 'America/New_York');
+  assert.equal(timeZone({ Temporal: {}, Intl: intl('Asia/Tokyo') }), 'Asia/Tokyo');  // an early Temporal without Now
+  const throwing = { Now: { timeZoneId: () => { throw new RangeError('no zone'); } } };
+  assert.equal(timeZone({ Temporal: throwing, Intl: intl('Asia/Tokyo') }), 'Asia/Tokyo');
+});
+
+test("in node, the zone timeZone names is Intl's", () => {
+  assert.equal(timeZone(globalThis), Intl.DateTimeFormat().resolvedOptions().timeZone);
 });

@@ -391,3 +391,22 @@ TEST_CASE("reset() starts a page view in which every kind of goal fires again", 
   g.reset();
   CHECK(one_of_each("/pricing") == everything);
 }
+
+TEST_CASE("An event no rule names changes nothing; names are matched unescaped", "[goals]") {
+  auto check = [](const std::string& goals) {
+    Goals g(goals);
+    REQUIRE(g.skipped() == 0);
+    CHECK(g.on_event("abc", "{}", "/").size() == 0);
+    for (const char* other : {"bench_click", "both", "ab", "signup"})
+      CHECK(g.on_event(other, R"({"i":1})", "/").size() == 0);
+    CHECK(reached(g.on_event("xyz", "{}", "/")) == Reached{"both/all"});
+    CHECK(reached(g.on_event("form_submit", "{}", "/")) == Reached{"signup/event"});
+  };
+  SECTION("names as they are") {
+    check(R"([{"name":"signup","event":"form_submit"},{"name":"both","all":[{"event":"abc"},{"event":"xyz"}]}])");
+  }
+  SECTION("names written with \\u escapes") {
+    check(R"([{"name":"signup","event":"form\u005fsubmit"},)"
+          R"({"name":"both","all":[{"event":"a\u0062c"},{"event":"xyz"}]}])");
+  }
+}

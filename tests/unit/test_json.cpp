@@ -288,6 +288,10 @@ TEST_CASE("append_json_string escapes what JSON requires and keeps UTF-8", "[jso
     const std::string out = string_text(raw);
     CHECK(out == "\"" + raw + "\"");
   }
+  SECTION("escapes first, last and in a row, between runs of plain text") {
+    CHECK(string_text("\"a\\\\b\n") == R"("\"a\\\\b\n")");
+    CHECK(string_text("") == R"("")");
+  }
   SECTION("it appends rather than overwrites") {
     std::string out = "[";
     microtrack::append_json_string(out, "a");

@@ -206,3 +206,23 @@ TEST_CASE("scrub_url scrubs parameters before a '?' in the fragment too (fuzz fi
   CHECK(scrub_url(found, kDefaultScrub) == "mhttps://user:w@Sop.ple.comro#state(");
   CHECK(scrub_url(scrub_url(found, kDefaultScrub), kDefaultScrub) == "mhttps://user:w@Sop.ple.comro#state(");
 }
+
+TEST_CASE("An empty query or fragment reads as none", "[url]") {
+  SECTION("parse_url") {
+    const UrlParts u = parse_url("https://example.com/p?#");
+    CHECK(u.path == "/p");
+    CHECK(u.query.empty());
+    CHECK(u.fragment.empty());
+    CHECK(parse_url("/p#?x=1").query.empty());
+    CHECK(parse_url("/p#?x=1").fragment == "?x=1");
+    CHECK(parse_url("/p?a=1?b=2#c#d").query == "a=1?b=2");
+    CHECK(parse_url("/p?a=1?b=2#c#d").fragment == "c#d");
+  }
+  SECTION("scrub_url keeps no '?' or '#' with nothing after it") {
+    CHECK(scrub_url("https://example.com/p?", kDefaultScrub) == "https://example.com/p");
+    CHECK(scrub_url("https://example.com/p?#", kDefaultScrub) == "https://example.com/p");
+    CHECK(scrub_url("https://example.com/p?token=1#", kDefaultScrub) == "https://example.com/p");
+    CHECK(scrub_url("https://example.com/p#/route?", kDefaultScrub) == "https://example.com/p#/route");
+    CHECK(scrub_url("https://example.com/p?a=1?token=2", kDefaultScrub) == "https://example.com/p?a=1?token=2");
+  }
+}

@@ -78,6 +78,16 @@ SCENARIO("The wasm allocator hands out and reuses power-of-two blocks", "[alloca
       std::free(big);
     }
   }
+  GIVEN("a block the memory can never hold (wasm32 memory ends at 2 GB)") {
+    std::size_t heap = emscripten_get_heap_size();
+    WHEN("it is asked for") {
+      void* huge = std::malloc(std::size_t{1} << 30);  // a 2 GB block past the heap: growing to it fails
+      THEN("malloc returns null and the heap stays as it was") {
+        CHECK(huge == nullptr);
+        CHECK(emscripten_get_heap_size() == heap);
+      }
+    }
+  }
   GIVEN("calloc and realloc") {
     auto* zeros = static_cast<unsigned char*>(std::calloc(50, 4));
     REQUIRE(zeros != nullptr);

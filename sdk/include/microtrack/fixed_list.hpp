@@ -19,6 +19,13 @@ class FixedList {
     items_[size_++] = item;
     return true;
   }
+  // A new item, value-initialised, to fill in place (no copy of an item
+  // built outside); nullptr when the list is full.
+  T* add() {
+    if (size_ == Capacity) return nullptr;
+    items_[size_] = T{};
+    return &items_[size_++];
+  }
   void clear() { size_ = 0; }
 
   std::size_t size() const { return size_; }
