@@ -216,8 +216,13 @@ void on_completed(void* cls, MHD_Connection*, void** context, MHD_RequestTermina
 
 // Past the cap a new connection is closed at once: MHD's own limit would
 // stop accepting instead and leave clients waiting in the backlog.
+// While draining, a new connection is closed as soon as it is accepted.
+// (MHD_quiesce_daemon would take the listen socket out of the event loop
+// instead, but with epoll and a thread pool it races MHD's own workers for
+// that and can abort the process: an open libmicrohttpd defect, seen here.)
 MHD_Result on_accept(void* cls, const sockaddr*, socklen_t) {
   const auto& state = *static_cast<Server::State*>(cls);
+  if (state.draining) return MHD_NO;
   return state.connections.load() < state.settings.max_connections ? MHD_YES : MHD_NO;
 }
 
@@ -405,8 +410,7 @@ int Server::start(const std::string& host, int port, std::string& error) {
 void Server::stop() {
   State& state = *state_;
   if (!state.daemon) return;
-  state.draining = true;
-  MHD_quiesce_daemon(state.daemon);  // no new connections; the socket stays ours
+  state.draining = true;  // no new connections (on_accept)
   std::set<std::shared_ptr<StreamLink>> streams;
   {
     std::lock_guard<std::mutex> lock(state.mutex);
@@ -424,9 +428,8 @@ void Server::stop() {
     const auto patience = std::chrono::seconds(std::max(1, state.settings.timeout_s));
     state.settled.wait_for(lock, patience, [&] { return state.in_flight == 0; });
   }
-  MHD_stop_daemon(state.daemon);  // closes the connections left (idle keep-alives)
+  MHD_stop_daemon(state.daemon);  // closes the connections left (idle keep-alives) and the listen socket
   state.daemon = nullptr;
-  close(state.listen_fd);
   state.listen_fd = -1;
 }
 
