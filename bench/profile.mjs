@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo, posthogDist } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
+import { launchChromium } from './lib/browser.mjs';
 
 const STARTUP = process.argv.includes('--startup');
 const SCROLL = process.argv.includes('--scroll');
@@ -18,11 +19,7 @@ const sink = await startSink({ staticRoots: { '/static/': posthogDist() } });
 const all = trackers(sink.port).filter((t) => t.name === name);
 if (!all.length) throw new Error('unknown tracker ' + name);
 const site = await startSite({ siteDir: join(repoRoot, 'web-demo/site'), trackers: all });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
+const browser = await launchChromium(chromium);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });

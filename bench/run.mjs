@@ -16,6 +16,7 @@ import { trackers, INIT_SCRIPT, repoRoot, benchRoot, requireFromRepo, posthogDis
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 import { writeReport } from './lib/report.mjs';
+import { LAUNCH_ARGS, launchChromium } from './lib/browser.mjs';
 
 // ---- options
 const argv = process.argv.slice(2);
@@ -282,11 +283,7 @@ const native = NATIVE ? (log('native microbenchmarks (bench/native)…'), runNat
 const sink = await startSink({ staticRoots: { '/static/': posthogDist() } });
 const all = trackers(sink.port).filter((t) => !ONLY || t.baseline || ONLY.includes(t.name));
 const site = await startSite({ siteDir: join(repoRoot, 'web-demo/site'), trackers: all });
-const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  // nothing leaves the machine: every host but loopback fails to resolve
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
+const browser = await launchChromium(chromium);
 
 const samples = [];
 let stoppedEarly = '';
@@ -335,7 +332,7 @@ const meta = {
   },
   runs: RUNS, events: EVENTS, settleMs: SETTLE_MS, quietMs: QUIET_MS, deliveryCapMs: DELIVERY_CAP_MS, scrollMs: SCROLL_MS,
   stoppedEarly,
-  launchArgs,
+  launchArgs: LAUNCH_ARGS,
   trackers: all.map((t) => ({ name: t.name, label: t.label, version: t.version ? t.version() : '', defaults: t.defaults || '' })),
 };
 const results = { meta, samples, native };

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo, posthogDist } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
+import { launchChromium } from './lib/browser.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -31,11 +32,7 @@ const all = trackers(sink.port).filter((t) => t.name === name);
 if (opt('--dist', '')) for (const t of all) for (const f of Object.keys(t.files)) t.files[f] = join(opt('--dist'), f);
 if (!all.length) throw new Error('unknown tracker ' + name);
 const site = await startSite({ siteDir: join(repoRoot, 'web-demo/site'), trackers: all });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
+const browser = await launchChromium(chromium);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A short label for an event: its name, and the script or function it runs.

@@ -33,17 +33,21 @@ const reachedNow = (page) => page.evaluate((thresholds) => {
 
 const fired = (page) => page.evaluate(() => window.__depth.slice());
 
-test('slow scrolling, a fast jump past several thresholds and a page that grows: each threshold once, when first reached', async () => {
-  const { rec, page, anon } = await d.open('/');
-  await listen(page);
+// After each step: what fired is exactly what the positions so far reached.
+const thresholdChecker = (page) => {
   const expected = new Set();
-  // After each step: what fired is exactly what the positions so far reached.
-  const check = async (what) => {
+  return async (what) => {
     await frames(page, 3);
     for (const t of await reachedNow(page)) expected.add(t);
     const percents = (await fired(page)).map((e) => e.percent);
     assert.deepEqual(percents, [...expected].sort((a, b) => a - b), `${what}: fired ${percents}`);
   };
+};
+
+test('slow scrolling, a fast jump past several thresholds and a page that grows: each threshold once, when first reached', async () => {
+  const { rec, page, anon } = await d.open('/');
+  await listen(page);
+  const check = thresholdChecker(page);
 
   await check('at the top');
   // Slowly, 60 px a frame, to a little past 25 % (each frame a sample, almost none sent to the core).
@@ -123,13 +127,7 @@ test('a page that fits the viewport, then grows as its end is reached (infinite 
   await page.evaluate(() => { document.body.innerHTML = '<div id="feed" style="height: 400px"></div>'; scrollTo(0, 0); });
   await frames(page, 3);
   await listen(page);
-  const expected = new Set();
-  const check = async (what) => {
-    await frames(page, 3);
-    for (const t of await reachedNow(page)) expected.add(t);
-    const percents = (await fired(page)).map((e) => e.percent);
-    assert.deepEqual(percents, [...expected].sort((a, b) => a - b), `${what}: fired ${percents}`);
-  };
+  const check = thresholdChecker(page);
   await check('a page that fits');
   assert.deepEqual(await fired(page), [], 'a page that fits fires none');
 
