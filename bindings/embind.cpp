@@ -7,9 +7,7 @@
 
 #include "string_view_wire.hpp"
 
-#include "microtrack/json.hpp"
 #include "microtrack/signals.hpp"
-#include "microtrack/string_list.hpp"
 #include "microtrack/tracker.hpp"
 
 using microtrack::Batch;
@@ -56,21 +54,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   function("track", optional_override([](Text name, Text properties, double now_ms) {
              return signals->track(name, properties, now_ms);
            }));
-  // The track calls of one task, handed over together (js/track-queue.js):
-  // a packed list (string_list.hpp) of name, properties and time (ms, as
-  // JSON text) per call, always all three. One crossing for a loop of calls,
-  // not one per call.
-  function("trackCalls", optional_override([](Text packed) {
-             int accepted = 0;
-             const microtrack::StringListView list(packed);
-             for (auto item = list.begin(); item != list.end();) {
-               std::string_view name = *item;
-               std::string_view properties = *++item;
-               accepted += signals->track(name, properties, microtrack::JsonView::of_valid(*++item).as_number());
-               ++item;
-             }
-             return accepted;
-           }));
+  function("trackCalls", optional_override([](Text packed) { return signals->track_calls(packed); }));
   function("identify", optional_override([](Text user_id, Text traits, double now_ms) {
              return signals->identify(user_id, traits, now_ms);
            }));

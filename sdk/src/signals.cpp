@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "microtrack/links.hpp"
+#include "microtrack/string_list.hpp"
 #include "microtrack/url.hpp"
 
 namespace microtrack {
@@ -127,6 +128,19 @@ int Signals::track(std::string_view name, std::string_view properties_json, doub
   begin(now_ms);
   emit(name, properties_json, now_ms);
   return accepted();
+}
+
+int Signals::track_calls(std::string_view packed) {
+  int accepted = 0;
+  std::string_view call[3];  // name, properties, time
+  std::size_t field = 0;
+  for (std::string_view item : StringListView(packed)) {
+    call[field++] = item;
+    if (field < 3) continue;
+    accepted += track(call[0], call[1], JsonView::of_valid(call[2]).as_number());
+    field = 0;
+  }
+  return accepted;
 }
 
 int Signals::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {

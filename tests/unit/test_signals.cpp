@@ -486,3 +486,27 @@ SCENARIO("History navigation: one page view per real change of URL", "[signals]"
     THEN("navigation sends nothing") { CHECK(s.navigate("https://app.example.com/x", "X", Push, t0) == 0); }
   }
 }
+
+SCENARIO("Track calls handed over together become one event each, in order, with their own times", "[signals]") {
+  GIVEN("a page view done") {
+    Page page(config_with(R"("goals":[{"name":"bought","event":"purchase"}])"));
+    WHEN("three calls arrive packed, the last one incomplete") {
+      using namespace std::string_literals;
+      const std::string packed = "view_item\0{\"sku\":\"a1\"}\0"s + std::to_string(t0 + 5) + "\0"s +
+                                 "purchase\0{}\0"s + std::to_string(t0 + 9) + "\0"s + "dropped\0{}\0"s;
+      const int accepted = page.signals.track_calls(packed);
+      THEN("the two complete calls are tracked in order, the goal reached by the second, nothing of the third") {
+        CHECK(accepted == 3);  // view_item, purchase and its goal
+        const json list = json::parse(microtrack::json_array(page.tracker.accepted()));
+        REQUIRE(list.size() == 2);  // the Tracker's accepted() is the last call's
+        CHECK(list[0]["event"] == "purchase");
+        CHECK(list[0]["timestamp"] == "2023-11-14T22:13:20.009Z");
+        CHECK(list[1]["event"] == "bought");
+        const std::string snapshot = page.tracker.snapshot(true);
+        CHECK(snapshot.find("2023-11-14T22:13:20.005Z") < snapshot.find("\"purchase\""));  // view_item's time, first
+        CHECK(snapshot.find("view_item") < snapshot.find("\"purchase\""));
+        CHECK(snapshot.find("dropped") == std::string::npos);
+      }
+    }
+  }
+}

@@ -30,6 +30,11 @@ class Signals {
   int page_view(std::string_view url, std::string_view title, std::string_view referrer,
                 std::string_view properties_json, bool automatic, double now_ms);
   int track(std::string_view name, std::string_view properties_json, double now_ms);
+  // The track calls of one task handed over together (the loader's
+  // track-queue.js): a packed list (string_list.hpp) of name, properties and
+  // time (ms, as JSON text) per call; an incomplete last call is ignored.
+  // Answers how many events they accepted in all.
+  int track_calls(std::string_view packed);
   int identify(std::string_view user_id, std::string_view traits_json, double now_ms);
   // A scroll sample (see Tracker::scroll_sample): a scroll_depth event per
   // threshold it reached first.
