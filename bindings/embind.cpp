@@ -105,6 +105,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
              return signals->visibility_change(rule, element, visible, now_ms);
            }));
   function("activity", optional_override([](double now_ms) { return signals->activity(now_ms); }));
+  function("engagedUntilMs", optional_override([] { return signals->engaged_until_ms(); }));
   function("pageState", optional_override([](bool visible, bool focused, double now_ms) {
              return signals->page_state(visible, focused, now_ms);
            }));
