@@ -15,7 +15,6 @@ let afterTaskQueued = false;
 let stateChanged = false;  // since the state was last stored
 let sentUnstored = false;  // a send result's ids are not stored yet (persistSent)
 let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it changed
-let changedAt = -1;   // when what is not stored yet first changed; -1: all stored
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
 
@@ -72,7 +71,7 @@ export const afterTaskHooks = [];
 // The state is stored at most STORE_DELAY_MS after it changed, not at the
 // end of every task that changed it: the events of a burst, or of a scroll
 // session (five scroll_depth and an element_visible in ten seconds), are
-// written once or twice instead of once each (each write serialises the
+// written at most once a second instead of once each (each write serialises the
 // whole queue; 1,000 events tracked in one task wrote 850 KB, only to leave
 // within the second: bench/RESULTS.md). Hiding or leaving the page
 // (drainForUnload), a frozen page, start-up, a queue adopted from another
@@ -80,35 +79,27 @@ export const afterTaskHooks = [];
 // bounded: a crash of the page (no pagehide) within that second loses the
 // events accepted in it, or makes the next page send its delivered ones
 // again (the collector drops them by messageId). CHANGELOG.md.
-export const STORE_DELAY_MS = 1000;
-// A task that comes later than that stores it; a timer only when none does.
+const STORE_DELAY_MS = 1000;
+// (A timer left armed after a store at once finds nothing, or what changed
+// since: still within the second.)
 const storeSoon = () => {
-  if (changedAt < 0) changedAt = now();
-  const waited = now() - changedAt;
-  if (waited >= STORE_DELAY_MS) storePending();
-  else if (!storeTimer) storeTimer = setTimeout(guard(storePending), STORE_DELAY_MS - waited);
+  storeTimer ||= setTimeout(guard(storePending), STORE_DELAY_MS);
 };
 
 // Stores at once what is not stored yet (also when the page is frozen: no
 // timer runs until it resumes, and it may be discarded meanwhile).
 export const storePending = () => {
-  if (stateChanged) persistNow();
-  else if (sentUnstored) persistSent();
-};
-
-// What is not stored yet is being stored.
-const storing = () => {
-  stateChanged = sentUnstored = false;
   clearTimeout(storeTimer);
   storeTimer = 0;
-  changedAt = -1;
+  if (stateChanged) persistNow();
+  else if (sentUnstored) persistSent();
 };
 
 // The ids go to the shared key (only when they changed), the queue to this
 // tab's. Next to the ids, while they may be stored, the collector that said
 // it reads gzip: the next page gzips its first batch too.
 export const persistNow = () => {
-  storing();
+  stateChanged = sentUnstored = false;
   const ids = core.snapshot(false);
   if (ids !== storedIds) {
     storedIds = ids;
@@ -132,7 +123,7 @@ export const persistNow = () => {
 // bench/RESULTS.md). The core says when a new snapshot is due; if the list
 // cannot be stored, neither may the stale queue stay.
 const persistSent = () => {
-  storing();
+  sentUnstored = false;
   const sent = core.sentSinceSnapshot();
   if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
 };

@@ -44,10 +44,6 @@ export const enableScroll = () => {
     near = entry.isIntersecting;
     sampleAt(Math.floor(placed) - entry.boundingClientRect.top);
   }), { rootMargin: ROOT_MARGIN });
-  const observeAgain = () => {
-    observer.unobserve(sentinel);
-    observer.observe(sentinel);  // its first answer says where the viewport is now
-  };
 
   // The sentinel goes where the core's position is; a scroll listener runs
   // only while a sample is worth taking on every frame: the core wants any
@@ -96,9 +92,12 @@ export const enableScroll = () => {
   scrollReportsStarted(guard(() => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
-  }), guard(() => {
-    if (observer && placed > 0) observeAgain();  // else nothing is kept back (none placed, or a sample every frame)
-  }));
+  }), () => {
+    if (placed > 0) {  // (only with an observer) else nothing is kept back: none placed, or a sample every frame
+      observer.unobserve(sentinel);
+      observer.observe(sentinel);  // its first answer says where the viewport is now
+    }
+  });
   afterTaskHooks.push(() => {  // a page view, or any call, may have moved the position
     reports.reread();
     follow();
