@@ -13,7 +13,6 @@ let wakeAt = -1;
 let sending = null;   // the promise of the request in flight
 let afterTaskQueued = false;
 let stateChanged = false;  // since the state was last stored
-let sentUnstored = false;  // a send result's ids are not stored yet (persistSent)
 let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it changed
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
@@ -87,19 +86,20 @@ const storeSoon = () => {
 };
 
 // Stores at once what is not stored yet (also when the page is frozen: no
-// timer runs until it resumes, and it may be discarded meanwhile).
+// timer runs until it resumes, and it may be discarded meanwhile): the
+// state if it changed, else the ids sent since it was stored.
 export const storePending = () => {
   clearTimeout(storeTimer);
   storeTimer = 0;
   if (stateChanged) persistNow();
-  else if (sentUnstored) persistSent();
+  else persistSent();
 };
 
 // The ids go to the shared key (only when they changed), the queue to this
 // tab's. Next to the ids, while they may be stored, the collector that said
 // it reads gzip: the next page gzips its first batch too.
 export const persistNow = () => {
-  stateChanged = sentUnstored = false;
+  stateChanged = false;
   const ids = core.snapshot(false);
   if (ids !== storedIds) {
     storedIds = ids;
@@ -123,7 +123,6 @@ export const persistNow = () => {
 // bench/RESULTS.md). The core says when a new snapshot is due; if the list
 // cannot be stored, neither may the stale queue stay.
 const persistSent = () => {
-  sentUnstored = false;
   const sent = core.sentSinceSnapshot();
   if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
 };
@@ -163,7 +162,6 @@ const send = (trigger) => {
       core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
-      if (!stateChanged) sentUnstored = true;
       storeSoon();
       schedule();
     })();
