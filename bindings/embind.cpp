@@ -14,6 +14,7 @@
 
 using microtrack::Batch;
 using microtrack::SendTrigger;
+using microtrack::String;
 using microtrack::Signals;
 using microtrack::Tracker;
 using microtrack_bindings::Text;
@@ -74,7 +75,7 @@ void start(Text config_json, Text environment_json, Text stored_state,
 bool active() { return tracker->active(); }
 bool wants(Text signal) { return tracker->wants(signal); }
 bool debug() { return tracker->debug(); }
-std::string take_messages() { return microtrack::json_array(tracker->take_messages()); }
+String take_messages() { return microtrack::json_array(tracker->take_messages()); }
 
 int page_view(Text url, Text title, Text referrer, Text properties, bool automatic, double now_ms) {
   return signals->page_view(url, title, referrer, properties, automatic, now_ms);
@@ -96,14 +97,14 @@ double next_batch(double now_ms, int trigger) {
   batch = tracker->next_batch(now_ms, static_cast<SendTrigger>(trigger));
   return batch.id;
 }
-std::string batch_body() { return std::move(batch.body); }
+String batch_body() { return std::move(batch.body); }
 // `retry_after_ms`: the transport's reading of Retry-After, -1 for none.
 void on_send_result(double batch_id, int status, double retry_after_ms, double now_ms) {
   tracker->on_send_result(batch_id, status, retry_after_ms, now_ms);
 }
 double next_wake_ms() { return signals->next_wake_ms(); }
 // The events of the last event call, as a JSON array (on('event') listeners, debug).
-std::string accepted_events() { return microtrack::json_array(tracker->accepted()); }
+String accepted_events() { return microtrack::json_array(tracker->accepted()); }
 
 int navigate(Text url, Text title, int navigation, double now_ms) {
   return signals->navigate(url, title, navigation, now_ms);
@@ -130,12 +131,12 @@ int visibility_change(int rule, int element, bool visible, double now_ms) {
 int activity(double now_ms) { return signals->activity(now_ms); }
 int page_state(bool visible, bool focused, double now_ms) { return signals->page_state(visible, focused, now_ms); }
 int tick(double now_ms) { return signals->tick(now_ms); }
-std::string visibility_rules() { return signals->visibility_rules_json(); }
-std::string goal_selectors() { return signals->goal_selectors_json(); }
+String visibility_rules() { return signals->visibility_rules_json(); }
+String goal_selectors() { return signals->goal_selectors_json(); }
 
-std::string snapshot(bool with_queue) { return tracker->snapshot(with_queue); }
+String snapshot(bool with_queue) { return tracker->snapshot(with_queue); }
 void snapshot_stored() { tracker->snapshot_stored(); }
-std::string sent_since_snapshot() { return tracker->sent_since_snapshot(); }
+String sent_since_snapshot() { return tracker->sent_since_snapshot(); }
 void adopt(Text state, double now_ms, Text sent_ids) { tracker->adopt(state, now_ms, sent_ids); }
 
 }  // namespace
