@@ -27,20 +27,20 @@ const { values } = parseArgs({
 // `WebAssembly.instantiate(Module.wasm, imports).then(start)` and no
 // rejection handler: a module that compiles but cannot be instantiated (a
 // missing import, too much memory) or a start that throws would leave its
-// promise pending for ever. The glue's module therefore sees a WebAssembly
-// whose instantiate hands such a failure to the factory's promise.
+// `ready` promise pending for ever. The glue's module therefore sees a
+// WebAssembly whose instantiate keeps that whole chain, and the factory
+// answers with it: the Module once started, or the failure.
 const GLUE_FAILURES = `
-let failCore;
-const WebAssembly = { instantiate: (wasm, imports) => {
-  const instance = globalThis.WebAssembly.instantiate(wasm, imports);
-  return { then: (start) => instance.then(start).catch((error) => failCore(error)) };
-} };
+let coreStarted;
+const WebAssembly = { instantiate: (wasm, imports) => ({
+  then: (start) => { coreStarted = globalThis.WebAssembly.instantiate(wasm, imports).then(start); },
+}) };
 `;
 const GLUE_FACTORY = `
-export default (Module) => new Promise((resolve, reject) => {
-  failCore = reject;
-  createMicrotrackCore(Module).then(resolve);
-});
+export default (Module) => {
+  createMicrotrackCore(Module);
+  return coreStarted.then(() => Module);
+};
 `;
 
 const BUILT_MODULES = {
