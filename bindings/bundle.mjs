@@ -63,6 +63,9 @@ const bundled = await build({
   bundle: true,
   format: 'iife',
   target: 'es2021',  // the glue's `||=`: nothing is rewritten
+  // Syntax only (`let` for `const`, `catch {}`), which closure and terser
+  // leave as written; names and whitespace are theirs.
+  minifySyntax: true,
   plugins: [builtModules],
   write: false,
   logLevel: 'warning',
