@@ -9,8 +9,10 @@ String& String::append(std::string_view text) {
   if (text.empty()) return *this;
   char* old = nullptr;  // freed after the copy: `text` may be in it
   if (size_ + text.size() >= capacity_) {  // and room for c_str()'s '\0'
-    std::size_t capacity = size_ + text.size() + 1;
-    if (capacity < 2 * capacity_) capacity = 2 * capacity_;  // doubling: appends in a loop stay linear
+    // Doubling, so that appends in a loop stay linear, from 32 bytes: most
+    // strings are written by appends of a few bytes each.
+    std::size_t capacity = capacity_ ? 2 * capacity_ : 32;
+    if (capacity < size_ + text.size() + 1) capacity = size_ + text.size() + 1;
     old = data_;
     data_ = new char[capacity];
     if (size_) std::memcpy(data_, old, size_);

@@ -72,6 +72,9 @@ TEST_CASE("Copies are independent; a moved-from String is empty and usable", "[s
 
   a = std::move(c);
   CHECK(a == "one two");
+  CHECK(c.empty());  // NOLINT(bugprone-use-after-move)
+  c += "three";
+  CHECK(c == "three");
   a = a;  // self-assignment keeps the text
   CHECK(a == "one two");
 }

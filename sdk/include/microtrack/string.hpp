@@ -34,7 +34,8 @@ class String {
 
   String& operator=(const String& other) { return assign(other); }
   String& operator=(String&& other) noexcept {
-    String(std::move(other)).swap(*this);
+    swap(other);
+    other.clear();  // it keeps this one's block, to free or reuse
     return *this;
   }
   String& operator=(std::string_view text) { return assign(text); }
