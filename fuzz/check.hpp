@@ -14,6 +14,7 @@
   } while (0)
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +32,7 @@ inline bool valid_utf8(const std::string& text) {
 // `text` as the page reads what the core hands it (TextDecoder): each
 // invalid UTF-8 sequence becomes U+FFFD. (An escaped lone surrogate, which
 // JSON.stringify writes, reaches the core's strings as such a sequence.)
-inline std::string as_decoded_by_the_page(const std::string& text) {
-  const auto replaced = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+inline std::string as_decoded_by_the_page(std::string_view text) {
+  const auto replaced = nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return nlohmann::json::parse(replaced).get<std::string>();
 }

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!url.empty() && url.front() == '[' && newline != std::string_view::npos &&
       read_names(url.substr(0, newline), names))
     url = url.substr(newline + 1);
-  const std::string scrubbed = microtrack::scrub_url(url, names);
+  const microtrack::String scrubbed = microtrack::scrub_url(url, names);
   FUZZ_CHECK(scrubbed.size() <= url.size());
   const std::string_view base = url.substr(0, url.find_first_of("?#"));
   FUZZ_CHECK(std::string_view(scrubbed).substr(0, base.size()) == base);

@@ -52,10 +52,11 @@ void __embind_register_native_and_builtin_types() {
   // out of the glue.
   _embind_register_float(TypeID<int>::get(), "int", sizeof(int));
   register_float<double>("double");
-  _embind_register_std_string(TypeID<std::string>::get(), "std::string");
-  // microtrack: the third change. Arguments arrive as microtrack_bindings::Text
-  // (bindings/string_view_wire.hpp): the same JS string converter, under the
-  // same name, which is what makes embind.js encode it as UTF-8.
+  // microtrack: the third change. Strings cross as the core's own types
+  // (bindings/string_view_wire.hpp): arguments as microtrack_bindings::Text,
+  // answers as microtrack::String, both with std::string's JS converter,
+  // under its name, which is what makes embind.js encode them as UTF-8.
+  _embind_register_std_string(TypeID<microtrack::String>::get(), "std::string");
   _embind_register_std_string(TypeID<microtrack_bindings::Text>::get(), "std::string");
 
   // microtrack: the second change. Upstream also registers the other

@@ -52,7 +52,7 @@ const NumberOption kNumberOptions[] = {
 // Options kept as text: a string, or the goals list kept as its JSON text.
 struct TextOption {
   const char* key;
-  std::string Config::*field;
+  String Config::*field;
   bool list;
 };
 const TextOption kTextOptions[] = {
@@ -82,7 +82,7 @@ const PercentsOption kPercentsOptions[] = {
 };
 
 template <typename Option, std::size_t N>
-const Option* lookup(const Option (&options)[N], const std::string& key) {
+const Option* lookup(const Option (&options)[N], const String& key) {
   for (const Option& option : options)
     if (key == option.key) return &option;
   return nullptr;
@@ -94,7 +94,7 @@ class ConfigReader {
 
   // Messages share one shape, "config 'KEY' must be EXPECTED; OUTCOME."
   void reject(const char* key, const char* expected, const char* outcome = "using the default") {
-    std::string message = "config '";
+    String message = "config '";
     message += key;
     message += "' must be ";
     message += expected;
@@ -104,7 +104,7 @@ class ConfigReader {
     add_message(messages_, "error", message);
   }
 
-  void read_option(const std::string& key, JsonView value) {
+  void read_option(const String& key, JsonView value) {
     if (const auto* option = lookup(kBoolOptions, key)) {
       read_bool(*option, value);
     } else if (const auto* number = lookup(kNumberOptions, key)) {
@@ -119,7 +119,7 @@ class ConfigReader {
     } else if (key == "visibility") {
       read_visibility(value);
     } else {
-      std::string message = "unknown config key '";
+      String message = "unknown config key '";
       message += key;
       message += "' is ignored.";
       add_message(messages_, "warn", message);
@@ -133,7 +133,7 @@ class ConfigReader {
     } else if (option.feature && value.is_object()) {
       c_.*option.field = true;
       for (auto nested = value.children(); nested.next();) {
-        std::string key = option.key;
+        String key = option.key;
         key += '.';
         key += nested.key();
         read_option(key, nested.value());
@@ -150,7 +150,7 @@ class ConfigReader {
       return reject(option.key, option.expected);
     if (v < option.min || v > option.max) {
       v = v < option.min ? option.min : option.max;
-      std::string outcome = "using ";
+      String outcome = "using ";
       append_json_number(outcome, v);
       reject(option.key, option.expected, outcome.c_str());
     }
@@ -158,9 +158,9 @@ class ConfigReader {
   }
 
   void read_text(const TextOption& option, JsonView value) {
-    std::string& field = c_.*option.field;
+    String& field = c_.*option.field;
     if (option.list) {
-      if (value.is_array()) field = std::string(value.raw());
+      if (value.is_array()) field = String(value.raw());
       else reject(option.key, "a list", "ignoring it");
     } else if (value.is_string()) {
       field = value.as_string();
@@ -235,7 +235,7 @@ bool is_collector_url(std::string_view url) {
 }  // namespace
 
 void add_message(StringList& messages, std::string_view level, std::string_view text) {
-  std::string message = "{\"level\":";
+  String message = "{\"level\":";
   append_json_string(message, level);
   message += ",\"message\":";
   append_json_string(message, text);

@@ -56,7 +56,7 @@ std::size_t Delivery::drop_oldest_waiting(double now_ms) {
   return dropped;
 }
 
-std::size_t Delivery::enqueue(std::string event_json, double now_ms) {
+std::size_t Delivery::enqueue(String event_json, double now_ms) {
   bytes_ += event_json.size();
   events_.push_back({now_ms, std::move(event_json), 0});
   ++waiting_;
@@ -86,7 +86,7 @@ Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
   if (!waiting_) return batch;
 
   batch.id = next_batch_id_++;
-  std::string tail = "],\"sentAt\":";
+  String tail = "],\"sentAt\":";
   append_json_string(tail, iso8601_utc(now_ms));
   if (!config_.write_key.empty()) {
     tail += ",\"writeKey\":";
@@ -96,7 +96,7 @@ Batch Delivery::next_batch(double now_ms, SendTrigger trigger) {
 
   const double max_events = split_limit_ ? split_limit_ : config_.batch_size;
   const std::size_t max_body_bytes = unload ? kMaxBeaconBodyBytes : kMaxBodyBytes;
-  std::string& body = batch.body;
+  String& body = batch.body;
   body = "{\"batch\":[";
   std::size_t count = 0;
   for (auto& event : events_) {
@@ -171,14 +171,14 @@ double Delivery::next_wake_ms() const {
 void Delivery::restore(JsonView queue, double now_ms, StringListView skip_ids) {
   // The age bound by the events' timestamps: ISO-8601 UTC text in one
   // format sorts as time does, so no date parsing is needed.
-  const std::string oldest = iso8601_utc(now_ms - kMaxEventAgeMs);
+  const String oldest = iso8601_utc(now_ms - kMaxEventAgeMs);
   // The restored events, then those queued here (older ones go first).
   std::vector<QueuedEvent> events;
   for (auto item = queue.children(); item.next();) {
     JsonView event = item.value();
     std::string_view id = event.find("messageId").raw();
     if (!event.is_object() || (!id.empty() && skip_ids.contains(id))) continue;
-    std::string timestamp = event.find("timestamp").as_string();
+    String timestamp = event.find("timestamp").as_string();
     if (!timestamp.empty() && timestamp < oldest) {
       ++dropped_total_;
       continue;
@@ -186,7 +186,7 @@ void Delivery::restore(JsonView queue, double now_ms, StringListView skip_ids) {
     // Due at once: they have waited at least a page load already.
     bytes_ += event.raw().size();
     ++waiting_;
-    events.push_back({now_ms - config_.flush_interval_ms, std::string(event.raw()), 0});
+    events.push_back({now_ms - config_.flush_interval_ms, String(event.raw()), 0});
   }
   for (QueuedEvent& event : events_) events.push_back(std::move(event));
   events_.swap(events);

@@ -2,7 +2,7 @@
 
 namespace microtrack {
 
-void append_digits(std::string& out, std::uint64_t value, int width, unsigned base) {
+void append_digits(String& out, std::uint64_t value, int width, unsigned base) {
   // Written from the end of a buffer, then appended at once (a character
   // at a time showed in the cost of every event: its id and timestamp).
   char digits[20];

@@ -19,7 +19,7 @@ const FormState* FormTracker::on_edit(int key, std::string_view id, std::string_
                                       double now_ms) {
   FormState* f = form(key, id, name);
   if (!f) return nullptr;
-  f->last_field = std::string(field);
+  f->last_field = String(field);
   std::uint64_t hash = fnv1a(field);  // fields are counted, never stored
   bool known = false;
   for (std::uint64_t h : f->fields) known = known || h == hash;

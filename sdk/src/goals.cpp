@@ -6,7 +6,7 @@ namespace {
 constexpr std::size_t kMaxDeclared = 32;
 
 // A rule's or a condition's string member; "" when absent or not a string.
-std::string text(JsonView object, const char* key) { return object.find(key).as_string(); }
+String text(JsonView object, const char* key) { return object.find(key).as_string(); }
 
 // An `all` condition's engagedMs; -1 for none (an event condition).
 double engaged_ms(JsonView condition) {
@@ -53,14 +53,14 @@ Goals::Goals(std::string_view goals_json) : json_(goals_json) {
     rule.by_event = has_event && rule.conditions == 0;
     rule.by_path = !has_event && !rule.by_selector && rule.conditions == 0 && !text(rule.goal, "path").empty();
     bool triggered = rule.by_selector || has_event || rule.by_path || rule.conditions > 0;
-    std::string name = text(rule.goal, "name");
+    String name = text(rule.goal, "name");
     if (name.empty() || !triggered || rule.conditions > 8 || !rules_.push_back(rule)) ++skipped_;
     else names_.push_back(name);
   }
 }
 
-std::string Goals::selectors_json() const {
-  std::string out = "[";
+String Goals::selectors_json() const {
+  String out = "[";
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     if (!rules_[i].by_selector) continue;
     if (out.size() > 1) out += ',';
@@ -70,7 +70,8 @@ std::string Goals::selectors_json() const {
     append_json_string(out, text(rules_[i].goal, "selector"));
     out += ']';
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 bool Goals::waits_for_engagement(std::string_view path) const {
@@ -78,7 +79,7 @@ bool Goals::waits_for_engagement(std::string_view path) const {
     if (rule.reached) continue;
     // A rule for other paths cannot be reached in this page view (a new
     // page view resets what was met): no reason to look at the clock for it.
-    std::string pattern = text(rule.goal, "path");
+    String pattern = text(rule.goal, "path");
     if (!pattern.empty() && !glob_match(pattern, path)) continue;
     unsigned c = 0;
     for (auto condition = rule.goal.find("all").children(); condition.next(); ++c)
@@ -105,7 +106,7 @@ void Goals::reach(ReachedGoals& out, Rule& rule, const char* trigger) const {
 
 void Goals::check_all(ReachedGoals& out, Rule& rule, std::string_view path) const {
   if (rule.conditions == 0 || rule.met != (1u << rule.conditions) - 1) return;
-  std::string pattern = text(rule.goal, "path");
+  String pattern = text(rule.goal, "path");
   if (pattern.empty() || glob_match(pattern, path)) reach(out, rule, "all");
 }
 
@@ -140,7 +141,7 @@ ReachedGoals Goals::on_event(std::string_view event, std::string_view properties
   // met was checked when the last one was), and most events are such: no
   // rule need be read for them (a loop of track calls, bench/RESULTS.md).
   // A config without escapes holds every name it waits for as it is.
-  if (json_.find('\\') == std::string::npos && json_.find(event) == std::string::npos) return out;
+  if (json_.find('\\') == String::npos && json_.find(event) == String::npos) return out;
   for (Rule& rule : rules_) {
     if (rule.by_event && event_matches(rule.goal, event, properties_json)) reach(out, rule, "event");
     unsigned c = 0;

@@ -56,7 +56,7 @@ const char* skip_number(const char* p, const char* end) {
   return p;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
+void append_utf8(String& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
     return;
@@ -75,8 +75,8 @@ std::uint32_t read_hex4(const char* p) {
 }
 
 // Unescapes a validated string literal (with its quotes).
-std::string unescape(std::string_view literal) {
-  std::string out;
+String unescape(std::string_view literal) {
+  String out;
   const char* end = literal.data() + literal.size() - 1;  // the closing quote
   for (const char* p = literal.data() + 1; p < end; ++p) {
     char c = *p;
@@ -180,7 +180,7 @@ double JsonView::as_number() const {
   return raw_[0] == '-' ? -value : value;
 }
 
-std::string JsonView::as_string() const { return is_string() ? unescape(raw_) : std::string(); }
+String JsonView::as_string() const { return is_string() ? unescape(raw_) : String(); }
 
 JsonView::Cursor JsonView::children() const {
   const Type t = type();
@@ -216,7 +216,7 @@ bool JsonView::Cursor::fail() {
 
 JsonView JsonView::Cursor::value() const { return JsonView(value_raw_); }
 
-std::string JsonView::Cursor::key() const { return key_raw_.empty() ? std::string() : unescape(key_raw_); }
+String JsonView::Cursor::key() const { return key_raw_.empty() ? String() : unescape(key_raw_); }
 
 JsonView JsonView::find(std::string_view key) const {
   JsonView found;
@@ -232,7 +232,7 @@ std::size_t JsonView::size() const {
   return count;
 }
 
-void append_json_string(std::string& out, std::string_view text) {
+void append_json_string(String& out, std::string_view text) {
   out += '"';
   while (!text.empty()) {
     // The characters up to the next one to escape go in one append: ids and
@@ -257,7 +257,7 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_json_number(std::string& out, double value) {
+void append_json_number(String& out, double value) {
   // printf would pull its formatting code into the wasm; these values
   // are counts, pixels, percents, ms and seconds, so 3 decimals suffice.
   if (!std::isfinite(value)) {
@@ -286,8 +286,8 @@ void append_json_number(std::string& out, double value) {
   }
 }
 
-std::string json_array(StringListView items) {
-  std::string out = "[";
+String json_array(StringListView items) {
+  String out = "[";
   for (std::string_view item : items) {
     if (out.size() > 1) out += ',';
     out += item;

@@ -13,10 +13,10 @@ std::uint64_t Random::next_u64() {
 
 double Random::next01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
-std::string Random::uuid_v4() {
+String Random::uuid_v4() {
   std::uint64_t high = (next_u64() & ~0xF000ull) | 0x4000ull;                            // version 4
   std::uint64_t low = (next_u64() & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // RFC 4122 variant
-  std::string out;
+  String out;
   append_digits(out, high >> 32, 8, 16);
   out += '-';
   append_digits(out, (high >> 16) & 0xFFFF, 4, 16);

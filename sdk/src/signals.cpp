@@ -45,13 +45,13 @@ class Properties {
     append_json_string(json_, key);
     json_ += ':';
   }
-  std::string json_;
+  String json_;
 };
 
 // A link's visible text: white space collapsed, at most 100 bytes, never
 // cut inside a UTF-8 character.
-std::string link_text(std::string_view text) {
-  std::string out;
+String link_text(std::string_view text) {
+  String out;
   for (char c : text) {
     bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
     if (space && (out.empty() || out.back() == ' ')) continue;
@@ -166,7 +166,7 @@ int Signals::navigate(std::string_view url, std::string_view title, int navigati
     return 0;
   }
   leave_page(now_ms);  // its events come first
-  const std::string referrer = tracker_.page_url();  // a copy: open_page replaces it
+  const String referrer = tracker_.page_url();  // a copy: open_page replaces it
   open_page(url, title, referrer, {}, true, now_ms);
   return accepted();
 }
@@ -250,7 +250,7 @@ int Signals::click(std::string_view href, std::string_view text, bool download_a
     LinkClick link = classify_link(href, download_attribute && config_.clicks_downloads,
                                    parse_url(tracker_.page_url()).host, config_.internal_domains,
                                    config_.clicks_downloads ? config_.download_extensions.view() : StringListView());
-    std::string url = scrub_url(href, config_.scrub_query_params);
+    String url = scrub_url(href, config_.scrub_query_params);
     switch (link.kind) {
       case LinkClick::Kind::Outbound:
         if (config_.clicks_outbound)
@@ -337,8 +337,8 @@ double Signals::next_wake_ms() const {
   return wake;
 }
 
-std::string Signals::visibility_rules_json() const {
-  std::string out = "[";
+String Signals::visibility_rules_json() const {
+  String out = "[";
   for (const VisibilityRule& rule : config_.visibility) {
     if (out.size() > 1) out += ',';
     out += Properties().text("selector", rule.selector).number("threshold", rule.threshold).close();

@@ -7,7 +7,7 @@
 
 namespace microtrack {
 
-std::string iso8601_utc(double epoch_ms) {
+String iso8601_utc(double epoch_ms) {
   // Whole ms (floored like Date does), then whole days and the ms into the
   // last one: exact in doubles for every date a Date can hold, and 32-bit
   // integers from there on are smaller wasm than 64-bit ones.
@@ -27,7 +27,7 @@ std::string iso8601_utc(double epoch_ms) {
   const int month = mp < 10 ? mp + 3 : mp - 9;
   const int year = yoe + era * 400 + (month <= 2);
 
-  std::string out;
+  String out;
   append_digits(out, year, 4);
   out += '-';
   append_digits(out, month, 2);

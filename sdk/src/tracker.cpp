@@ -35,13 +35,13 @@ constexpr Envelope kEnvelopes[] = {
 
 // The campaign a landing URL carries, as a JSON object's text ("" for none),
 // its parameters in the URL's order.
-std::string campaign_of(std::string_view url) {
+String campaign_of(std::string_view url) {
   std::string_view before_hash = url.substr(0, url.find('#'));
-  std::string campaign;
+  String campaign;
   if (std::size_t question = before_hash.find('?'); question != std::string_view::npos)
     for (QueryPairs pairs(before_hash.substr(question + 1)); pairs.next();) {
-      std::string param = percent_decode(pairs.name());
-      std::string value = percent_decode(pairs.value());
+      String param = percent_decode(pairs.name());
+      String value = percent_decode(pairs.value());
       if (value.empty() || !kCampaignParams.contains(param)) continue;
       std::string_view name = param;
       if (name == "utm_campaign") name = "name";
@@ -72,8 +72,8 @@ bool properties_members(std::string_view text, std::string_view& members) {
 double unit_hash(std::string_view text) { return static_cast<double>(fnv1a(text) >> 11) * 0x1.0p-53; }
 
 // "BEFORE<number>AFTER" without std::to_string (it would bring printf into the wasm).
-std::string with_number(const char* before, double value, const char* after) {
-  std::string text = before;
+String with_number(const char* before, double value, const char* after) {
+  String text = before;
   append_json_number(text, value);
   text += after;
   return text;
@@ -127,8 +127,7 @@ bool Tracker::wants(std::string_view signal) const {
 void Tracker::message(std::string_view level, std::string_view text) { add_message(messages_, level, text); }
 
 StringList Tracker::take_messages() {
-  StringList taken = std::move(messages_);
-  messages_.clear();  // a moved-from string is valid but unspecified
+  StringList taken = std::move(messages_);  // leaves messages_ empty (a moved-from String is)
   return taken;
 }
 
@@ -143,7 +142,7 @@ void Tracker::touch_session(double now_ms) {
 }
 
 void Tracker::rebuild_context() {
-  std::string& p = page_properties_members_;
+  String& p = page_properties_members_;
   p = "\"url\":";
   append_json_string(p, page_url_);
   UrlParts parts = parse_url(page_url_);
@@ -151,9 +150,9 @@ void Tracker::rebuild_context() {
   p += ",\"path\":";
   append_json_string(p, page_path_);
   p += ",\"search\":";
-  std::string search;  // "?a=1", "" without a query (as location.search)
+  String search;  // "?a=1", "" without a query (as location.search)
   if (!parts.query.empty()) {
-    search = '?';
+    search += '?';
     search += parts.query;
   }
   append_json_string(p, search);
@@ -162,7 +161,7 @@ void Tracker::rebuild_context() {
   p += ",\"referrer\":";
   append_json_string(p, page_referrer_);
 
-  std::string& c = context_json_;
+  String& c = context_json_;
   c = "{\"library\":{\"name\":\"microtrack\",\"version\":\"" MICROTRACK_VERSION "\"},\"page\":{";
   c += p;
   c += '}';
@@ -189,10 +188,10 @@ void Tracker::rebuild_context() {
   c += "}}";
 }
 
-std::string Tracker::build_event(EventKind kind, std::string_view name, std::string_view payload_members,
+String Tracker::build_event(EventKind kind, std::string_view name, std::string_view payload_members,
                                  double now_ms) {
   const Envelope& envelope = kEnvelopes[static_cast<int>(kind)];
-  std::string e = "{\"type\":";
+  String e = "{\"type\":";
   append_json_string(e, envelope.type);
   if (*envelope.name_key) {
     e += ',';
@@ -222,7 +221,7 @@ std::string Tracker::build_event(EventKind kind, std::string_view name, std::str
 }
 
 int Tracker::emit(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms) {
-  std::string event = build_event(kind, name, payload_members, now_ms);
+  String event = build_event(kind, name, payload_members, now_ms);
   if (event.size() > kMaxEventBytes) {
     message("warn", with_number("an event of ", static_cast<double>(event.size()),
                                 " bytes is over the 32 KB limit and was dropped."));
@@ -248,10 +247,8 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
   std::string_view extra;
   if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
   touch_session(now_ms);
-  if (std::string campaign = campaign_of(url); !campaign.empty()) {
-    // Assigned from a view, as restore() does: the core never copy-assigns
-    // one std::string to another, which keeps that code out of the wasm.
-    if (first_campaign_json_.empty()) first_campaign_json_ = std::string_view(campaign);
+  if (String campaign = campaign_of(url); !campaign.empty()) {
+    if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
     campaign_json_ = std::move(campaign);  // the last touch
   }
   page_url_ = scrub_url(url, config_.scrub_query_params);
@@ -262,7 +259,7 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
   if (automatic && !config_.auto_pageview) return 0;
   // The page fields, then the caller's properties (JSON.parse keeps the
   // last of a repeated key, so the caller's win).
-  std::string properties = page_properties_members_;
+  String properties = page_properties_members_;
   if (!extra.empty()) {
     properties += ',';
     properties += extra;
@@ -278,7 +275,7 @@ int Tracker::track(std::string_view name, std::string_view properties_json, doub
   }
   std::string_view properties;
   if (!properties_members(properties_json, properties)) {
-    std::string text = "track('";
+    String text = "track('";
     text += name;
     text += "') properties must be an object; ignoring them.";
     message("error", text);
@@ -321,7 +318,7 @@ void Tracker::consent(bool granted, double now_ms) {
   consent_granted_ = granted;
   if (!config_.require_consent) return;
   if (granted) {
-    for (std::string_view event : held_) delivery_.enqueue(std::string(event), now_ms);
+    for (std::string_view event : held_) delivery_.enqueue(String(event), now_ms);
   } else {
     delivery_.clear();
   }
@@ -344,16 +341,16 @@ bool Tracker::may_store() const {
   return (active_ || sampled_out_) && config_.persist && (!config_.require_consent || consent_granted_);
 }
 
-std::string Tracker::sent_since_snapshot() const {
+String Tracker::sent_since_snapshot() const {
   const StringList& ids = delivery_.removed_ids();
   if (!may_store() || ids.bytes() > delivery_.bytes()) return "";
   return json_array(ids);
 }
 
-std::string Tracker::snapshot(bool with_queue) const {
+String Tracker::snapshot(bool with_queue) const {
   if (!may_store()) return "";
   static_assert(kSnapshotVersion == 1, "written as text below");
-  std::string s = "{\"v\":1,\"anonymousId\":";
+  String s = "{\"v\":1,\"anonymousId\":";
   append_json_string(s, anonymous_id_);
   s += ",\"userId\":";
   append_json_string(s, user_id_);

@@ -9,8 +9,8 @@
 namespace microtrack {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
+String lower(std::string_view text) {
+  String out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
@@ -26,8 +26,8 @@ std::string_view cut_at(std::string_view& text, char separator) {
 
 }  // namespace
 
-std::string percent_decode(std::string_view text) {
-  std::string out;
+String percent_decode(std::string_view text) {
+  String out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out += ' ';
@@ -64,7 +64,7 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 
 // Appends the parameters of an '&'-separated list that are not scrubbed,
 // verbatim, after `separator`; nothing at all when none is kept.
-void append_kept_params(std::string& out, std::string_view separator, std::string_view params,
+void append_kept_params(String& out, std::string_view separator, std::string_view params,
                         StringListView names) {
   for (QueryPairs pairs(params); pairs.next();) {
     if (names.any(percent_decode(pairs.name()), same_ignoring_case)) continue;
@@ -102,10 +102,10 @@ UrlParts parse_url(std::string_view url) {
   return parts;
 }
 
-std::string scrub_url(std::string_view url, StringListView names) {
+String scrub_url(std::string_view url, StringListView names) {
   std::string_view fragment = cut_at(url, '#');
   std::string_view query = cut_at(url, '?');
-  std::string out(url);
+  String out(url);
   append_kept_params(out, "?", query, names);
   if (fragment.empty()) return out;
   // The fragment: a hash router's route with a query of its own

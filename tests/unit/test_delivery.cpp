@@ -14,6 +14,7 @@ using microtrack::Batch;
 using microtrack::Config;
 using microtrack::Delivery;
 using microtrack::SendTrigger;
+using microtrack::String;
 using Action = microtrack::Delivery::ResultAction;
 using nlohmann::json;
 
@@ -73,7 +74,7 @@ std::vector<std::string> unsent_names(const Delivery& d) {
 }
 
 void enqueue_range(Delivery& d, int first, int last, double now_ms, std::size_t pad = 0) {
-  for (int n = first; n <= last; ++n) d.enqueue(event(n, pad), now_ms);
+  for (int n = first; n <= last; ++n) d.enqueue(String(event(n, pad)), now_ms);
 }
 
 // Delivery::restore() of these events, as a stored queue (a JSON array).
@@ -96,8 +97,8 @@ TEST_CASE("A batch body is the §4 body holding the queued events unchanged", "[
   SECTION("with a write key") {
     cfg.write_key = "wk_123";
     Delivery d(cfg);
-    d.enqueue(event(1), t0);
-    d.enqueue(event(2, 10), t0 + 10);
+    d.enqueue(String(event(1)), t0);
+    d.enqueue(String(event(2, 10)), t0 + 10);
     const Batch b = d.next_batch(t0 + 20, SendTrigger::Auto);
     REQUIRE(b.id != 0);
     CHECK(b.event_count == 2);
@@ -127,7 +128,7 @@ TEST_CASE("An Auto send happens when batchSize events wait", "[delivery]") {
   CHECK(empty(d.next_batch(t0 + 100, SendTrigger::Auto)));
   CHECK(d.next_wake_ms() == at_ms(t0 + 5000));
 
-  d.enqueue(event(3), t0 + 200);
+  d.enqueue(String(event(3)), t0 + 200);
   CHECK(d.next_wake_ms() <= t0 + 200);
   const Batch b = d.next_batch(t0 + 200, SendTrigger::Auto);
   REQUIRE(b.id != 0);
@@ -140,8 +141,8 @@ TEST_CASE("An Auto send happens when the oldest event has waited flushIntervalMs
   const Config cfg = make_config(20, 5000);
   Delivery d(cfg);
   CHECK(d.next_wake_ms() == -1);
-  d.enqueue(event(1), t0);
-  d.enqueue(event(2), t0 + 3'000);
+  d.enqueue(String(event(1)), t0);
+  d.enqueue(String(event(2)), t0 + 3'000);
   SECTION("the wake time is the oldest event's deadline") {
     CHECK(d.next_wake_ms() == at_ms(t0 + 5'000));
   }
@@ -159,7 +160,7 @@ TEST_CASE("Flush sends what waits now, at most batchSize per request", "[deliver
   const Config cfg = make_config(3);
   Delivery d(cfg);
   SECTION("a single event goes at once") {
-    d.enqueue(event(1), t0);
+    d.enqueue(String(event(1)), t0);
     const Batch b = d.next_batch(t0 + 1, SendTrigger::Flush);
     REQUIRE(b.id != 0);
     CHECK(names_in(b) == names({1}));
@@ -213,7 +214,7 @@ TEST_CASE("Only one Auto batch is in flight at a time", "[delivery]") {
 TEST_CASE("A result for an unknown batch id is reported as Unknown", "[delivery]") {
   const Config cfg = make_config(1);
   Delivery d(cfg);
-  d.enqueue(event(1), t0);
+  d.enqueue(String(event(1)), t0);
   const Batch a = d.next_batch(t0, SendTrigger::Auto);
   REQUIRE(a.id != 0);
   SECTION("an id never handed out") {
@@ -272,7 +273,7 @@ TEST_CASE("Consecutive failures back off exponentially and a success resets the 
           "[delivery]") {
   const Config cfg = make_config(1);
   Delivery d(cfg);
-  d.enqueue(event(1), t0);
+  d.enqueue(String(event(1)), t0);
   const Batch a = d.next_batch(t0, SendTrigger::Auto);
   REQUIRE(a.id != 0);
 
@@ -299,7 +300,7 @@ TEST_CASE("Consecutive failures back off exponentially and a success resets the 
   REQUIRE(ok.id != 0);
   REQUIRE(d.on_send_result(ok.id, 200, kNoRetryAfter, r3 + 50, kJitter) == Action::Delivered);
 
-  d.enqueue(event(2), r3 + 60);
+  d.enqueue(String(event(2)), r3 + 60);
   const Batch e = d.next_batch(r3 + 60, SendTrigger::Auto);
   REQUIRE(e.id != 0);
   const double t4 = r3 + 100;
@@ -310,7 +311,7 @@ TEST_CASE("Consecutive failures back off exponentially and a success resets the 
 TEST_CASE("A Retry-After longer than the backoff is honoured", "[delivery]") {
   const Config cfg = make_config(1);
   Delivery d(cfg);
-  d.enqueue(event(1), t0);
+  d.enqueue(String(event(1)), t0);
   const Batch a = d.next_batch(t0, SendTrigger::Auto);
   REQUIRE(d.on_send_result(a.id, 429, 30'000, t0 + 100, kJitter) == Action::WillRetry);
   CHECK(d.next_wake_ms() == at_ms(t0 + 100 + 30'000));
@@ -357,7 +358,7 @@ TEST_CASE("A 413 splits the batch and sends it in halves, in order", "[delivery]
 TEST_CASE("A 413 for a single event drops it: it can never be accepted", "[delivery]") {
   const Config cfg = make_config(1);
   Delivery d(cfg);
-  d.enqueue(event(1), t0);
+  d.enqueue(String(event(1)), t0);
   const Batch a = d.next_batch(t0, SendTrigger::Auto);
   REQUIRE(a.id != 0);
   CHECK(d.on_send_result(a.id, 413, kNoRetryAfter, t0 + 100, kJitter) == Action::Dropped);
@@ -391,11 +392,11 @@ TEST_CASE("Any other 4xx drops the batch and keeps the rest", "[delivery]") {
 TEST_CASE("Beyond maxQueueSize the oldest events are dropped and counted", "[delivery]") {
   const Config cfg = make_config(20, 5000, 3);
   Delivery d(cfg);
-  CHECK(d.enqueue(event(1), t0) == 0);
-  CHECK(d.enqueue(event(2), t0 + 1) == 0);
-  CHECK(d.enqueue(event(3), t0 + 2) == 0);
-  CHECK(d.enqueue(event(4), t0 + 3) == 1);
-  CHECK(d.enqueue(event(5), t0 + 4) == 1);
+  CHECK(d.enqueue(String(event(1)), t0) == 0);
+  CHECK(d.enqueue(String(event(2)), t0 + 1) == 0);
+  CHECK(d.enqueue(String(event(3)), t0 + 2) == 0);
+  CHECK(d.enqueue(String(event(4)), t0 + 3) == 1);
+  CHECK(d.enqueue(String(event(5)), t0 + 4) == 1);
   CHECK(d.queued() == 3);
   CHECK(d.dropped_total() == 2);
   CHECK(unsent_names(d) == names({3, 4, 5}));
@@ -567,7 +568,7 @@ TEST_CASE("unsent() lists queued and in-flight events in arrival order", "[deliv
 TEST_CASE("restore() puts stored events back before anything queued since", "[delivery]") {
   const Config cfg = make_config(10);
   Delivery d(cfg);
-  d.enqueue(event(3), t0);
+  d.enqueue(String(event(3)), t0);
   restore(d, {event(1), event(2)}, t0 + 5);
   CHECK(d.queued() == 3);
   CHECK(unsent_names(d) == names({1, 2, 3}));
@@ -599,7 +600,7 @@ TEST_CASE("unsent() from one Delivery restores into another unchanged", "[delive
   REQUIRE(first.next_batch(t0, SendTrigger::Auto).id != 0);  // e1, e2 in flight
 
   std::vector<std::string> stored;
-  for (const auto& q : first.unsent()) stored.push_back(q.json);
+  for (const auto& q : first.unsent()) stored.emplace_back(q.json);
 
   Delivery second(cfg);
   restore(second, stored, t0 + 60'000);
@@ -637,7 +638,7 @@ TEST_CASE("Batch ids are distinct and never 0", "[delivery]") {
   Delivery d(cfg);
   std::set<double> ids;
   for (int n = 1; n <= 20; ++n) {
-    d.enqueue(event(n), t0 + n);
+    d.enqueue(String(event(n)), t0 + n);
     const Batch b = d.next_batch(t0 + n, SendTrigger::Auto);
     REQUIRE(b.id != 0);
     ids.insert(b.id);
@@ -669,7 +670,7 @@ TEST_CASE("The queue is bounded by bytes: beyond kMaxQueueBytes the oldest waiti
   CHECK(d.dropped_total() == 0);
   CHECK(d.queued() == static_cast<std::size_t>(fit));
   SECTION("one more drops the oldest") {
-    CHECK(d.enqueue(event(fit + 1, pad), t0 + 1) == 1);
+    CHECK(d.enqueue(String(event(fit + 1, pad)), t0 + 1) == 1);
     CHECK(d.dropped_total() == 1);
     CHECK(unsent_names(d).front() == "e2");
     CHECK(unsent_names(d).back() == "e" + std::to_string(fit + 1));
@@ -677,13 +678,13 @@ TEST_CASE("The queue is bounded by bytes: beyond kMaxQueueBytes the oldest waiti
   SECTION("events in flight count but are never dropped") {
     const Batch b = d.next_batch(t0, SendTrigger::Flush);  // e1..e20 in flight
     REQUIRE(b.event_count == 20);
-    d.enqueue(event(fit + 1, pad), t0 + 1);
+    d.enqueue(String(event(fit + 1, pad)), t0 + 1);
     CHECK(d.in_flight() == 20);
     CHECK(unsent_names(d)[0] == "e1");
     CHECK(unsent_names(d)[20] == "e22");  // e21, the oldest waiting one, went
   }
   SECTION("a small event after a large one drops only as many as needed") {
-    CHECK(d.enqueue(event(fit + 1), t0 + 1) <= 1);
+    CHECK(d.enqueue(String(event(fit + 1)), t0 + 1) <= 1);
     std::size_t total = 0;
     for (const auto& q : d.unsent()) total += q.json.size();
     CHECK(total <= microtrack::kMaxQueueBytes);
@@ -704,10 +705,10 @@ TEST_CASE("Events older than kMaxEventAgeMs are dropped, not sent", "[delivery]"
   }
   SECTION("an event that ages past the cap while queued here (the collector down for a week)") {
     Delivery d(cfg);
-    d.enqueue(event(1), t0);
+    d.enqueue(String(event(1)), t0);
     const Batch a = d.next_batch(t0 + 5000, SendTrigger::Auto);
     REQUIRE(d.on_send_result(a.id, 503, kNoRetryAfter, t0 + 5001, kJitter) == Action::WillRetry);
-    d.enqueue(event(2), t0 + week);
+    d.enqueue(String(event(2)), t0 + week);
     CHECK(empty(d.next_batch(t0 + week + 1, SendTrigger::Flush)) == false);
     CHECK(d.dropped_total() == 1);  // e1 went, e2 is sent
   }
@@ -722,7 +723,7 @@ TEST_CASE("Restored events are due at once", "[delivery]") {
   CHECK(names_in(b) == names({1, 2}));
   SECTION("while events queued on this page wait flushIntervalMs") {
     Delivery e(cfg);
-    e.enqueue(event(3), t0);
+    e.enqueue(String(event(3)), t0);
     CHECK(e.next_wake_ms() == at_ms(t0 + 5000));
   }
 }
@@ -783,7 +784,7 @@ std::vector<std::string> flush_all(Tracker& t, double now_ms) {
   return out;
 }
 
-json parsed(const std::string& text) { return mt_test::require_json(text); }
+json parsed(std::string_view text) { return mt_test::require_json(text); }
 
 }  // namespace
 
@@ -894,7 +895,7 @@ SCENARIO("After a send result only the ids that left the queue are stored", "[de
   GIVEN("a queue of five events stored as a snapshot") {
     Tracker t(config_with_batch(2), kTabEnv, "", 1, t0);
     for (int i = 1; i <= 5; ++i) t.track("e" + std::to_string(i), "{}", t0 + i);
-    const std::string stored = t.snapshot(true);
+    const String stored = t.snapshot(true);
     t.snapshot_stored();
     CHECK(t.sent_since_snapshot() == "[]");
     WHEN("a batch of two is delivered and one refused for good") {

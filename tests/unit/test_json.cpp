@@ -23,14 +23,14 @@ JsonView parse_ok(std::string_view text) {
   return v;
 }
 
-std::string number_text(double value) {
-  std::string out;
+microtrack::String number_text(double value) {
+  microtrack::String out;
   microtrack::append_json_number(out, value);
   return out;
 }
 
-std::string string_text(std::string_view value) {
-  std::string out;
+microtrack::String string_text(std::string_view value) {
+  microtrack::String out;
   microtrack::append_json_string(out, value);
   return out;
 }
@@ -41,7 +41,7 @@ std::string nested_arrays(int depth) {
 }
 
 struct Child {
-  std::string key;
+  microtrack::String key;
   std::string raw;
 };
 
@@ -275,7 +275,7 @@ TEST_CASE("Parsing accepts nesting 64 deep and refuses 65", "[json]") {
 TEST_CASE("append_json_string escapes what JSON requires and keeps UTF-8", "[json]") {
   SECTION("quotes, backslashes and control characters are escaped") {
     const std::string raw = std::string("say \"hi\" \\ ok\n\t\r") + '\x01' + '\x1f' + "end";
-    const std::string out = string_text(raw);
+    const microtrack::String out = string_text(raw);
     MT_PARSE(parsed, out);
     REQUIRE(parsed.is_string());
     CHECK(parsed.get<std::string>() == raw);
@@ -285,7 +285,7 @@ TEST_CASE("append_json_string escapes what JSON requires and keeps UTF-8", "[jso
   }
   SECTION("UTF-8 is written unchanged, not as \\u escapes") {
     const std::string raw = "Z\xC3\xBCrich \xE2\x82\xAC \xF0\x9F\x98\x80";
-    const std::string out = string_text(raw);
+    const microtrack::String out = string_text(raw);
     CHECK(out == "\"" + raw + "\"");
   }
   SECTION("escapes first, last and in a row, between runs of plain text") {
@@ -293,7 +293,7 @@ TEST_CASE("append_json_string escapes what JSON requires and keeps UTF-8", "[jso
     CHECK(string_text("") == R"("")");
   }
   SECTION("it appends rather than overwrites") {
-    std::string out = "[";
+    microtrack::String out = "[";
     microtrack::append_json_string(out, "a");
     CHECK(out == "[\"a\"");
   }
@@ -311,7 +311,7 @@ TEST_CASE("append_json_number writes integers like JSON.stringify", "[json]") {
 TEST_CASE("append_json_number keeps the value of integers too large for 64 bits", "[json]") {
   // JSON.stringify(1e20) === "100000000000000000000"; JSON.stringify(1e300) === "1e+300".
   for (double value : {1e19, 1e20, -1e20, 1e21, 1e300}) {
-    const std::string out = number_text(value);
+    const microtrack::String out = number_text(value);
     INFO(value << " written as " << out);
     MT_PARSE(parsed, out);
     REQUIRE(parsed.is_number());
@@ -326,7 +326,7 @@ TEST_CASE("append_json_number rounds other values to at most 3 decimals", "[json
   CHECK(number_text(12.0004) == "12");
   CHECK(number_text(0.1 + 0.2) == "0.3");
   SECTION("the text is a JSON number with the right value") {
-    const std::string out = number_text(1234.5678);
+    const microtrack::String out = number_text(1234.5678);
     MT_PARSE(parsed, out);
     REQUIRE(parsed.is_number());
     CHECK(parsed.get<double>() == Approx(1234.568));

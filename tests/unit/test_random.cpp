@@ -57,7 +57,7 @@ TEST_CASE("Different seeds give different ids", "[random]") {
 TEST_CASE("uuid_v4 is a lower-case version 4, RFC 4122 variant UUID", "[random]") {
   Random r(kSeed);
   for (int i = 0; i < 2000; ++i) {
-    const std::string id = r.uuid_v4();
+    const microtrack::String id = r.uuid_v4();
     INFO(id);
     REQUIRE(id.size() == 36);
     REQUIRE(mt_test::is_uuid_v4(id));
@@ -67,7 +67,7 @@ TEST_CASE("uuid_v4 is a lower-case version 4, RFC 4122 variant UUID", "[random]"
 TEST_CASE("uuid_v4 gives 10000 distinct ids in a row", "[random]") {
   Random r(kSeed);
   std::set<std::string> seen;
-  for (int i = 0; i < 10000; ++i) seen.insert(r.uuid_v4());
+  for (int i = 0; i < 10000; ++i) seen.emplace(r.uuid_v4());
   CHECK(seen.size() == 10000);
 }
 
@@ -77,7 +77,7 @@ TEST_CASE("uuid_v4 uses every hex digit in its random positions", "[random]") {
   Random r(kSeed);
   std::vector<std::set<char>> digits(36);
   for (int i = 0; i < 2000; ++i) {
-    const std::string id = r.uuid_v4();
+    const microtrack::String id = r.uuid_v4();
     for (std::size_t p = 0; p < id.size() && p < 36; ++p) digits[p].insert(id[p]);
   }
   for (std::size_t p = 0; p < 36; ++p) {

@@ -502,7 +502,7 @@ SCENARIO("Track calls handed over together become one event each, in order, with
         CHECK(list[0]["event"] == "purchase");
         CHECK(list[0]["timestamp"] == "2023-11-14T22:13:20.009Z");
         CHECK(list[1]["event"] == "bought");
-        const std::string snapshot = page.tracker.snapshot(true);
+        const microtrack::String snapshot = page.tracker.snapshot(true);
         CHECK(snapshot.find("2023-11-14T22:13:20.005Z") < snapshot.find("\"purchase\""));  // view_item's time, first
         CHECK(snapshot.find("view_item") < snapshot.find("\"purchase\""));
         CHECK(snapshot.find("dropped") == std::string::npos);

@@ -35,7 +35,7 @@ TEST_CASE("iso8601_utc drops fractions of a millisecond like Date does", "[time]
   // new Date(1700000000123.9).toISOString() === "2023-11-14T22:13:20.123Z"
   CHECK(iso8601_utc(1'700'000'000'123.9) == "2023-11-14T22:13:20.123Z");
   SECTION("a fraction just below the next second never writes four digits") {
-    const std::string s = iso8601_utc(1'700'000'000'999.9996);
+    const microtrack::String s = iso8601_utc(1'700'000'000'999.9996);
     INFO(s);
     CHECK(mt_test::is_iso8601_ms(s));
     CHECK(s == "2023-11-14T22:13:20.999Z");

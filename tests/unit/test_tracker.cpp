@@ -42,7 +42,7 @@ std::string config_with(const std::string& extra) {
   return R"({"collector":")" + kCollector + R"(",)" + extra + "}";
 }
 
-json parse_array(const std::string& text) {
+json parse_array(std::string_view text) {
   json value = mt_test::parse_or_discarded(text);
   INFO("JSON text: " << text.substr(0, 2000));
   REQUIRE_FALSE(value.is_discarded());
@@ -63,7 +63,7 @@ std::string answer(Tracker& t, int accepted) {
   microtrack::StringList last;
   for (std::size_t i = all.size() - static_cast<std::size_t>(accepted); i < all.size(); ++i) last.push_back(all[i]);
   t.forget_accepted();
-  return microtrack::json_array(last);
+  return std::string(microtrack::json_array(last));
 }
 
 std::vector<json> of_level(const json& msgs, const std::string& level) {
@@ -613,7 +613,7 @@ SCENARIO("A visitor reloads the page before events are sent", "[tracker]") {
     json id = single_event(answer(first, first.identify("u42", "{}", t0 + 500)));
     json hero = single_event(answer(first, first.track("hero_seen", "{}", t0 + 1'000)));
     WHEN("its snapshot is given to the tracker on the next page") {
-      const std::string snap = first.snapshot();
+      const microtrack::String snap = first.snapshot();
       REQUIRE_FALSE(snap.empty());
       REQUIRE_FALSE(mt_test::parse_or_discarded(snap).is_discarded());
       Tracker second(kConfig, kEnv, snap, kOtherSeed, t0 + 5'000);

@@ -2,24 +2,24 @@
 // checked once into diagnostics that the JS side prints.
 #pragma once
 
-#include <string>
 #include <string_view>
 #include <vector>
 
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
 struct VisibilityRule {
-  std::string name;
-  std::string selector;
+  String name;
+  String selector;
   double threshold = 0.5;        // share of the element, 0..1
   double min_visible_ms = 1000;  // continuous time at threshold
 };
 
 struct Config {
-  std::string collector;  // required: http(s) URL, or a path starting with '/'
-  std::string write_key;  // "" = none
+  String collector;  // required: http(s) URL, or a path starting with '/'
+  String write_key;  // "" = none
   double batch_size = 20;              // whole number 1..500: events per request
   double flush_interval_ms = 5000;     // >= 250
   double max_queue_size = 1000;        // whole number >= 1
@@ -41,14 +41,14 @@ struct Config {
   bool engagement = true;
   double idle_ms = 30000;
   double heartbeat_ms = 0;  // 0 = no heartbeat
-  std::string goals_json = "[]";  // the `goals` list as given; goal rules read it
+  String goals_json = "[]";  // the `goals` list as given; goal rules read it
   double session_timeout_ms = 1800000;
   double sample_rate = 1;  // 0..1
   bool respect_do_not_track = true;
   bool require_consent = false;
   StringList scrub_query_params{"email\0" "token\0" "password\0" "auth\0" "key\0" "code\0"};
   bool debug = false;
-  std::string wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
+  String wasm_url;  // read by the JS loader; accepted here so it is not "unknown"
 };
 
 // Checks a config given as JSON text (JSON.stringify of what init received)

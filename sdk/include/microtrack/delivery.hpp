@@ -4,12 +4,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "microtrack/config.hpp"
 #include "microtrack/json.hpp"
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
@@ -28,7 +28,7 @@ constexpr double kMaxEventAgeMs = 7 * 24 * 3600 * 1000.0;
 // A request for the JS transport to send. `id` 0 means "nothing to send".
 struct Batch {
   double id = 0;          // a double so that it crosses into JS as a Number
-  std::string body;       // the §4 JSON body
+  String body;            // the §4 JSON body
   int event_count = 0;
 };
 
@@ -42,7 +42,7 @@ enum class SendTrigger {
 
 struct QueuedEvent {
   double queued_at_ms = 0;
-  std::string json;   // the serialized event
+  String json;          // the serialized event
   double batch_id = 0;  // the batch it is in flight in, 0 = waiting (-1: being removed)
 };
 
@@ -53,7 +53,7 @@ class Delivery {
   // Queues a serialized event. Beyond max_queue_size or kMaxQueueBytes the
   // oldest waiting events are dropped, as are events older than
   // kMaxEventAgeMs; returns how many were dropped by this call.
-  std::size_t enqueue(std::string event_json, double now_ms);
+  std::size_t enqueue(String event_json, double now_ms);
 
   // The next batch to send at `now_ms` under `trigger`, or an empty Batch.
   // The events it holds are "in flight" until on_send_result reports back.

@@ -4,13 +4,14 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+
+#include "microtrack/string.hpp"
 
 namespace microtrack {
 
 // Appends `value` in base 10 (or 16, lower case), zero-padded to at least
 // `width` digits (at most 20).
-void append_digits(std::string& out, std::uint64_t value, int width = 1, unsigned base = 10);
+void append_digits(String& out, std::uint64_t value, int width = 1, unsigned base = 10);
 
 // The value of a hex digit (either case), -1 for any other character.
 int hex_value(char c);

@@ -3,17 +3,17 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 
 #include "microtrack/fixed_list.hpp"
+#include "microtrack/string.hpp"
 
 namespace microtrack {
 
 struct FormState {
   int key = 0;  // the adapter's number for the <form> element
-  std::string id, name;
-  std::string last_field;  // the field edited last ("" for a password field)
+  String id, name;
+  String last_field;  // the field edited last ("" for a password field)
   FixedList<std::uint64_t, 64> fields;  // hashes (fnv1a) of the distinct fields edited
   double started_ms = -1;           // -1: not started
   bool submitted = false, abandoned = false;

@@ -11,11 +11,11 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 
 #include "microtrack/fixed_list.hpp"
 #include "microtrack/json.hpp"
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
@@ -37,7 +37,7 @@ class Goals {
   Goals& operator=(const Goals&) = delete;
   int skipped() const { return skipped_; }
   // [[index, "selector"], …] of the selector rules, for the click adapter.
-  std::string selectors_json() const;
+  String selectors_json() const;
   // A compound rule that may still be reached on `path` needs engaged time.
   bool waits_for_engagement(std::string_view path) const;
 
@@ -63,7 +63,7 @@ class Goals {
   void reach(ReachedGoals& out, Rule& rule, const char* trigger) const;
   void check_all(ReachedGoals& out, Rule& rule, std::string_view path) const;
 
-  std::string json_;   // the goals list as given
+  String json_;   // the goals list as given
   StringList names_;   // the rules' names, unescaped, in the order of rules_
   FixedList<Rule, 16> rules_;
   StringList declared_;  // the data-mt-goal names reached this page view (at most 32)

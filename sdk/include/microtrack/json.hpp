@@ -9,9 +9,9 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <string_view>
 
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
@@ -47,7 +47,7 @@ class JsonView {
   // 0 unless a number; within ~1e-15 relative for magnitudes from 1e-300 to
   // 1e300 (beyond them, less exact: 1e-320 may read as 0, 1.79e308 as inf).
   double as_number() const;
-  std::string as_string() const; // unescaped; "" unless a string
+  String as_string() const; // unescaped; "" unless a string
 
   // An object's member (the last one, as JSON.parse does, if repeated);
   // Invalid when absent or when this is not an object.
@@ -60,7 +60,7 @@ class JsonView {
   class Cursor {
    public:
     bool next() { return step(0); }
-    std::string key() const;  // the member's name; "" for array items
+    String key() const;  // the member's name; "" for array items
     // Whether the member's name is `name` (written without escapes): no copy.
     bool key_is(std::string_view name) const {
       return key_raw_.size() == name.size() + 2 && key_raw_.substr(1, name.size()) == name;
@@ -93,11 +93,11 @@ class JsonView {
 
 // Appends `text` as a quoted JSON string (escaping ", \, control characters;
 // UTF-8 passes through unchanged).
-void append_json_string(std::string& out, std::string_view text);
+void append_json_string(String& out, std::string_view text);
 // Appends a number the way JSON.stringify would for integers; other values are
 // rounded to at most 3 decimals (enough for ms and seconds). NaN/inf -> null.
-void append_json_number(std::string& out, double value);
+void append_json_number(String& out, double value);
 // The JSON array of `items`, each a JSON text.
-std::string json_array(StringListView items);
+String json_array(StringListView items);
 
 }  // namespace microtrack

@@ -2,18 +2,18 @@
 // what a click on a link to `href` is, from the URL alone.
 #pragma once
 
-#include <string>
 #include <string_view>
 
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
 
 struct LinkClick {
   enum class Kind { Internal, Outbound, Download, Contact } kind = Kind::Internal;
-  std::string domain;     // Outbound: the link's host without "www."
+  String domain;              // Outbound: the link's host without "www."
   std::string_view category;  // Outbound: "review", "social" or "other"
-  std::string extension;      // Download: the file's, lower case ("" when the URL has none)
+  String extension;           // Download: the file's, lower case ("" when the URL has none)
   std::string_view method;    // Contact: "email" or "phone"
 };
 

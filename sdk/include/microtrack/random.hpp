@@ -3,7 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+
+#include "microtrack/string.hpp"
 
 namespace microtrack {
 
@@ -12,7 +13,7 @@ class Random {
   explicit Random(std::uint64_t seed) : state_(seed) {}
   std::uint64_t next_u64();  // SplitMix64
   double next01();           // uniform in [0, 1)
-  std::string uuid_v4();     // "xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx", lower case
+  String uuid_v4();     // "xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx", lower case
 
  private:
   std::uint64_t state_;

@@ -7,13 +7,13 @@
 // without the detectors.
 #pragma once
 
-#include <string>
 #include <string_view>
 
 #include "microtrack/engagement.hpp"
 #include "microtrack/forms.hpp"
 #include "microtrack/goals.hpp"
 #include "microtrack/media.hpp"
+#include "microtrack/string.hpp"
 #include "microtrack/tracker.hpp"
 #include "microtrack/visibility.hpp"
 
@@ -78,8 +78,8 @@ class Signals {
   double next_wake_ms() const;
 
   // For the adapters: [{"selector","threshold"}, …] and [[index, "selector"], …].
-  std::string visibility_rules_json() const;
-  std::string goal_selectors_json() const { return goals_.selectors_json(); }
+  String visibility_rules_json() const;
+  String goal_selectors_json() const { return goals_.selectors_json(); }
 
  private:
   // Every call starts here: the Tracker's accepted() will hold this call's events.
@@ -109,7 +109,7 @@ class Signals {
   VisibilityTimer visibility_;
   EngagementClock engagement_;
   Goals goals_;
-  std::string raw_url_;  // the page's URL as the browser has it
+  String raw_url_;  // the page's URL as the browser has it
   bool page_visible_ = true;
   double now_ms_ = 0;            // the latest time a call gave
   double heartbeat_at_ms_ = -1;  // the next engagement heartbeat, -1 for none

@@ -3,17 +3,18 @@
 // built-in lists, the events of a call, the diagnostics for the JS, the ids
 // of sent events and the names of reached goals all use it.
 //
-// StringList owns its text; StringListView reads one, like std::string and
+// StringList owns its text; StringListView reads one, like String and
 // std::string_view, so that built-in lists are constexpr literals:
 //   constexpr StringListView kLevels{"co\0" "com\0" "net\0"};
 // (One literal per item: "\0" followed by a digit would be another escape.)
-// Why packed text: a std::vector<std::string> brings constructors, copies and
+// Why packed text: a std::vector<String> brings constructors, copies and
 // destructors into the wasm for lists that are mostly only searched.
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <string_view>
+
+#include "microtrack/string.hpp"
 
 namespace microtrack {
 
@@ -85,7 +86,7 @@ class StringList {
   std::size_t bytes() const { return packed_.size(); }  // of the packed text
 
  private:
-  std::string packed_;
+  String packed_;
 };
 
 }  // namespace microtrack

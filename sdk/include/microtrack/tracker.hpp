@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "microtrack/json.hpp"
 #include "microtrack/random.hpp"
 #include "microtrack/scroll_depth.hpp"
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
@@ -22,7 +22,7 @@ namespace microtrack {
 // {"userAgent","locale","timezone","screenWidth","screenHeight",
 //  "doNotTrack": true when Global Privacy Control or Do Not Track is on}
 struct Environment {
-  std::string user_agent, locale, timezone;
+  String user_agent, locale, timezone;
   double screen_width = 0, screen_height = 0;
   bool do_not_track = false;
 };
@@ -45,8 +45,8 @@ class Tracker {
   bool debug() const { return config_.debug; }
   const Config& config() const { return config_; }
   // The current page's URL (scrubbed) and how deep it has been scrolled (0–100).
-  const std::string& page_url() const { return page_url_; }
-  const std::string& page_path() const { return page_path_; }
+  const String& page_url() const { return page_url_; }
+  const String& page_path() const { return page_path_; }
   double scroll_max_percent() const { return scroll_.max_percent(); }
 
   // The diagnostics since the last take (see add_message); the JS prints
@@ -94,7 +94,7 @@ class Tracker {
   // Track, or consent required and not given). A sampled-out visitor keeps
   // only the anonymousId, so that the decision holds on the next page.
   // Without the queue (`with_queue` false): what the tabs of a site share.
-  std::string snapshot(bool with_queue = true) const;
+  String snapshot(bool with_queue = true) const;
   // The JS stored snapshot(true): what sent_since_snapshot() lists starts again.
   void snapshot_stored() { delivery_.forget_removed(); }
   // After a send result: the messageIds that left the queue since the last
@@ -102,7 +102,7 @@ class Tracker {
   // that a long queue is not written again after every batch. "" when a new
   // snapshot is due instead (the list outweighs the queue) or nothing may
   // be stored.
-  std::string sent_since_snapshot() const;
+  String sent_since_snapshot() const;
   // Takes over the unsent queue of another snapshot (a closed tab's, or one
   // left by an earlier page), ahead of what is queued here, except the
   // events `sent_ids_json` (its sent_since_snapshot()) lists; ignores its ids.
@@ -118,7 +118,7 @@ class Tracker {
   // to the queue (or to those held for consent): returns how many it added.
   // `payload_members`: the members of its payload object, without braces.
   int emit(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms);
-  std::string build_event(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms);
+  String build_event(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms);
   void touch_session(double now_ms);
   void rebuild_context();
   void restore(std::string_view stored_state, double now_ms);
@@ -135,15 +135,15 @@ class Tracker {
   StringList held_;  // events waiting for consent (memory only)
   double held_count_ = 0;
 
-  std::string anonymous_id_, user_id_, session_id_;
+  String anonymous_id_, user_id_, session_id_;
   double last_activity_ms_ = -1;
-  std::string campaign_json_;        // context.campaign: the session's last campaign, "" for none
-  std::string first_campaign_json_;  // the session's first; context.firstCampaign when not the last
+  String campaign_json_;        // context.campaign: the session's last campaign, "" for none
+  String first_campaign_json_;  // the session's first; context.firstCampaign when not the last
 
-  std::string page_url_, page_path_, page_title_, page_referrer_;
+  String page_url_, page_path_, page_title_, page_referrer_;
   StringList accepted_;
-  std::string page_properties_members_;  // "url":…,"path":…, … of the current page
-  std::string context_json_;  // the §4 context, rebuilt when page/session change
+  String page_properties_members_;  // "url":…,"path":…, … of the current page
+  String context_json_;  // the §4 context, rebuilt when page/session change
   StringList messages_;       // see add_message
 };
 

@@ -2,9 +2,9 @@
 #pragma once
 
 #include <algorithm>
-#include <string>
 #include <string_view>
 
+#include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
 
 namespace microtrack {
@@ -12,8 +12,8 @@ namespace microtrack {
 // The parts of one URL. Scheme and host are lower-cased copies; the other
 // parts are views into the parsed text, which must outlive them.
 struct UrlParts {
-  std::string scheme;          // "https" (lower case), "" for a relative URL
-  std::string host;            // "www.example.com" (lower case, no port)
+  String scheme;          // "https" (lower case), "" for a relative URL
+  String host;            // "www.example.com" (lower case, no port)
   std::string_view port;       // "8080" or ""
   std::string_view path;       // "/pricing", "/" when empty on an absolute URL
   std::string_view query;      // without '?'
@@ -23,7 +23,7 @@ struct UrlParts {
 UrlParts parse_url(std::string_view url);
 
 // A query parameter's name or value percent-decoded ('+' as space).
-std::string percent_decode(std::string_view text);
+String percent_decode(std::string_view text);
 
 // The name=value pairs of an '&'-separated list (a query, or a fragment used
 // as one), in order, empty ones skipped: `while (pairs.next()) use(pairs.pair)`.
@@ -43,7 +43,7 @@ class QueryPairs {
 // Removes every query parameter whose name is one of `names` (matched
 // case-insensitively), from the query and from a fragment that looks like a
 // query (OAuth puts tokens there). Everything else is kept byte for byte.
-std::string scrub_url(std::string_view url, StringListView names);
+String scrub_url(std::string_view url, StringListView names);
 
 // C++20's starts_with (rfind(prefix, 0) pulls in a general search).
 inline bool starts_with(std::string_view text, std::string_view prefix) {
