@@ -129,6 +129,7 @@ int visibility_change(int rule, int element, bool visible, double now_ms) {
   return signals->visibility_change(rule, element, visible, now_ms);
 }
 int activity(double now_ms) { return signals->activity(now_ms); }
+double engaged_until_ms() { return signals->engaged_until_ms(); }
 int page_state(bool visible, bool focused, double now_ms) { return signals->page_state(visible, focused, now_ms); }
 int tick(double now_ms) { return signals->tick(now_ms); }
 String visibility_rules() { return signals->visibility_rules_json(); }
@@ -167,6 +168,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   bind<click>("click");
   bind<visibility_change>("visibilityChange");
   bind<activity>("activity");
+  bind<engaged_until_ms>("engagedUntilMs");
   bind<page_state>("pageState");
   bind<tick>("tick");
   bind<visibility_rules>("visibilityRules");

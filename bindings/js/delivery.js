@@ -13,9 +13,9 @@ let wakeAt = -1;
 let sending = null;   // the promise of the request in flight
 let afterTaskQueued = false;
 let stateChanged = false;  // since the state was last stored
+let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it changed
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
-let changedAt = -1;   // when the state changed first since it was stored; -1: stored
 
 export const printCoreMessages = () => {
   const text = core.takeMessages();
@@ -42,22 +42,23 @@ export const afterCoreCall = (accepted) => {
 };
 
 // After a call that changed what is stored without accepting events
-// (consent, reset).
+// (consent, reset): stored at once, not a second later (a withdrawn consent
+// leaves nothing stored).
 export const afterStateChange = () => {
-  stateChanged = true;
+  persistNow();
   afterCoreCall(0);
 };
 
 // Once per task, however many calls it made (a loop of 1,000 track calls
 // crosses into the core 1,000 times, not 5,000): the core's messages, the
-// state stored, the next wake-up. A send result stores less (persistSent).
-// The wake-up is asked for after every task, not only when the state
-// changed: a call that accepted no event can still move it (an element that
-// came into view sets a visibility deadline and answers '[]').
+// state stored (within STORE_DELAY_MS), the next wake-up. The wake-up is
+// asked for after every task, not only when the state changed: a call that
+// accepted no event can still move it (an element that came into view sets
+// a visibility deadline and answers '[]').
 const afterTask = () => {
   afterTaskQueued = false;
   printCoreMessages();
-  if (stateChanged) persistUnlessBurst();
+  if (stateChanged) storeSoon();
   schedule();
   for (const hook of afterTaskHooks) hook();
 };
@@ -66,25 +67,32 @@ const afterTask = () => {
 // asks for the position worth its next sample).
 export const afterTaskHooks = [];
 
-// The state is stored at the end of each task that changed it, except
-// during a burst of sends (a batch due at once, or one in flight: the core
-// names no wake-up while a result is awaited, though more may be due after
-// it): then once the burst is over, after BURST_STORE_MS, or when the page
-// is hidden (drainForUnload). 1,000 events tracked in one task were written
-// out (850 KB) only to leave within the second: a third of the run's
-// main-thread time (bench/RESULTS.md). A crash of the page within that
-// second loses them.
-const BURST_STORE_MS = 1000;
-let burstTimer = 0;   // stores the state BURST_STORE_MS after it changed, if no task did
-const persistUnlessBurst = () => {
-  if (changedAt < 0) changedAt = now();
-  const waited = now() - changedAt;
-  if (!(sending || dueNow()) || waited >= BURST_STORE_MS) persistNow();
-  else if (!burstTimer)
-    burstTimer = setTimeout(guard(() => {
-      burstTimer = 0;
-      if (stateChanged) persistNow();
-    }), BURST_STORE_MS - waited);
+// The state is stored at most STORE_DELAY_MS after it changed, not at the
+// end of every task that changed it: the events of a burst, or of a scroll
+// session (five scroll_depth and an element_visible in ten seconds), are
+// written at most once a second instead of once each (each write serialises the
+// whole queue; 1,000 events tracked in one task wrote 850 KB, only to leave
+// within the second: bench/RESULTS.md). Hiding or leaving the page
+// (drainForUnload), a frozen page, start-up, a queue adopted from another
+// tab (tabs.js), consent and reset store at once (persistNow). The price,
+// bounded: a crash of the page (no pagehide) within that second loses the
+// events accepted in it, or makes the next page send its delivered ones
+// again (the collector drops them by messageId). CHANGELOG.md.
+const STORE_DELAY_MS = 1000;
+// (A timer left armed after a store at once finds nothing, or what changed
+// since: still within the second.)
+const storeSoon = () => {
+  storeTimer ||= setTimeout(guard(storePending), STORE_DELAY_MS);
+};
+
+// Stores at once what is not stored yet (also when the page is frozen: no
+// timer runs until it resumes, and it may be discarded meanwhile): the
+// state if it changed, else the ids sent since it was stored.
+export const storePending = () => {
+  clearTimeout(storeTimer);
+  storeTimer = 0;
+  if (stateChanged) persistNow();
+  else persistSent();
 };
 
 // The ids go to the shared key (only when they changed), the queue to this
@@ -92,9 +100,6 @@ const persistUnlessBurst = () => {
 // it reads gzip: the next page gzips its first batch too.
 export const persistNow = () => {
   stateChanged = false;
-  changedAt = -1;
-  clearTimeout(burstTimer);
-  burstTimer = 0;
   const ids = core.snapshot(false);
   if (ids !== storedIds) {
     storedIds = ids;
@@ -112,23 +117,14 @@ export const persistNow = () => {
 
 // After a send result: only the ids that left the queue are stored, next to
 // the stored queue, instead of the whole queue again after every batch
-// (quadratic for a long queue). The core says when a new snapshot is due;
-// if the list cannot be stored, neither may the stale queue stay.
-// During a burst (the next batch due at once) the list is stored once the
-// burst ends, not after every batch (50 growing lists, 1 M characters, for
-// 1,000 events; bench/RESULTS.md). A page hidden
-// or unloaded meanwhile stores everything (drainForUnload); only a crash in
-// the middle of a burst leaves its sent events stored, to be sent again by
-// the next page (the collector drops them by messageId).
+// (quadratic for a long queue); like the queue, within STORE_DELAY_MS, so
+// that a burst of sends writes the list once or twice, not after every
+// batch (50 growing lists, 1 M characters, for 1,000 events;
+// bench/RESULTS.md). The core says when a new snapshot is due; if the list
+// cannot be stored, neither may the stale queue stay.
 const persistSent = () => {
   const sent = core.sentSinceSnapshot();
   if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
-};
-
-// Whether the core has a batch to send at once.
-const dueNow = () => {
-  const at = core.nextWakeMs();
-  return at >= 0 && at <= now();
 };
 
 // Arms the timer for the core's next wake-up unless one at least as early is
@@ -166,8 +162,7 @@ const send = (trigger) => {
       core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
-      if (stateChanged) persistUnlessBurst();
-      else if (!(result.status >= 200 && result.status < 300 && dueNow())) persistSent();
+      storeSoon();
       schedule();
     })();
     return result.status >= 200 && result.status < 300;

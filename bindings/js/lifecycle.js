@@ -1,6 +1,8 @@
-// Page hidden or unloaded: the last chance to send. Back online: send at
-// once instead of waiting for the backoff. Other tabs' queues: tabs.js.
-import { drainForUnload, flushQueue } from './delivery.js';
+// Page hidden or unloaded: the last chance to send. Frozen: what is not
+// stored yet is stored (no timer runs in a frozen page, which may be
+// discarded). Back online: send at once instead of waiting for the backoff.
+// Other tabs' queues: tabs.js.
+import { drainForUnload, flushQueue, storePending } from './delivery.js';
 import { enableTabs } from './tabs.js';
 import { sendCompressingNow } from './transport.js';
 import { guard } from './util.js';
@@ -19,6 +21,7 @@ export const enableLifecycle = () => {
     if (document.visibilityState === 'hidden') onHide();
   }, true);
   addEventListener('pagehide', onHide, true);
+  document.addEventListener('freeze', guard(storePending), true);
   addEventListener('online', guard(flushQueue));
   enableTabs();
 };

@@ -18,6 +18,11 @@ export const listeners = [];  // on('event', fn) callbacks
 // called before every core call that may report how deep the page was
 // scrolled (engagement) or start a new page view. A no-op without it.
 export let flushScroll = () => {};
+// Asks the scroll detector for a sample of the position at the next frame,
+// read from its observer rather than by a layout forced now (engagement: the
+// deepest point while the visitor is active), kept for flushScroll to hand
+// over. A no-op without it.
+export let sampleScrollSoon = () => {};
 // Hands the core the page's track calls still waiting (track-queue.js).
 let handOverTracks = () => {};
 
@@ -33,8 +38,9 @@ export const trackingStarted = (url) => {
   collectorUrl = url;
 };
 
-export const scrollReportsStarted = (flush) => {
+export const scrollReportsStarted = (flush, sampleSoon) => {
   flushScroll = flush;
+  sampleScrollSoon = sampleSoon;
 };
 
 export const trackQueueStarted = (handOver) => {

@@ -124,3 +124,26 @@ TEST_CASE("reset starts a new page view from zero", "[engagement]") {
     CHECK(c.engaged_ms(t0 + 26'000) == ms(0));
   }
 }
+
+SCENARIO("Activity reported late, with its own time, by counts_until_ms", "[engagement]") {
+  GIVEN("a page view started at t0 and activity at 1 s, reported at once") {
+    EngagementClock on_time(kIdle), late(kIdle);
+    on_time.reset(t0);
+    late.reset(t0);
+    on_time.on_activity(t0 + 1'000);
+    late.on_activity(t0 + 1'000);
+    CHECK(late.counts_until_ms() == t0 + 6'000);
+    WHEN("activity at 3 s reaches one clock at once and the other at 5.5 s, after a read at 4 s") {
+      on_time.on_activity(t0 + 3'000);
+      CHECK(late.engaged_ms(t0 + 4'000) == ms(4'000));  // a heartbeat's read: the same either way
+      late.take(t0 + 4'000);
+      on_time.take(t0 + 4'000);
+      late.on_activity(t0 + 3'000);  // handed over at t0 + 5 500, before t0 + 6 000
+      THEN("both count the same, up to 3 s + idle_ms") {
+        CHECK(late.counts_until_ms() == t0 + 8'000);
+        CHECK(late.engaged_ms(t0 + 20'000) == ms(4'000));
+        CHECK(on_time.engaged_ms(t0 + 20'000) == ms(4'000));
+      }
+    }
+  }
+}

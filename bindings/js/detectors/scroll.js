@@ -1,11 +1,13 @@
 // Scroll depth without a script per scroll frame. The core names the next
 // viewport bottom worth a sample (scroll-reports.js); an invisible sentinel
 // element sits at that position of the document, and an IntersectionObserver
-// says when the viewport's bottom has reached it: only then is the scroll
-// position read and handed over (the core decides what it reached). The
-// deepest point between two thresholds is read when the core is about to
-// report it (flushScroll: engagement activity, a heartbeat, the page hidden
-// or left), not on every frame.
+// says when the viewport's bottom has reached it: only then is a sample
+// handed over (the core decides what it reached), its scroll position taken
+// from where the observer saw the sentinel (reading scrollY may force a
+// layout). The deepest point between two thresholds is sampled the same way
+// while the visitor is active (sampleScrollSoon: engagement, at most once a
+// second) and handed over when the core is about to report it (flushScroll:
+// a heartbeat, the page hidden or left), not on every frame.
 import { afterCoreCall, afterTaskHooks } from '../delivery.js';
 import { createScrollReports } from '../scroll-reports.js';
 import { core, scrollReportsStarted } from '../state.js';
@@ -35,10 +37,12 @@ export const enableScroll = () => {
   let near = !window.IntersectionObserver;  // the viewport's bottom is at the sentinel or past it
   let listening = false;
 
+  // Each answer is a sample: the sentinel's top in the viewport gives the
+  // scroll position (answers for an earlier place are dropped as it moves).
   const observer = window.IntersectionObserver && new IntersectionObserver(guard((entries) => {
-    near = entries[entries.length - 1].isIntersecting;  // the last is the newest
-    if (near) sample();
-    else follow();
+    const entry = entries[entries.length - 1];  // the last is the newest
+    near = entry.isIntersecting;
+    sampleAt(Math.floor(placed) - entry.boundingClientRect.top);
   }), { rootMargin: ROOT_MARGIN });
 
   // The sentinel goes where the core's position is; a scroll listener runs
@@ -53,6 +57,7 @@ export const enableScroll = () => {
       placed = position;
       near = false;
       observer.unobserve(sentinel);
+      observer.takeRecords();  // answers not delivered yet are for the old place
       if (position > 0) {
         sentinel.style.top = Math.floor(position) - origin + 'px';
         if (!sentinel.isConnected) root.appendChild(sentinel);
@@ -64,10 +69,11 @@ export const enableScroll = () => {
     listening = wanted;
     window[listening ? 'addEventListener' : 'removeEventListener']('scroll', sample, PASSIVE);
   };
-  const sample = guard(() => {
-    reports.sample(scrollY, viewport, documentPx);
+  const sampleAt = (top) => {
+    reports.sample(top, viewport, documentPx);
     follow();
-  });
+  };
+  const sample = guard(() => sampleAt(scrollY));
   // The heights are read when they may have changed, not on every scroll:
   // reading scrollHeight forces a layout of the page. So is the sentinel's
   // place checked: a positioned <html> with a margin moves it.
@@ -86,7 +92,12 @@ export const enableScroll = () => {
   scrollReportsStarted(guard(() => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
-  }));
+  }), () => {
+    if (placed > 0) {  // (only with an observer) else nothing is kept back: none placed, or a sample every frame
+      observer.unobserve(sentinel);
+      observer.observe(sentinel);  // its first answer says where the viewport is now
+    }
+  });
   afterTaskHooks.push(() => {  // a page view, or any call, may have moved the position
     reports.reread();
     follow();

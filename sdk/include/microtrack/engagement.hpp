@@ -18,6 +18,12 @@ class EngagementClock {
   // Engaged ms since reset() or the last take(); take() restarts the count.
   double engaged_ms(double now_ms) const;
   double take(double now_ms);
+  // Until when time counts without more activity (the last activity +
+  // idle_ms). Activity reported later than it happened, with its own time,
+  // counts as if reported at once if it is reported by then (even after
+  // other calls with later times): the adapter hands over only what changes
+  // the count.
+  double counts_until_ms() const { return last_activity_ms_ + idle_ms_; }
   // Engaged ms in this page view, takes included (for goals).
   double page_engaged_ms(double now_ms) const { return taken_ms_ + engaged_ms(now_ms); }
 

@@ -64,8 +64,12 @@ class Signals {
             std::string_view selector_goals_json, double now_ms);
   // An element of visibility rule `rule` crossed its threshold.
   int visibility_change(int rule, int element, bool visible, double now_ms);
-  // Visitor input (the adapter sends at most about one a second).
+  // Visitor input at `now_ms` (the adapter sends at most about one a second,
+  // and may send it late, with the time it happened: engaged_until_ms()).
   int activity(double now_ms);
+  // Until when engaged time counts without more input: an input before it
+  // need not cross until then (EngagementClock::counts_until_ms).
+  double engaged_until_ms() const { return engagement_.counts_until_ms(); }
   // Page visibility or window focus changed; hidden: form_abandon and engagement.
   int page_state(bool visible, bool focused, double now_ms);
   // Timers due by now (visibility, heartbeat, engaged-time goals).

@@ -111,3 +111,25 @@ test('engagement heartbeat (heartbeatMs 1000): periodic engagement events while 
   assert.ok(Math.abs(total - span) <= 300, `the parts (${total}) add up to the visit (${span})`);
   assert.deepEqual(home.rows.map(label).filter((l) => l !== 'engagement'), ['page'], 'nothing else');
 });
+
+test('engagement: input the core need not hear yet is kept and handed over, with its time, before idleMs runs out (idleMs 10000)', async () => {
+  // Quiet time 1 s (idleMs / 10): the first move crosses at once and the core
+  // counts until it + 10 s; the next two change nothing before then, so they
+  // are kept, and the latest must reach the core before that time passes.
+  const { page, anon } = await d.open('/', { config: { ...SITE_CONFIG, flushIntervalMs: 60000, engagement: { idleMs: 10000 } } });
+  await page.mouse.move(100, 300);
+  await sleep(1500);
+  await page.mouse.move(200, 300);
+  await sleep(1500);
+  await page.mouse.move(300, 300);
+  const lastInputAt = Date.now();
+  await sleep(12000);                                  // idle past lastInputAt + 10 s
+  await page.goto(d.base + '/privacy.html');
+  const rows = await d.rows(anon, (ev) => ev.some((e) => e.event === 'engagement'));
+  const [home] = pageSlices(rows);
+  const eng = home.rows.filter((e) => e.event === 'engagement');
+  assert.equal(eng.length, 1);
+  const expected = lastInputAt + 10000 - Date.parse(home.rows[0].timestamp);  // from the page view to the last input + idleMs
+  assert.ok(Math.abs(eng[0].properties.engaged_ms - expected) <= 400,
+    `engaged_ms ${eng[0].properties.engaged_ms} ≈ ${expected}: counted to the last input + idleMs (3 s less if it was never handed over)`);
+});
