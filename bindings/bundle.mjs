@@ -27,20 +27,20 @@ const { values } = parseArgs({
 // `WebAssembly.instantiate(Module.wasm, imports).then(start)` and no
 // rejection handler: a module that compiles but cannot be instantiated (a
 // missing import, too much memory) or a start that throws would leave its
-// promise pending for ever. The glue's module therefore sees a WebAssembly
-// whose instantiate hands such a failure to the factory's promise.
+// `ready` promise pending for ever. The glue's module therefore sees a
+// WebAssembly whose instantiate keeps that whole chain, and the factory
+// answers with it: the Module once started, or the failure.
 const GLUE_FAILURES = `
-let failCore;
-const WebAssembly = { instantiate: (wasm, imports) => {
-  const instance = globalThis.WebAssembly.instantiate(wasm, imports);
-  return { then: (start) => instance.then(start).catch((error) => failCore(error)) };
-} };
+let coreStarted;
+const WebAssembly = { instantiate: (wasm, imports) => ({
+  then: (start) => { coreStarted = globalThis.WebAssembly.instantiate(wasm, imports).then(start); },
+}) };
 `;
 const GLUE_FACTORY = `
-export default (Module) => new Promise((resolve, reject) => {
-  failCore = reject;
-  createMicrotrackCore(Module).then(resolve);
-});
+export default (Module) => {
+  createMicrotrackCore(Module);
+  return coreStarted.then(() => Module);
+};
 `;
 
 const BUILT_MODULES = {
@@ -63,6 +63,9 @@ const bundled = await build({
   bundle: true,
   format: 'iife',
   target: 'es2021',  // the glue's `||=`: nothing is rewritten
+  // Syntax only (`let` for `const`, `catch {}`), which closure and terser
+  // leave as written; names and whitespace are theirs.
+  minifySyntax: true,
   plugins: [builtModules],
   write: false,
   logLevel: 'warning',
@@ -88,9 +91,15 @@ const closure = (source) => {
     rmSync(dir, { recursive: true, force: true });
   }
 };
+// The glue's updateGlobalBufferAndViews makes every HEAP* view of the
+// memory; embind.js reads only HEAP32, HEAPU8 and HEAPU32. Closure drops the
+// unused variables but keeps each `new Int8Array(buffer)` (a constructor
+// might have effects): named pure here, terser drops the rest. Only these
+// names: `pure_new` would also drop an unused `new Promise(executor)`.
+const UNUSED_HEAP_VIEWS = ['Int8Array', 'Int16Array', 'Uint16Array', 'Float32Array', 'Float64Array'];
 const { code } = await minify(closure(bundled.outputFiles[0].text), {
   ecma: 2020,
-  compress: { passes: 3 },
+  compress: { passes: 3, pure_funcs: UNUSED_HEAP_VIEWS },
   mangle: true,
   format: { comments: false },
 });

@@ -78,7 +78,7 @@ mergeInto(LibraryManager.library, {
     var SCRATCH_BYTES = 16384;
     embindTypes[rawType] = {
       toWire: function(value, toFree) {
-        if (typeof value != 'string') throw new TypeError('Cannot pass non-string to std::string');
+        if (typeof value != 'string') throw new TypeError('not a string: ' + typeof value);
         var most = 4 + value.length * 3;  // the length, then at most 3 UTF-8 bytes per UTF-16 unit
         var inScratch = embindScratch.used + most <= SCRATCH_BYTES;
         var ptr;
@@ -111,8 +111,7 @@ mergeInto(LibraryManager.library, {
     var typeIds = HEAP32.slice(rawArgTypesAddr >> 2, (rawArgTypesAddr >> 2) + argCount);
     Module[name] = function() {
       if (arguments.length != argCount - 1) {
-        throw new TypeError('function ' + name + ' called with ' + arguments.length +
-                            ' arguments, expected ' + (argCount - 1) + ' args!');
+        throw new TypeError(name + ' takes ' + (argCount - 1) + ' arguments, not ' + arguments.length);
       }
       var wireArgs = [fn];
       var toFree = [];

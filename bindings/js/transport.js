@@ -6,7 +6,10 @@ import { retryAfterMs } from './retry-after.js';
 import { log, now } from './util.js';
 
 const REQUEST_TIMEOUT_MS = 10000;
-const TEXT_PLAIN = 'text/plain;charset=UTF-8';  // a simple request: no CORS preflight
+// A body given as a string goes with `Content-Type: text/plain;charset=UTF-8`
+// (fetch and sendBeacon both, by the Fetch standard's body extraction): a
+// simple request, no CORS preflight (CONTRACT §4). Gzip bytes (an
+// ArrayBuffer) go without a Content-Type, still a simple request.
 
 let unreachableWarned = false;  // one console line per page, not one per retry
 
@@ -26,9 +29,7 @@ const request = (url, body, plainLength, compressed) => {
   return fetch(compressed ? gzipUrl(url) : url, {
     method: 'POST',
     body,
-    // Gzip bytes go without a Content-Type (still a simple request); no
-    // Referer either: the events carry their page. Fewer bytes per request.
-    headers: compressed ? {} : { 'Content-Type': TEXT_PLAIN },
+    // No Referer: the events carry their page. Fewer bytes per request.
     referrerPolicy: 'no-referrer',
     credentials: 'omit',
     // Such a request outlives the page, as the core assumes for batches
@@ -108,7 +109,7 @@ export const sendCompressingNow = () => {
 // moment, and gzip in a browser is asynchronous, too late for an unload.
 export const beaconBatch = (url, body) => {
   try {
-    return navigator.sendBeacon(url, new Blob([body], { type: TEXT_PLAIN }));
+    return navigator.sendBeacon(url, body);
   } catch (e) {
     return false;
   }

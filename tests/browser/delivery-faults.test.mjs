@@ -234,6 +234,8 @@ test('(d) 20 events tracked, then the page is closed at once', async (t) => {
   report(t, '(d) close at once', r);
   // Gzip or plain, as the page closed before or after the gzip was ready (m).
   assertExact(r, { compressed: false });
+  assertContentTypes(proxy);
+  t.diagnostic(`(d) ${proxy.sends.filter((s) => s.beacon).length} of ${proxy.sends.length} sends as beacons`);
   await context.close();
 });
 
@@ -365,6 +367,16 @@ function assertCompressed(proxy, { known = false } = {}) {
   }
 }
 
+// CONTRACT §4's request shape: JSON as text/plain;charset=UTF-8 (fetch and
+// beacon alike: the browser sets it for a string body), gzip bytes without a
+// Content-Type; both simple requests (no preflight).
+function assertContentTypes(proxy) {
+  assert.ok(proxy.sends.length > 0, 'something was sent');
+  for (const s of proxy.sends)
+    assert.equal(s.contentType, s.compressed ? undefined : 'text/plain;charset=UTF-8',
+      `the Content-Type of a ${s.compressed ? 'gzip' : 'plain'} ${s.beacon ? 'beacon' : 'fetch'}`);
+}
+
 test('(l) cross-origin with gzip bodies: no CORS preflight, each event once, under a tenth of the JSON bytes', async (t) => {
   const proxy = await newProxy('ok');
   const context = await browser.newContext();
@@ -386,6 +398,7 @@ test('(l) cross-origin with gzip bodies: no CORS preflight, each event once, und
   t.diagnostic(`(l) ${sent} bytes of gzip for ${json} bytes of JSON`);
   assert.ok(sent < json / 10, 'under a tenth of the JSON bytes');
   assert.equal(proxy.preflights, 0, 'no OPTIONS preflight');
+  assertContentTypes(proxy);
   await context.close();
 });
 

@@ -74,7 +74,7 @@ export async function startProxy(target, { routes = {} } = {}) {
       let ids = [];
       try { ids = JSON.parse(json.toString('utf8')).batch.map((e) => e.messageId); } catch {}
       const send = { at: Date.now(), ids, bytes: body.length, jsonBytes: json.length, compressed, status: null,
-        beacon: req.headers['sec-fetch-mode'] === 'no-cors' };
+        beacon: req.headers['sec-fetch-mode'] === 'no-cors', contentType: req.headers['content-type'] };
       proxy.sends.push(send);
       const mode = typeof proxy.mode === 'function' ? proxy.mode(req, json) : proxy.mode;
       if (mode === 'down') { send.status = 'reset'; return req.socket.destroy(); }

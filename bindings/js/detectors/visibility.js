@@ -7,7 +7,7 @@ import { pageHooks } from './navigation.js';
 
 export const enableVisibility = () => {
   const rules = JSON.parse(core.visibilityRules());  // [{selector, threshold}, …]
-  if (!rules.length || !window.IntersectionObserver) return;
+  if (!rules.length) return;
   const ids = rules.map(() => new WeakMap());  // per rule: element -> its index
   const observers = rules.map((rule, index) => new IntersectionObserver(guard((entries) => {
     for (const entry of entries)
