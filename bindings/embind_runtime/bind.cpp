@@ -26,9 +26,9 @@ using namespace emscripten;
 // left out (an export, strdup, and printf's "0x…" of the type_info upstream).
 
 namespace {
-template <typename T> static void register_float(const char* name) {
+template <typename T> static void register_float() {
   using namespace internal;
-  _embind_register_float(TypeID<T>::get(), name, sizeof(T));
+  _embind_register_float(TypeID<T>::get(), nullptr, sizeof(T));
 }
 
 } // namespace
@@ -42,22 +42,25 @@ __attribute__((constructor))
 void __embind_register_native_and_builtin_types() {
   using namespace emscripten::internal;
 
-  _embind_register_void(TypeID<void>::get(), "void");
-  _embind_register_bool(TypeID<bool>::get(), "bool", sizeof(bool), true, false);
+  // microtrack: the sixth change. No type names ("void", "bool", …; nullptr
+  // instead): embind_runtime/embind.js keys its converters by type id and
+  // reads no name, so the names were only bytes in the wasm's data.
+  _embind_register_void(TypeID<void>::get(), nullptr);
+  _embind_register_bool(TypeID<bool>::get(), nullptr, sizeof(bool), true, false);
   // microtrack: the fourth change. `int` is registered with the converter of
   // a float: for arguments and return values both are the identity (the
   // engine converts the number at the wasm boundary), and only
   // readValueFromPointer differs, which nothing here uses (no value_object,
   // no val, no vector). It keeps embind.js's integer converter (~180 B gzip)
   // out of the glue.
-  _embind_register_float(TypeID<int>::get(), "int", sizeof(int));
-  register_float<double>("double");
+  register_float<int>();
+  register_float<double>();
   // microtrack: the third change. Strings cross as the core's own types
   // (bindings/string_view_wire.hpp): arguments as microtrack_bindings::Text,
-  // answers as microtrack::String, both with std::string's JS converter,
-  // under its name, which is what makes embind.js encode them as UTF-8.
-  _embind_register_std_string(TypeID<microtrack::String>::get(), "std::string");
-  _embind_register_std_string(TypeID<microtrack_bindings::Text>::get(), "std::string");
+  // answers as microtrack::String, both with std::string's JS converter
+  // (embind_runtime/embind.js: always UTF-8).
+  _embind_register_std_string(TypeID<microtrack::String>::get(), nullptr);
+  _embind_register_std_string(TypeID<microtrack_bindings::Text>::get(), nullptr);
 
   // microtrack: the second change. Upstream also registers the other
   // integer widths, int64, float, std::wstring/u16string/u32string,

@@ -3,8 +3,10 @@
 // (bindings/CMakeLists.txt). ~1 KB gzip less glue on every page.
 //
 // It must follow embind_runtime/bind.cpp's registrations: void, bool, int
-// and double (both with the float converter), and std::string plus
-// std::string_view, both under the name "std::string", so always UTF-8.
+// and double (both with the float converter), and the two string types
+// (arguments and answers) with std::string's converter, always UTF-8. The
+// type names and functions' signature strings are not passed (null): the
+// converters are keyed by type id and the invoker comes from the table.
 // A type registered there that has no _embind_register_* here fails the
 // link (an undefined import); a function of an unregistered type throws on
 // its first call.

@@ -1,5 +1,6 @@
 #include "microtrack/config.hpp"
 
+#include <algorithm>
 #include <utility>
 #include <cmath>
 
@@ -229,7 +230,9 @@ bool is_collector_url(std::string_view url) {
   std::size_t host = starts_with(url, "https://") ? 8 : starts_with(url, "http://") ? 7 : 0;
   bool absolute = host && url.size() > host && url[host] != '/';
   bool same_origin_path = !host && starts_with(url, "/") && !starts_with(url, "//");
-  return (absolute || same_origin_path) && url.find_first_of(" \t\n\r") == std::string_view::npos;
+  bool spaces =
+      std::any_of(url.begin(), url.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+  return (absolute || same_origin_path) && !spaces;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "microtrack/media.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace microtrack {
@@ -91,7 +92,7 @@ std::string_view media_title(std::string_view data_title, std::string_view playe
                             : !title.empty()        ? title
                                                     : aria_label;
   if (chosen.empty()) {  // the file name: after the last '/', before any query or fragment
-    chosen = src.substr(0, src.find_first_of("?#"));
+    chosen = src.substr(0, std::min(src.find('?'), src.find('#')));
     chosen.remove_prefix(chosen.rfind('/') + 1);
   }
   return chosen;
