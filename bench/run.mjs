@@ -17,6 +17,7 @@ import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 import { writeReport } from './lib/report.mjs';
 import { LAUNCH_ARGS, launchChromium } from './lib/browser.mjs';
+import { SCROLL_MS, scrollSession } from './lib/scroll-session.mjs';
 
 // ---- options
 const argv = process.argv.slice(2);
@@ -34,7 +35,6 @@ const SETTLE_MS = 2000;        // after ready: lazy chunks, start-up sends
 const QUIET_MS = 12000;        // no new bench event for this long: stop waiting (> every default flush interval; Snowplow can pause ~10 s)
 const DELIVERY_CAP_MS = 30000; // at most this long after the loop's task ended
 const LOOP_CAP_MS = 30000;     // the loop's task itself
-const SCROLL_MS = 10000;
 const log = (...a) => console.error('[bench]', ...a);
 const t0 = Date.now();
 
@@ -238,17 +238,7 @@ async function sample(browser, sink, site, tracker, runKey) {
     const reqBeforeScroll = sink.state.requests.length;
     const mC = await metricsOf(cdp);
     const sStart = await page.evaluate(() => performance.now());
-    await page.mouse.move(640, 400);
-    const dy = Math.max(40, Math.ceil((docH - 720) / (SCROLL_MS / 2 / 50)));
-    const scrollT0 = Date.now();
-    let maxY = 0;
-    for (let k = 0; Date.now() - scrollT0 < SCROLL_MS; k++) {
-      const down = Date.now() - scrollT0 < SCROLL_MS / 2;
-      await page.mouse.wheel(0, down ? dy : -dy);
-      const next = scrollT0 + (k + 1) * 50;
-      if (next > Date.now()) await sleep(next - Date.now());
-      if (k === Math.floor(SCROLL_MS / 2 / 50) - 1) maxY = await page.evaluate(() => scrollY);
-    }
+    const maxY = await scrollSession(page, docH);
     await sleep(500);
     const mD = await metricsOf(cdp);
     const sc = await page.evaluate(() => ({ now: performance.now(), lt: window.__lt.slice() }));

@@ -12,12 +12,12 @@ import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo } from './lib/trackers
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 import { launchChromium } from './lib/browser.mjs';
+import { scrollSession } from './lib/scroll-session.mjs';
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv.includes('--runs') ? argv[argv.indexOf('--runs') + 1] : 5);
 const TRACK = argv.includes('--track');
 const dirs = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs');
-const SCROLL_MS = 10000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const { chromium } = requireFromRepo('playwright-core');
 
@@ -63,14 +63,7 @@ const sample = async (variant, key) => {
     await sleep(300);
     const before = sink.state.requests.length;
     const m0 = await metricsOf(cdp);
-    await page.mouse.move(640, 400);
-    const dy = Math.max(40, Math.ceil((docH - 720) / (SCROLL_MS / 2 / 50)));
-    const t0 = Date.now();
-    for (let k = 0; Date.now() - t0 < SCROLL_MS; k++) {
-      await page.mouse.wheel(0, Date.now() - t0 < SCROLL_MS / 2 ? dy : -dy);
-      const next = t0 + (k + 1) * 50;
-      if (next > Date.now()) await sleep(next - Date.now());
-    }
+    await scrollSession(page, docH);
     await sleep(500);
     const m1 = await metricsOf(cdp);
     return { script: m1.script - m0.script, task: m1.task - m0.task, requests: sink.state.requests.length - before };

@@ -13,12 +13,12 @@ import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo } from './lib/trackers
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 import { launchChromium } from './lib/browser.mjs';
+import { scrollSession } from './lib/scroll-session.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const TRACK = argv.includes('--track');
 const CATEGORIES = ['devtools.timeline'];
-const SCROLL_MS = 10000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const { chromium } = requireFromRepo('playwright-core');
 const sink = await startSink({});
@@ -58,14 +58,7 @@ try {
   const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
   await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES, recordMode: 'recordAsMuchAsPossible' }, transferMode: 'ReportEvents' });
   const m0 = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
-  await page.mouse.move(640, 400);
-  const dy = Math.max(40, Math.ceil((docH - 720) / (SCROLL_MS / 2 / 50)));
-  const t0 = Date.now();
-  for (let k = 0; Date.now() - t0 < SCROLL_MS; k++) {
-    await page.mouse.wheel(0, Date.now() - t0 < SCROLL_MS / 2 ? dy : -dy);
-    const next = t0 + (k + 1) * 50;
-    if (next > Date.now()) await sleep(next - Date.now());
-  }
+  await scrollSession(page, docH);
   await sleep(500);
   const m1 = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
   await cdp.send('Tracing.end');
