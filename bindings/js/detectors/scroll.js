@@ -34,12 +34,12 @@ export const enableScroll = () => {
   sentinel.style.cssText = SENTINEL_STYLE;
   let placed = 0;    // the position the sentinel stands for (0: none yet)
   let origin = 0;    // document y of the sentinel's containing block (0 unless the page positions <html>)
-  let near = !window.IntersectionObserver;  // the viewport's bottom is at the sentinel or past it
+  let near = false;  // the viewport's bottom is at the sentinel or past it
   let listening = false;
 
   // Each answer is a sample: the sentinel's top in the viewport gives the
   // scroll position (answers for an earlier place are dropped as it moves).
-  const observer = window.IntersectionObserver && new IntersectionObserver(guard((entries) => {
+  const observer = new IntersectionObserver(guard((entries) => {
     const entry = entries[entries.length - 1];  // the last is the newest
     near = entry.isIntersecting;
     sampleAt(Math.floor(placed) - entry.boundingClientRect.top);
@@ -49,11 +49,10 @@ export const enableScroll = () => {
   // only while a sample is worth taking on every frame: the core wants any
   // sample (0: a new page view), or the viewport is at the sentinel without
   // having reached the position (the sentinel stands up to 1 px early:
-  // early is a sample too many, late would miss a threshold). Without
-  // IntersectionObserver, that listener is all there is.
+  // early is a sample too many, late would miss a threshold).
   const follow = () => {
     const position = reports.position();
-    if (observer && position !== placed) {
+    if (position !== placed) {
       placed = position;
       near = false;
       observer.unobserve(sentinel);
@@ -93,7 +92,7 @@ export const enableScroll = () => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
   }), () => {
-    if (placed > 0) {  // (only with an observer) else nothing is kept back: none placed, or a sample every frame
+    if (placed > 0) {  // else nothing is kept back: none placed, or a sample every frame
       observer.unobserve(sentinel);
       observer.observe(sentinel);  // its first answer says where the viewport is now
     }
@@ -103,8 +102,9 @@ export const enableScroll = () => {
     follow();
   });
   addEventListener('resize', measure, PASSIVE);
-  // (Every browser that runs the loader has ResizeObserver: its ES2021
-  // syntax asks for Chrome 85, Firefox 79, Safari 14.)
+  // (Every browser that runs the loader has ResizeObserver and
+  // IntersectionObserver: its ES2021 syntax asks for Chrome 85, Firefox 79,
+  // Safari 14.)
   const sizes = new ResizeObserver(measure);  // its first answer comes with the next frame
   sizes.observe(root);
   if (document.body) sizes.observe(document.body);
