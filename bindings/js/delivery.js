@@ -12,6 +12,7 @@ let wakeTimer = 0;
 let wakeAt = -1;
 let sending = null;   // the promise of the request in flight
 let afterTaskQueued = false;
+let inCallback = false;  // a detector's callback runs (detectorCallback): it ends the task itself
 let stateChanged = false;  // since the state was last stored
 let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it changed
 let storedIds;        // the ids last written to the shared key
@@ -37,9 +38,25 @@ export const afterCoreCall = (accepted) => {
   }
   if (!afterTaskQueued) {
     afterTaskQueued = true;
-    queueMicrotask(guard(afterTask));
+    if (!inCallback) queueMicrotask(guard(afterTask));
   }
 };
+
+// Wraps a detector's callback (an observer's answer, a listener, a timer):
+// the end-of-task work of the core calls it makes runs as it returns, in
+// the same script entry point, not in a microtask of its own (each entry
+// point costs 20–100 µs, whatever it does: bench/RESULTS.md). A call the
+// page makes from an on('event') listener within it is ended with it; the
+// calls after one such callback nested in another, in a microtask.
+export const detectorCallback = (fn) => guard((...args) => {
+  inCallback = true;
+  try {
+    fn(...args);
+  } finally {
+    inCallback = false;
+    afterTask();
+  }
+});
 
 // After a call that changed what is stored without accepting events
 // (consent, reset): stored at once, not a second later (a withdrawn consent
@@ -56,6 +73,7 @@ export const afterStateChange = () => {
 // accepted no event can still move it (an element that came into view sets
 // a visibility deadline and answers '[]').
 const afterTask = () => {
+  if (!afterTaskQueued) return;  // ended already, or no core call
   afterTaskQueued = false;
   printCoreMessages();
   if (stateChanged) storeSoon();
@@ -138,7 +156,7 @@ export const schedule = () => {
   clearTimeout(wakeTimer);
   wakeAt = at;
   if (at >= 0)
-    wakeTimer = setTimeout(guard(() => {
+    wakeTimer = setTimeout(detectorCallback(() => {
       wakeAt = -1;
       flushScroll();  // a heartbeat reports how deep the page was scrolled
       afterCoreCall(core.tick(now()));  // the detectors' timers
