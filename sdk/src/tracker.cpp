@@ -223,8 +223,7 @@ String Tracker::build_event(EventKind kind, std::string_view name, std::string_v
 int Tracker::emit(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms) {
   String event = build_event(kind, name, payload_members, now_ms);
   if (event.size() > kMaxEventBytes) {
-    message("warn", with_number("an event of ", static_cast<double>(event.size()),
-                                " bytes is over the 32 KB limit and was dropped."));
+    message("warn", with_number("an event of ", static_cast<double>(event.size()), " bytes (over 32 KB) was dropped."));
     return 0;
   }
   accepted_.push_back(event);  // first: the queue takes the event itself
@@ -236,7 +235,7 @@ int Tracker::emit(EventKind kind, std::string_view name, std::string_view payloa
     }
   } else if (delivery_.enqueue(std::move(event), now_ms) && !warned_queue_full_) {
     warned_queue_full_ = true;  // once per page: a burst would print one line per event
-    message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
+    message("warn", "the queue is full (maxQueueSize or 3 MB); the oldest events are dropped.");
   }
   return 1;
 }
@@ -245,7 +244,7 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
                        std::string_view properties_json, bool automatic, double now_ms) {
   if (!active_) return 0;
   std::string_view extra;
-  if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
+  if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object.");
   touch_session(now_ms);
   if (String campaign = campaign_of(url); !campaign.empty()) {
     if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
@@ -270,14 +269,14 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
 int Tracker::track(std::string_view name, std::string_view properties_json, double now_ms) {
   if (!active_) return 0;
   if (name.empty() || name.size() > kMaxNameLength) {
-    message("error", "track() needs an event name of 1 to 200 characters; the event is ignored.");
+    message("error", "track() needs an event name of 1 to 200 characters.");
     return 0;
   }
   std::string_view properties;
   if (!properties_members(properties_json, properties)) {
     String text = "track('";
     text += name;
-    text += "') properties must be an object; ignoring them.";
+    text += "') properties must be an object.";
     message("error", text);
   }
   touch_session(now_ms);
@@ -287,11 +286,11 @@ int Tracker::track(std::string_view name, std::string_view properties_json, doub
 int Tracker::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
   if (!active_) return 0;
   if (user_id.empty() || user_id.size() > kMaxNameLength) {
-    message("error", "identify() needs a userId of 1 to 200 characters; ignored.");
+    message("error", "identify() needs a userId of 1 to 200 characters.");
     return 0;
   }
   std::string_view traits;
-  if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
+  if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object.");
   touch_session(now_ms);
   user_id_ = user_id;
   return emit(EventKind::Identify, {}, traits, now_ms);
