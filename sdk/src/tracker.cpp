@@ -86,11 +86,8 @@ double number_or(JsonView value, double fallback) { return value.is_number() ? v
 Environment parse_environment(std::string_view json_text) {
   JsonView root = JsonView::parse(json_text);
   Environment env;
-  env.user_agent = root.find("userAgent").as_string();
-  env.locale = root.find("locale").as_string();
-  env.timezone = root.find("timezone").as_string();
-  env.screen_width = number_or(root.find("screenWidth"), 0);
-  env.screen_height = number_or(root.find("screenHeight"), 0);
+  std::string_view context;
+  if (properties_members(root.find("context").raw(), context)) env.context_members = context;
   env.do_not_track = root.find("doNotTrack").as_bool();
   return env;
 }
@@ -175,17 +172,11 @@ void Tracker::rebuild_context() {
   }
   c += ",\"sessionId\":";
   append_json_string(c, session_id_);
-  c += ",\"userAgent\":";
-  append_json_string(c, env_.user_agent);
-  c += ",\"locale\":";
-  append_json_string(c, env_.locale);
-  c += ",\"timezone\":";
-  append_json_string(c, env_.timezone);
-  c += ",\"screen\":{\"width\":";
-  append_json_number(c, env_.screen_width);
-  c += ",\"height\":";
-  append_json_number(c, env_.screen_height);
-  c += "}}";
+  if (!env_.context_members.empty()) {  // the browser's fields: userAgent, locale, timezone, screen
+    c += ',';
+    c += env_.context_members;
+  }
+  c += '}';
 }
 
 String Tracker::build_event(EventKind kind, std::string_view name, std::string_view payload_members,
