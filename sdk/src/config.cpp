@@ -75,7 +75,7 @@ const StringsOption kStringsOptions[] = {
 
 struct PercentsOption {
   const char* key;
-  std::vector<double> Config::*field;
+  Vector<double> Config::*field;
 };
 const PercentsOption kPercentsOptions[] = {
     {"scroll.thresholds", &Config::scroll_thresholds},
@@ -186,10 +186,9 @@ class ConfigReader {
   }
 
   // Percents in (0, 100], kept ascending without repeats.
-  void read_percents(const char* key, JsonView value, std::vector<double>& out) {
-    // Sized once for every item and cut to those kept: a growing vector
-    // brings its growth code into the wasm.
-    std::vector<double> list(value.size());
+  void read_percents(const char* key, JsonView value, Vector<double>& out) {
+    // Sized once for every item and cut to those kept.
+    Vector<double> list(value.size());
     std::size_t kept = 0;
     bool valid = true;
     for (auto item = value.children(); valid && item.next();) {
@@ -204,7 +203,7 @@ class ConfigReader {
       list[i] = percent;
     }
     if (!valid || !kept) return reject(key, "a non-empty list of percents in (0, 100]");
-    list.erase(list.begin() + kept, list.end());
+    while (list.size() > kept) list.pop_back();
     out.swap(list);
   }
 

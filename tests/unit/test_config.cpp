@@ -108,9 +108,9 @@ TEST_CASE("A config with only a collector is valid and has every default", "[con
   CHECK(c.persist);
   CHECK(c.auto_pageview);
   CHECK(c.scroll);
-  CHECK(c.scroll_thresholds == std::vector<double>{25, 50, 75, 90, 100});
+  CHECK(items_of(c.scroll_thresholds) == std::vector<double>{25, 50, 75, 90, 100});
   CHECK(c.video);
-  CHECK(c.video_milestones == std::vector<double>{10, 25, 50, 75, 90});
+  CHECK(items_of(c.video_milestones) == std::vector<double>{10, 25, 50, 75, 90});
   CHECK(c.forms);
   CHECK(c.clicks);
   CHECK(c.clicks_outbound);
@@ -206,9 +206,9 @@ TEST_CASE("Every documented key is read into the config", "[config]") {
   CHECK_FALSE(c.persist);
   CHECK_FALSE(c.auto_pageview);
   CHECK(c.scroll);
-  CHECK(c.scroll_thresholds == std::vector<double>{10, 60});
+  CHECK(items_of(c.scroll_thresholds) == std::vector<double>{10, 60});
   CHECK(c.video);
-  CHECK(c.video_milestones == std::vector<double>{50});
+  CHECK(items_of(c.video_milestones) == std::vector<double>{50});
   CHECK_FALSE(c.forms);
   CHECK(c.clicks);
   CHECK_FALSE(c.clicks_outbound);
@@ -317,7 +317,7 @@ TEST_CASE("A value of the wrong type gives an error naming the key and the defau
     const ConfigResult r = parse_config(with_collector(R"("scroll":"deep")"));
     require_single_error(r, "scroll", "config 'scroll' must be false or an object.");
     CHECK(r.config.scroll);
-    CHECK(r.config.scroll_thresholds == std::vector<double>{25, 50, 75, 90, 100});
+    CHECK(items_of(r.config.scroll_thresholds) == std::vector<double>{25, 50, 75, 90, 100});
   }
   SECTION("sessionTimeoutMs") {
     const ConfigResult r = parse_config(with_collector(R"("sessionTimeoutMs":"30m")"));
@@ -393,20 +393,20 @@ TEST_CASE("Scroll thresholds and video milestones end up ascending, without repe
     const ConfigResult r = parse_config(with_collector(R"("scroll":{"thresholds":[75,25,50,25]})"));
     INFO(describe(r));
     CHECK(diagnostics_of(r).empty());
-    CHECK(r.config.scroll_thresholds == std::vector<double>{25, 50, 75});
+    CHECK(items_of(r.config.scroll_thresholds) == std::vector<double>{25, 50, 75});
   }
   SECTION("fractions and 100 itself") {
     const ConfigResult r = parse_config(with_collector(R"("video":{"milestones":[100,0.5,33.3]})"));
     INFO(describe(r));
     CHECK(diagnostics_of(r).empty());
-    CHECK(r.config.video_milestones == std::vector<double>{0.5, 33.3, 100});
+    CHECK(items_of(r.config.video_milestones) == std::vector<double>{0.5, 33.3, 100});
   }
   for (const char* list : {"[0,50]", "[50,150]", "[]", R"([50,"75"])", "50"}) {
     SECTION(std::string("given ") + list + ": one error, and the defaults stay") {
       const ConfigResult r = parse_config(with_collector(std::string(R"("scroll":{"thresholds":)") + list + "}"));
       require_single_error(r, "scroll.thresholds",
                            "config 'scroll.thresholds' must be a non-empty list of percents in (0, 100].");
-      CHECK(r.config.scroll_thresholds == std::vector<double>{25, 50, 75, 90, 100});
+      CHECK(items_of(r.config.scroll_thresholds) == std::vector<double>{25, 50, 75, 90, 100});
     }
   }
 }

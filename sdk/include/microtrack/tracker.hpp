@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 #include "microtrack/config.hpp"
 #include "microtrack/delivery.hpp"
