@@ -65,7 +65,7 @@ mergeInto(LibraryManager.library, {
       for (var i = 0; i < argCount; i++) {
         var value = arguments[i];
         var kind = kinds[i + 1];
-        wireArgs[i] = kind == 's' ? bindText(value, toFree) : kind == 'b' ? (value ? 1 : 0) : value;
+        wireArgs.push(kind == 's' ? bindText(value, toFree) : kind == 'b' ? (value ? 1 : 0) : value);
       }
       var result = invoker.apply(null, wireArgs);
       for (var ptr of toFree) _free(ptr);
