@@ -92,11 +92,11 @@ const closure = (source) => {
   }
 };
 // The glue's updateGlobalBufferAndViews makes every HEAP* view of the
-// memory; runtime/bind.js reads only HEAPU8 and HEAPU32. Closure drops the
+// memory; embind.js reads only HEAP32, HEAPU8 and HEAPU32. Closure drops the
 // unused variables but keeps each `new Int8Array(buffer)` (a constructor
 // might have effects): named pure here, terser drops the rest. Only these
 // names: `pure_new` would also drop an unused `new Promise(executor)`.
-const UNUSED_HEAP_VIEWS = ['Int8Array', 'Int16Array', 'Int32Array', 'Uint16Array', 'Float32Array', 'Float64Array'];
+const UNUSED_HEAP_VIEWS = ['Int8Array', 'Int16Array', 'Uint16Array', 'Float32Array', 'Float64Array'];
 const { code } = await minify(closure(bundled.outputFiles[0].text), {
   ecma: 2020,
   compress: { passes: 3, pure_funcs: UNUSED_HEAP_VIEWS },

@@ -1,5 +1,5 @@
 // Microbenchmarks of the core's hot paths, per operation, through the same
-// calls the JS makes (bindings/bindings.cpp): a regression here shows up
+// calls the JS makes (bindings/embind.cpp): a regression here shows up
 // before it reaches a browser. Time is an argument everywhere in the core, so
 // each benchmark advances a fake clock by 1 ms per operation.
 #include <benchmark/benchmark.h>
@@ -28,7 +28,7 @@ const char* kUrl = "http://127.0.0.1:8080/?utm_source=newsletter&utm_medium=emai
 const char* kProps = R"({"i":"mtb1x123","plan":"annual","price":129.5,"tags":["a","b"]})";
 
 // The tracker and the detectors' layer its event calls go through, kept as
-// bindings/bindings.cpp keeps them, after the first page view.
+// bindings/embind.cpp keeps them, after the first page view.
 struct Core {
   explicit Core(double now, int batch_size = 20)
       : tracker(config(batch_size), kEnvironment, "", 42, now), signals(tracker, now) {

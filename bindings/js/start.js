@@ -139,7 +139,7 @@ export const startCore = (config) => {
   const wasm = canCompileWasm();
   const compiled = earlyCompile && wasmFile === defaultWasmUrl ? earlyCompile : null;
   earlyCompile = null;
-  // The instantiation (the bindings' registrations run in it) in a task of its
+  // The instantiation (Embind's registrations run in it) in a task of its
   // own, not in the one that finished the compilation.
   (wasm ? (compiled || compileCore(wasmFile)).then((module) => nextTask().then(() => createMicrotrackCore({ wasm: module })))
     : importJsCore(jsFile))

@@ -10,7 +10,7 @@ import { afterCoreCall } from './delivery.js';
 import { debugOn, listeners, rawCore, trackQueueStarted } from './state.js';
 import { guard } from './util.js';
 
-let waiting = '';  // "name\0properties\0time\0" per call (trackCalls, bindings.cpp)
+let waiting = '';  // "name\0properties\0time\0" per call (trackCalls, embind.cpp)
 
 export const handOverTracks = () => {
   if (!waiting) return;

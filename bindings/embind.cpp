@@ -1,16 +1,13 @@
-// The bindings: the functions the loader calls, each registered under its
-// camelCase name (names change here and nowhere else) with
-// runtime/bind.js, which adds it to the core's module object.
+// Embind registrations: names change to camelCase here and nowhere else.
 //
 // The page has one tracker, so the bindings keep it and expose free
-// functions. They were Embind's until 2026-12-05; what they used of it fits
-// in this file, wire.hpp and runtime/bind.js: no type registry (each
-// binding says its types as a string of letters, wire.hpp), no classes
-// (its class_ machinery would add its JS glue to every page for a single
-// long-lived object), no signature strings (bench/RESULTS.md).
+// functions: embind's class_ machinery (handles, ownership, casts) would add
+// its JS glue to every page for a single long-lived object (bench/RESULTS.md).
+#include <emscripten/bind.h>
+
 #include <type_traits>
 
-#include "wire.hpp"
+#include "string_view_wire.hpp"
 
 #include "microtrack/signals.hpp"
 #include "microtrack/tracker.hpp"
@@ -21,12 +18,6 @@ using microtrack::String;
 using microtrack::Signals;
 using microtrack::Tracker;
 using microtrack_bindings::Text;
-using microtrack_bindings::Wire;
-
-// runtime/bind.js: Module[name] = a function converting each argument by
-// its letter in `kinds` (the answer's first), then calling `invoker`, an
-// index of the wasm's function table.
-extern "C" void microtrack_bind(const char* name, const char* kinds, void* invoker);
 
 namespace {
 
@@ -39,32 +30,43 @@ Tracker* tracker;
 Signals* signals;
 Batch batch;  // the last one nextBatch handed out
 
-// One invoker per binding, which calls fn directly (fn is inlined into it):
-// its parameters and answer are the wire types of fn's.
+// emscripten::function() registers a binding with the Invoker its signature
+// shares, which calls the bound function through the wasm table: two wasm
+// functions and an indirect call per binding. bind<fn>() registers an
+// invoker of fn's own that calls it directly (one function, fn inlined into
+// it; bench/RESULTS.md). embind.js still hands the invoker the function
+// pointer first: it is null and ignored.
 template <auto fn>
-struct Binding;
+struct DirectInvoker;
 
 template <typename R, typename... Args, R (*fn)(Args...)>
-struct Binding<fn> {
-  static typename Wire<R>::Type invoke(typename Wire<Args>::Type... args) {
+struct DirectInvoker<fn> {
+  template <typename T>
+  using Binding = emscripten::internal::BindingType<T>;
+
+  static typename Binding<R>::WireType invoke(void*, typename Binding<Args>::WireType... args) {
     if constexpr (std::is_void_v<R>)
-      fn(Wire<Args>::from(args)...);
+      fn(Binding<Args>::fromWireType(args)...);
     else
-      return Wire<R>::to(fn(Wire<Args>::from(args)...));
+      return Binding<R>::toWireType(fn(Binding<Args>::fromWireType(args)...));
   }
 
   static void bind(const char* name) {
-    static constexpr char kinds[] = {Wire<R>::kind, Wire<Args>::kind..., '\0'};
-    microtrack_bind(name, kinds, reinterpret_cast<void*>(&invoke));
+    using namespace emscripten::internal;
+    WithPolicies<>::ArgTypeList<R, Args...> types;
+    // No signature string ("viid"): embind_runtime/embind.js takes the
+    // invoker from the table and never reads it.
+    _embind_register_function(name, types.getCount(), types.getTypes(), nullptr,
+                              reinterpret_cast<GenericFunction>(&invoke), nullptr);
   }
 };
 
 template <auto fn>
 void bind(const char* name) {
-  Binding<fn>::bind(name);
+  DirectInvoker<fn>::bind(name);
 }
 
-// A 64-bit seed would cross as a BigInt (WASM_BIGINT glue): it comes as two 32-bit halves.
+// Embind cannot pass a 64-bit seed without BigInt: it comes as two 32-bit halves.
 void start(Text config_json, Text environment_json, Text stored_state,
            double seed_high, double seed_low, double now_ms) {
   auto seed = (static_cast<std::uint64_t>(seed_high) << 32) | static_cast<std::uint32_t>(seed_low);
@@ -91,8 +93,8 @@ double scroll_next_px() { return tracker->scroll_next_bottom_px(); }
 void reset(double now_ms) { tracker->reset(now_ms); }
 void consent(bool granted, double now_ms) { tracker->consent(granted, now_ms); }
 
-// The batch crosses as its id, then its body: two plain values rather than
-// a struct, which would need a converter of its own.
+// The batch crosses as its id, then its body: a value_object would add
+// glue for this one struct (bench/RESULTS.md).
 double next_batch(double now_ms, int trigger) {
   batch = tracker->next_batch(now_ms, static_cast<SendTrigger>(trigger));
   return batch.id;
@@ -142,8 +144,7 @@ void adopt(Text state, double now_ms, Text sent_ids) { tracker->adopt(state, now
 
 }  // namespace
 
-// Run by the wasm's start-up (__wasm_call_ctors), before the loader calls anything.
-__attribute__((constructor)) static void register_bindings() {
+EMSCRIPTEN_BINDINGS(microtrack) {
   bind<start>("start");
   bind<active>("active");
   bind<wants>("wants");
