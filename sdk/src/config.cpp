@@ -36,7 +36,7 @@ const BoolOption kBoolOptions[] = {
 struct NumberOption {
   const char* key;
   double Config::*field;
-  double min, max;
+  int min, max;  // whole numbers for every option: half the table's bytes of doubles
   bool whole;
   const char* expected;
 };
