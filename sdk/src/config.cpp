@@ -187,23 +187,19 @@ class ConfigReader {
 
   // Percents in (0, 100], kept ascending without repeats.
   void read_percents(const char* key, JsonView value, Vector<double>& out) {
-    // Sized once for every item and cut to those kept.
-    Vector<double> list(value.size());
-    std::size_t kept = 0;
+    Vector<double> list;
     bool valid = true;
     for (auto item = value.children(); valid && item.next();) {
       double percent = item.value().as_number();
       valid = item.value().is_number() && percent > 0 && percent <= 100;
       bool skip = !valid;  // or a repeat
-      for (std::size_t i = 0; i < kept; ++i) skip = skip || list[i] == percent;
+      for (double kept : list) skip = skip || kept == percent;
       if (skip) continue;
       // Insertion: std::sort's code is not worth it for a handful of numbers.
-      std::size_t i = kept++;
-      for (; i > 0 && list[i - 1] > percent; --i) list[i] = list[i - 1];
-      list[i] = percent;
+      list.push_back(percent);
+      for (std::size_t i = list.size() - 1; i > 0 && list[i - 1] > percent; --i) std::swap(list[i - 1], list[i]);
     }
-    if (!valid || !kept) return reject(key, "a non-empty list of percents in (0, 100]");
-    while (list.size() > kept) list.pop_back();
+    if (!valid || list.empty()) return reject(key, "a non-empty list of percents in (0, 100]");
     out.swap(list);
   }
 

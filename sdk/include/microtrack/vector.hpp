@@ -34,7 +34,7 @@ class Vector {
  public:
   Vector() = default;
   Vector(std::initializer_list<T> items) {
-    for (const T& item : items) push_back(T(item));
+    for (const T& item : items) push_back(item);
   }
   // `size` value-initialised items (0 for numbers).
   explicit Vector(std::size_t size) {
@@ -59,6 +59,7 @@ class Vector {
     }
     new (items_ + size_++) T(std::move(item));
   }
+  void push_back(const T& item) { push_back(T(item)); }
   void pop_back() { items_[--size_].~T(); }
   void clear() {
     while (size_) pop_back();
