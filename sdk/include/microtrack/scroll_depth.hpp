@@ -3,7 +3,8 @@
 #pragma once
 
 #include <cstddef>
-#include <vector>
+
+#include "microtrack/vector.hpp"
 
 namespace microtrack {
 
@@ -24,8 +25,8 @@ class ScrollDepth {
  public:
   // `thresholds_percent` ascending (as Config keeps them), each in (0, 100];
   // kept by the caller.
-  explicit ScrollDepth(const std::vector<double>& thresholds_percent) : thresholds_(thresholds_percent) {}
-  explicit ScrollDepth(std::vector<double>&&) = delete;  // a temporary would not outlive this
+  explicit ScrollDepth(const Vector<double>& thresholds_percent) : thresholds_(thresholds_percent) {}
+  explicit ScrollDepth(Vector<double>&&) = delete;  // a temporary would not outlive this
 
   // A scroll sample: distance scrolled from the top, viewport height and
   // document height, all in CSS px. Returns the thresholds first reached by
@@ -61,7 +62,7 @@ class ScrollDepth {
   // so that the adapter's comparison is the core's.
   double threshold_bottom_px(std::size_t index) const;
 
-  const std::vector<double>& thresholds_;
+  const Vector<double>& thresholds_;
   std::size_t next_ = 0;  // index of the first threshold not yet reached
   double max_percent_ = 0;
   double document_px_ = 0;   // of the last sample
