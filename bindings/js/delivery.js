@@ -1,7 +1,7 @@
 // Runs the core's delivery decisions: one timer for the core's next wake-up,
 // one request in flight, results reported back, the state stored.
 import { TRIGGER_AUTO, TRIGGER_FLUSH, TRIGGER_UNLOAD } from 'core-constants';
-import { collectorUrl, core, debugOn, flushScroll, listeners } from './state.js';
+import { collectorUrl, core, debugOn, flushScroll, followScroll, listeners } from './state.js';
 import { GZIP_KEY, SENT, STORAGE_KEY, TAB_KEY, storageSet } from './storage.js';
 import { beaconBatch, gzipCollector, postBatch } from './transport.js';
 import { guard, log, now } from './util.js';
@@ -19,8 +19,7 @@ let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
 
 export const printCoreMessages = () => {
-  const text = core.takeMessages();
-  if (text !== '[]') for (const m of JSON.parse(text)) log(m.level, m.message);
+  for (const m of JSON.parse(core.takeMessages())) log(m.level, m.message);
 };
 
 // After every event call of the core: `accepted` is how many events it
@@ -78,12 +77,8 @@ const afterTask = () => {
   printCoreMessages();
   if (stateChanged) storeSoon();
   schedule();
-  for (const hook of afterTaskHooks) hook();
+  followScroll();
 };
-
-// Run at the end of every task that called the core (the scroll detector
-// asks for the position worth its next sample).
-export const afterTaskHooks = [];
 
 // The state is stored at most STORE_DELAY_MS after it changed, not at the
 // end of every task that changed it: the events of a burst, or of a scroll

@@ -195,7 +195,7 @@ TEST_CASE("next_bottom_px(ahead) names the positions after the next, ascending, 
     CHECK(s.next_bottom_px(2) == -1);
   }
   SECTION("thresholds short of the end: the end (less 1 px) is named once they are reached, until the deepest point is there") {
-    const Fired custom{10, 60};
+    const microtrack::Vector<double> custom{10, 60};
     ScrollDepth c(custom);
     REQUIRE(sample(c, 0, kViewport, kDocument) == Fired{10});
     CHECK(c.next_bottom_px(0) == 1919);  // 60 %

@@ -11,7 +11,7 @@
 // (sampleScrollSoon: engagement, at most once a second) and handed over
 // when the core is about to report it (flushScroll: a heartbeat, the page
 // hidden or left), not on every frame.
-import { afterCoreCall, afterTaskHooks, detectorCallback } from '../delivery.js';
+import { afterCoreCall, detectorCallback } from '../delivery.js';
 import { createScrollReports } from '../scroll-reports.js';
 import { core, scrollReportsStarted } from '../state.js';
 import { guard, now } from '../util.js';
@@ -19,13 +19,11 @@ import { guard, now } from '../util.js';
 // The observer's root reaches far above the viewport (and to either side):
 // a sentinel counts as in view from the moment the viewport's bottom
 // reaches it, however far past it a jump lands.
-const ROOT_MARGIN = '9999999px 9999999px 0px 9999999px';
+const ROOT_MARGIN = '9999999px 9999999px 0px';  // top, either side, bottom
 // Zero-sized: it never makes the document taller, even below its end.
-// (Where it stands across the page does not matter: the root reaches as
-// far to either side.)
-const SENTINEL_STYLE = 'position:absolute;width:0;height:0;margin:0;padding:0;border:0;' +
-  'visibility:hidden;pointer-events:none;top:';
-const PASSIVE = { passive: true };
+// Hidden, so never a target of the pointer either. (Where it stands across
+// the page does not matter: the root reaches as far to either side.)
+const SENTINEL_STYLE = 'position:absolute;width:0;height:0;margin:0;padding:0;border:0;visibility:hidden;top:';
 
 export const enableScroll = () => {
   if (!core.wants('scroll')) return;
@@ -38,15 +36,14 @@ export const enableScroll = () => {
   let origin = 0;    // document y of the sentinels' containing block (0 unless the page positions <html>)
 
   // Each answer is a sample: a sentinel's top in the viewport gives the
-  // scroll position (the answers of one call are of one frame). Answers for
-  // a sentinel taken away since are dropped.
+  // scroll position (the answers of one call are of one frame: the first
+  // crosses into the core if any does). Answers for a sentinel taken away
+  // since are dropped.
   const observer = new IntersectionObserver(detectorCallback((entries) => {
-    let top = null;
     for (const entry of entries) {
       const at = placed.get(entry.target);
-      if (at >= 0) top = Math.ceil(at) - entry.boundingClientRect.top;
+      if (at >= 0) sampleAt(Math.ceil(at) - entry.boundingClientRect.top);
     }
-    if (top !== null) sampleAt(top);
   }), { rootMargin: ROOT_MARGIN });
 
   const takeAway = (at, sentinel) => {
@@ -63,14 +60,13 @@ export const enableScroll = () => {
   // is a sample that reached the position.
   const follow = () => {
     const positions = reports.positions();
-    const standing = [...placed.values()];
     placed.forEach((at, sentinel) => positions.includes(at) || takeAway(at, sentinel));
     for (const at of positions) {
-      if (standing.includes(at)) continue;
+      if ([...placed.values()].includes(at)) continue;
       const sentinel = document.createElement('div');
-      sentinel.setAttribute('data-mt-ignore', '');
+      sentinel.dataset.mtIgnore = '';
       sentinel.style.cssText = SENTINEL_STYLE + (Math.ceil(at) - origin) + 'px';
-      root.appendChild(sentinel);
+      root.append(sentinel);
       observer.observe(sentinel);  // its first answer says where the viewport is now
       placed.set(sentinel, at);
     }
@@ -81,13 +77,14 @@ export const enableScroll = () => {
   };
   // The heights are read when they may have changed, not on every scroll:
   // reading scrollHeight forces a layout of the page. So is the sentinels'
-  // place checked (on any of them): a positioned <html> with a margin moves
-  // them.
+  // place checked: a positioned <html> with a margin moves them.
   const measure = detectorCallback(() => {
     viewport = innerHeight;
     documentPx = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0);
-    const [[sentinel, at] = []] = placed;
-    const offBy = sentinel ? sentinel.getBoundingClientRect().top + scrollY - Math.ceil(at) : 0;
+    let offBy = 0;
+    placed.forEach((at, sentinel) => {
+      offBy = sentinel.getBoundingClientRect().top + scrollY - Math.ceil(at);
+    });
     if (Math.abs(offBy) >= 1) {
       origin += offBy;
       placed.forEach(takeAway);  // placed again by the sample below
@@ -97,18 +94,14 @@ export const enableScroll = () => {
   scrollReportsStarted(guard(() => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
-  }), () => {
-    const [[sentinel] = []] = placed;  // (none: nothing is left to reach)
-    if (sentinel) {
-      observer.unobserve(sentinel);
-      observer.observe(sentinel);  // its first answer says where the viewport is now
-    }
-  });
-  afterTaskHooks.push(() => {  // a page view may have moved the positions
+  }), () => placed.forEach((at, sentinel) => {  // (none: nothing is left to reach)
+    observer.unobserve(sentinel);
+    observer.observe(sentinel);  // its first answer says where the viewport is now
+  }), () => {  // after any task: a page view may have moved the positions
     reports.reread();
     follow();
   });
-  addEventListener('resize', measure, PASSIVE);
+  addEventListener('resize', measure);
   // (Every browser that runs the loader has ResizeObserver and
   // IntersectionObserver: its ES2021 syntax asks for Chrome 85, Firefox 79,
   // Safari 14.)
