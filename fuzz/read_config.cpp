@@ -22,7 +22,7 @@ using nlohmann::json;
 bool whole(double value) { return std::floor(value) == value; }
 
 // Percents in (0, 100]; `sorted`: ascending without repeats (docs/CONFIG.md).
-bool percentages(const std::vector<double>& values, bool sorted) {
+bool percentages(const microtrack::Vector<double>& values, bool sorted) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!(values[i] > 0 && values[i] <= 100)) return false;
     if (sorted && i > 0 && !(values[i - 1] < values[i])) return false;

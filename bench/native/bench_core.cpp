@@ -22,8 +22,8 @@ const std::string kConfigTail = R"(,"collector":"http://127.0.0.1:9/v1/batch",
   "goals":[{"name":"visited_pricing","path":"/pricing.html"},
            {"name":"article_read","all":[{"event":"scroll_depth","where":{"percent":75}},{"engagedMs":20000}],"path":"/blog/*"}]})";
 std::string config(int batch_size = 20) { return "{\"batchSize\":" + std::to_string(batch_size) + kConfigTail; }
-const char* kEnvironment = R"({"userAgent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
-  "locale":"en-GB","timezone":"Europe/Oslo","screenWidth":1280,"screenHeight":720,"doNotTrack":false})";
+const char* kEnvironment = R"({"context":{"userAgent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+  "locale":"en-GB","timezone":"Europe/Oslo","screen":{"width":1280,"height":720}},"doNotTrack":false})";
 const char* kUrl = "http://127.0.0.1:8080/?utm_source=newsletter&utm_medium=email&utm_campaign=nov";
 const char* kProps = R"({"i":"mtb1x123","plan":"annual","price":129.5,"tags":["a","b"]})";
 

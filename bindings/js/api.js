@@ -13,7 +13,7 @@ export let initialised = false;
 export const api = {
   init(config) {
     if (initialised) {
-      log('warn', 'init was already called; this call is ignored.');
+      log('warn', 'init was already called.');
       return;
     }
     initialised = true;

@@ -1,14 +1,12 @@
 // The browser's environment as the core's start() reads it (JSON text):
-// context.userAgent, locale, timezone and screen (CONTRACT §4), and whether
-// the visitor asked not to be tracked (Global Privacy Control or Do Not
-// Track), which the core honours unless respectDoNotTrack is off. The
-// objects are passed in, so that node's tests can stand them in.
+// the fields of every event's context that only the browser knows
+// (CONTRACT §4: userAgent, locale, timezone, screen), which the core copies
+// into each event as written here, and whether the visitor asked not to be
+// tracked (Global Privacy Control or Do Not Track), which the core honours
+// unless respectDoNotTrack is off. The objects are passed in, so that
+// node's tests can stand them in.
 export const environmentJson = (nav, screen, timezone) => JSON.stringify({
-  userAgent: nav.userAgent,
-  locale: nav.language,
-  timezone,
-  screenWidth: screen.width,
-  screenHeight: screen.height,
+  context: { userAgent: nav.userAgent, locale: nav.language, timezone, screen: { width: screen.width, height: screen.height } },
   doNotTrack: nav.globalPrivacyControl === true || nav.doNotTrack === '1'
 });
 

@@ -36,7 +36,7 @@ const BoolOption kBoolOptions[] = {
 struct NumberOption {
   const char* key;
   double Config::*field;
-  double min, max;
+  int min, max;  // whole numbers for every option: half the table's bytes of doubles
   bool whole;
   const char* expected;
 };
@@ -75,7 +75,7 @@ const StringsOption kStringsOptions[] = {
 
 struct PercentsOption {
   const char* key;
-  std::vector<double> Config::*field;
+  Vector<double> Config::*field;
 };
 const PercentsOption kPercentsOptions[] = {
     {"scroll.thresholds", &Config::scroll_thresholds},
@@ -93,14 +93,18 @@ class ConfigReader {
  public:
   ConfigReader(Config& config, StringList& messages) : c_(config), messages_(messages) {}
 
-  // Messages share one shape, "config 'KEY' must be EXPECTED; OUTCOME."
-  void reject(const char* key, const char* expected, const char* outcome = "using the default") {
+  // Messages share one shape, "config 'KEY' must be EXPECTED." The option
+  // keeps its default (a list: its valid entries), so only an outcome that
+  // differs is said: "; OUTCOME." (a number clamped, nothing tracked).
+  void reject(const char* key, const char* expected, const char* outcome = nullptr) {
     String message = "config '";
     message += key;
     message += "' must be ";
     message += expected;
-    message += "; ";
-    message += outcome;
+    if (outcome) {
+      message += "; ";
+      message += outcome;
+    }
     message += '.';
     add_message(messages_, "error", message);
   }
@@ -122,7 +126,7 @@ class ConfigReader {
     } else {
       String message = "unknown config key '";
       message += key;
-      message += "' is ignored.";
+      message += "'.";
       add_message(messages_, "warn", message);
     }
   }
@@ -162,11 +166,11 @@ class ConfigReader {
     String& field = c_.*option.field;
     if (option.list) {
       if (value.is_array()) field = String(value.raw());
-      else reject(option.key, "a list", "ignoring it");
+      else reject(option.key, "a list");
     } else if (value.is_string()) {
       field = value.as_string();
     } else if (&field != &c_.collector) {  // the collector is checked at the end
-      reject(option.key, "a string", "ignoring it");
+      reject(option.key, "a string");
     }
   }
 
@@ -182,10 +186,9 @@ class ConfigReader {
   }
 
   // Percents in (0, 100], kept ascending without repeats.
-  void read_percents(const char* key, JsonView value, std::vector<double>& out) {
-    // Sized once for every item and cut to those kept: a growing vector
-    // brings its growth code into the wasm.
-    std::vector<double> list(value.size());
+  void read_percents(const char* key, JsonView value, Vector<double>& out) {
+    // Sized once for every item and cut to those kept.
+    Vector<double> list(value.size());
     std::size_t kept = 0;
     bool valid = true;
     for (auto item = value.children(); valid && item.next();) {
@@ -200,17 +203,20 @@ class ConfigReader {
       list[i] = percent;
     }
     if (!valid || !kept) return reject(key, "a non-empty list of percents in (0, 100]");
-    list.erase(list.begin() + kept, list.end());
+    while (list.size() > kept) list.pop_back();
     out.swap(list);
   }
 
+  // One message whether the list or one of its entries is wrong (that
+  // entry alone is skipped).
   void read_visibility(JsonView value) {
-    if (!value.is_array()) return reject("visibility", "a list of {name, selector}", "ignoring it");
+    const char* expected = "a list of {name, selector} with non-empty strings";
+    if (!value.is_array()) return reject("visibility", expected);
     for (auto item = value.children(); item.next();) {
       JsonView entry = item.value();
       VisibilityRule rule{entry.find("name").as_string(), entry.find("selector").as_string()};
       if (rule.name.empty() || rule.selector.empty()) {
-        reject("visibility", "a list of {name, selector} with non-empty strings", "skipping an entry");
+        reject("visibility", expected);
         continue;
       }
       static const NumberOption kThreshold{"visibility.threshold", nullptr, 0, 1, false, "a number from 0 to 1"};
@@ -254,8 +260,7 @@ bool read_config(std::string_view json_text, Config& c, StringList& messages) {
 
   if (!root.is_object() || !is_collector_url(c.collector)) {
     reader.reject("collector",
-                  root.is_object() ? "the http(s) URL or the path ('/…') that batches are sent to"
-                                   : "given: init needs a config object with a 'collector' URL",
+                  root.is_object() ? "an http(s) URL or a path ('/…')" : "given in a config object",
                   "nothing is tracked");
     c.collector.clear();
     return false;

@@ -173,7 +173,7 @@ void Delivery::restore(JsonView queue, double now_ms, StringListView skip_ids) {
   // format sorts as time does, so no date parsing is needed.
   const String oldest = iso8601_utc(now_ms - kMaxEventAgeMs);
   // The restored events, then those queued here (older ones go first).
-  std::vector<QueuedEvent> events;
+  Vector<QueuedEvent> events;
   for (auto item = queue.children(); item.next();) {
     JsonView event = item.value();
     std::string_view id = event.find("messageId").raw();

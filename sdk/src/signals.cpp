@@ -79,7 +79,7 @@ Signals::Signals(Tracker& tracker, double now_ms)
   engagement_.reset(now_ms);
   if (goals_.skipped())
     tracker_.message("error", "config 'goals' entries need a 'name' and one of 'selector', 'path', 'event' or "
-                              "'all' (at most 16 goals of at most 8 conditions); some were skipped.");
+                              "'all' (at most 16 goals of 8 conditions).");
 }
 
 void Signals::begin(double now_ms) {

@@ -86,11 +86,8 @@ double number_or(JsonView value, double fallback) { return value.is_number() ? v
 Environment parse_environment(std::string_view json_text) {
   JsonView root = JsonView::parse(json_text);
   Environment env;
-  env.user_agent = root.find("userAgent").as_string();
-  env.locale = root.find("locale").as_string();
-  env.timezone = root.find("timezone").as_string();
-  env.screen_width = number_or(root.find("screenWidth"), 0);
-  env.screen_height = number_or(root.find("screenHeight"), 0);
+  std::string_view context;
+  if (properties_members(root.find("context").raw(), context)) env.context_members = context;
   env.do_not_track = root.find("doNotTrack").as_bool();
   return env;
 }
@@ -175,17 +172,11 @@ void Tracker::rebuild_context() {
   }
   c += ",\"sessionId\":";
   append_json_string(c, session_id_);
-  c += ",\"userAgent\":";
-  append_json_string(c, env_.user_agent);
-  c += ",\"locale\":";
-  append_json_string(c, env_.locale);
-  c += ",\"timezone\":";
-  append_json_string(c, env_.timezone);
-  c += ",\"screen\":{\"width\":";
-  append_json_number(c, env_.screen_width);
-  c += ",\"height\":";
-  append_json_number(c, env_.screen_height);
-  c += "}}";
+  if (!env_.context_members.empty()) {  // the browser's fields: userAgent, locale, timezone, screen
+    c += ',';
+    c += env_.context_members;
+  }
+  c += '}';
 }
 
 String Tracker::build_event(EventKind kind, std::string_view name, std::string_view payload_members,
@@ -223,8 +214,7 @@ String Tracker::build_event(EventKind kind, std::string_view name, std::string_v
 int Tracker::emit(EventKind kind, std::string_view name, std::string_view payload_members, double now_ms) {
   String event = build_event(kind, name, payload_members, now_ms);
   if (event.size() > kMaxEventBytes) {
-    message("warn", with_number("an event of ", static_cast<double>(event.size()),
-                                " bytes is over the 32 KB limit and was dropped."));
+    message("warn", with_number("an event of ", static_cast<double>(event.size()), " bytes (over 32 KB) was dropped."));
     return 0;
   }
   accepted_.push_back(event);  // first: the queue takes the event itself
@@ -236,7 +226,7 @@ int Tracker::emit(EventKind kind, std::string_view name, std::string_view payloa
     }
   } else if (delivery_.enqueue(std::move(event), now_ms) && !warned_queue_full_) {
     warned_queue_full_ = true;  // once per page: a burst would print one line per event
-    message("warn", "the queue is full (maxQueueSize events or 3 MB); the oldest unsent events are dropped.");
+    message("warn", "the queue is full (maxQueueSize or 3 MB); the oldest events are dropped.");
   }
   return 1;
 }
@@ -245,7 +235,7 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
                        std::string_view properties_json, bool automatic, double now_ms) {
   if (!active_) return 0;
   std::string_view extra;
-  if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object; ignoring them.");
+  if (!properties_members(properties_json, extra)) message("error", "page() properties must be an object.");
   touch_session(now_ms);
   if (String campaign = campaign_of(url); !campaign.empty()) {
     if (first_campaign_json_.empty()) first_campaign_json_ = campaign;
@@ -270,14 +260,14 @@ int Tracker::page_view(std::string_view url, std::string_view title, std::string
 int Tracker::track(std::string_view name, std::string_view properties_json, double now_ms) {
   if (!active_) return 0;
   if (name.empty() || name.size() > kMaxNameLength) {
-    message("error", "track() needs an event name of 1 to 200 characters; the event is ignored.");
+    message("error", "track() needs an event name of 1 to 200 characters.");
     return 0;
   }
   std::string_view properties;
   if (!properties_members(properties_json, properties)) {
     String text = "track('";
     text += name;
-    text += "') properties must be an object; ignoring them.";
+    text += "') properties must be an object.";
     message("error", text);
   }
   touch_session(now_ms);
@@ -287,11 +277,11 @@ int Tracker::track(std::string_view name, std::string_view properties_json, doub
 int Tracker::identify(std::string_view user_id, std::string_view traits_json, double now_ms) {
   if (!active_) return 0;
   if (user_id.empty() || user_id.size() > kMaxNameLength) {
-    message("error", "identify() needs a userId of 1 to 200 characters; ignored.");
+    message("error", "identify() needs a userId of 1 to 200 characters.");
     return 0;
   }
   std::string_view traits;
-  if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object; ignoring them.");
+  if (!properties_members(traits_json, traits)) message("error", "identify() traits must be an object.");
   touch_session(now_ms);
   user_id_ = user_id;
   return emit(EventKind::Identify, {}, traits, now_ms);

@@ -9,11 +9,12 @@ const doNotTrack = (nav) => JSON.parse(environmentJson(nav, SCREEN, 'Europe/Oslo
 
 test('the browser, its locale, time zone and screen, as the core reads them', () => {
   assert.deepEqual(JSON.parse(environmentJson(browser({}), SCREEN, 'Europe/Oslo')), {
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
-    locale: 'nb-NO',
-    timezone: 'Europe/Oslo',
-    screenWidth: 1920,
-    screenHeight: 1080,
+    context: {
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      locale: 'nb-NO',
+      timezone: 'Europe/Oslo',
+      screen: { width: 1920, height: 1080 }
+    },
     doNotTrack: false
   });
 });

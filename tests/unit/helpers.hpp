@@ -14,6 +14,7 @@
 
 #include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
+#include "microtrack/vector.hpp"
 
 // Catch2 prints a microtrack::String (a failed comparison, INFO) as the text
 // it holds. (Found by argument-dependent lookup, so in the core's namespace.)
@@ -62,6 +63,12 @@ inline std::vector<std::string> items_of(microtrack::StringListView list) {
   std::vector<std::string> out;
   for (std::string_view item : list) out.emplace_back(item);
   return out;
+}
+
+// A Vector's items, for comparing with a std::vector literal.
+template <typename T>
+std::vector<T> items_of(const microtrack::Vector<T>& list) {
+  return std::vector<T>(list.begin(), list.end());
 }
 
 }  // namespace mt_test

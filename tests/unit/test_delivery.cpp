@@ -770,7 +770,7 @@ std::string config_with_batch(int batch_size) {
   return R"({"collector":"https://collect.example.com/v1/batch","autoPageview":false,"batchSize":)" +
          std::to_string(batch_size) + "}";
 }
-const std::string kTabEnv = R"({"userAgent":"UA","locale":"en-GB","timezone":"UTC","screenWidth":1,"screenHeight":1})";
+const std::string kTabEnv = R"({"context":{"userAgent":"UA","locale":"en-GB","timezone":"UTC","screen":{"width":1,"height":1}}})";
 
 // Every event the tracker sends with Flush (each batch answered 200), by name.
 std::vector<std::string> flush_all(Tracker& t, double now_ms) {
@@ -867,7 +867,7 @@ SCENARIO("A corrupt or foreign snapshot is adopted as nothing", "[delivery][tabs
 
 SCENARIO("A snapshot taken mid-send restores everything not confirmed", "[delivery][tabs]") {
   GIVEN("a tracker with a batch in flight and one more event waiting") {
-    Tracker t(kTabConfig, R"({"userAgent":"UA"})", "", 1, t0);
+    Tracker t(kTabConfig, R"({"context":{"userAgent":"UA"}})", "", 1, t0);
     for (int i = 1; i <= 3; ++i) t.track("e" + std::to_string(i), "{}", t0 + i);
     const Batch b = t.next_batch(t0 + 5, SendTrigger::Flush);
     REQUIRE(b.event_count == 3);

@@ -19,7 +19,7 @@ using microtrack::MediaTracker;
 
 namespace {
 
-const std::vector<double> kMilestones{25, 50, 75, 90};
+const microtrack::Vector<double> kMilestones{25, 50, 75, 90};
 constexpr double kDuration = 100;  // seconds: current_s is the percent
 constexpr int kVideo = 1;
 constexpr int kOther = 2;
@@ -242,7 +242,7 @@ TEST_CASE("Elements beyond the 32 first of a page view are not tracked", "[media
 }
 
 TEST_CASE("Only the first 32 milestones are used", "[media]") {
-  std::vector<double> many;
+  microtrack::Vector<double> many;
   for (int i = 1; i <= 40; ++i) many.push_back(i * 2.5);  // 2.5 … 100
   MediaTracker t(many);
   play(t, 0);

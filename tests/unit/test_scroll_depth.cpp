@@ -11,7 +11,7 @@ using Fired = std::vector<double>;
 
 namespace {
 
-const Fired kDefaults{25, 50, 75, 90, 100};
+const microtrack::Vector<double> kDefaults{25, 50, 75, 90, 100};
 // A 3200 px document seen through an 800 px viewport: the bottom of the
 // viewport is at (scroll_top + 800) / 3200 of the document.
 constexpr double kViewport = 800;
@@ -113,7 +113,7 @@ TEST_CASE("max_percent is the deepest point, never above 100", "[scroll]") {
 
 TEST_CASE("reset starts a new page view in which every threshold fires again", "[scroll]") {
   ScrollDepth s(kDefaults);
-  REQUIRE(sample(s, 2400, kViewport, kDocument) == kDefaults);
+  REQUIRE(sample(s, 2400, kViewport, kDocument) == mt_test::items_of(kDefaults));
   s.reset();
   CHECK(s.max_percent() == 0);
   CHECK(sample(s, 800, kViewport, kDocument) == Fired{25, 50});
@@ -121,7 +121,7 @@ TEST_CASE("reset starts a new page view in which every threshold fires again", "
 }
 
 TEST_CASE("Custom thresholds are used instead of the defaults", "[scroll]") {
-  const Fired custom{10, 60};
+  const microtrack::Vector<double> custom{10, 60};
   ScrollDepth s(custom);
   CHECK(sample(s, 0, kViewport, kDocument) == Fired{10});
   CHECK(sample(s, 1600, kViewport, kDocument) == Fired{60});
@@ -140,13 +140,13 @@ TEST_CASE("next_bottom_px names the viewport bottom that reaches the next thresh
     CHECK(sample(s, 1599, kViewport, kDocument) == Fired{75});  // exactly at it
   }
   SECTION("none left once the bottom was reached") {
-    REQUIRE(sample(s, 2400, kViewport, kDocument) == kDefaults);
+    REQUIRE(sample(s, 2400, kViewport, kDocument) == mt_test::items_of(kDefaults));
     CHECK(s.next_bottom_px() == -1);
   }
   SECTION("every threshold reached short of the end: the end (less 1 px) until the deepest point is there") {
-    const Fired custom{10, 60};
+    const microtrack::Vector<double> custom{10, 60};
     ScrollDepth c(custom);
-    REQUIRE(sample(c, 1600, kViewport, kDocument) == custom);  // 75 %
+    REQUIRE(sample(c, 1600, kViewport, kDocument) == mt_test::items_of(custom));  // 75 %
     CHECK(c.next_bottom_px() == 3199);
     CHECK(sample(c, 2000, kViewport, kDocument) == Fired{});  // deeper, short of the end
     CHECK(c.next_bottom_px() == 3199);

@@ -17,7 +17,7 @@ using nlohmann::json;
 namespace {
 
 const double t0 = 1'700'000'000'000;
-const std::string kEnv = R"({"userAgent":"UA","locale":"en","timezone":"UTC","screenWidth":1,"screenHeight":1})";
+const std::string kEnv = R"({"context":{"userAgent":"UA","locale":"en","timezone":"UTC","screen":{"width":1,"height":1}}})";
 const std::string kConfig =
     R"({"collector":"/v1/batch","goals":[{"name":"signed_up","event":"form_submit","where":{"form_id":"signup"}},)"
     R"({"name":"visited_pricing","path":"/pricing"}]})";

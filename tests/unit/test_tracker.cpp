@@ -23,11 +23,11 @@ constexpr std::uint64_t kOtherSeed = 4242;
 const std::string kCollector = "https://collect.example.com/v1/batch";
 const std::string kConfig = R"({"collector":")" + kCollector + R"(","writeKey":"wk_test"})";
 const std::string kEnv =
-    R"({"userAgent":"Mozilla/5.0 (X11; Linux x86_64) Test/1.0","locale":"en-GB",)"
-    R"("timezone":"Europe/Oslo","screenWidth":1280,"screenHeight":720,"doNotTrack":false})";
+    R"({"context":{"userAgent":"Mozilla/5.0 (X11; Linux x86_64) Test/1.0","locale":"en-GB",)"
+    R"("timezone":"Europe/Oslo","screen":{"width":1280,"height":720}},"doNotTrack":false})";
 const std::string kEnvDnt =
-    R"({"userAgent":"UA","locale":"de-DE","timezone":"Europe/Berlin","screenWidth":800,)"
-    R"("screenHeight":600,"doNotTrack":true})";
+    R"({"context":{"userAgent":"UA","locale":"de-DE","timezone":"Europe/Berlin",)"
+    R"("screen":{"width":800,"height":600}},"doNotTrack":true})";
 
 const std::string kLandingUrl =
     "https://shop.example.com/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=nov"
@@ -137,25 +137,22 @@ bool has_user_id(const json& e) { return e.contains("userId") && !e["userId"].is
 // Environment
 
 TEST_CASE("parse_environment reads what the browser says about itself", "[tracker]") {
-  SECTION("every field") {
+  SECTION("every field: the context's members as written, and Do Not Track") {
     const auto env = microtrack::parse_environment(kEnvDnt);
-    CHECK(env.user_agent == "UA");
-    CHECK(env.locale == "de-DE");
-    CHECK(env.timezone == "Europe/Berlin");
-    CHECK(env.screen_width == 800);
-    CHECK(env.screen_height == 600);
+    CHECK(std::string_view(env.context_members) ==
+          R"("userAgent":"UA","locale":"de-DE","timezone":"Europe/Berlin","screen":{"width":800,"height":600})");
     CHECK(env.do_not_track);
   }
   SECTION("missing fields keep their defaults") {
-    const auto env = microtrack::parse_environment(R"({"locale":"fr-FR"})");
-    CHECK(env.locale == "fr-FR");
-    CHECK(env.user_agent.empty());
-    CHECK(env.screen_width == 0);
+    const auto env = microtrack::parse_environment(R"({"context":{"locale":"fr-FR"}})");
+    CHECK(std::string_view(env.context_members) == R"("locale":"fr-FR")");
     CHECK_FALSE(env.do_not_track);
+    CHECK(std::string_view(microtrack::parse_environment(R"({"doNotTrack":true})").context_members).empty());
   }
-  SECTION("text that is not JSON gives the defaults") {
+  SECTION("a context that is not an object, or text that is not JSON, gives the defaults") {
+    CHECK(std::string_view(microtrack::parse_environment(R"({"context":"UA"})").context_members).empty());
     const auto env = microtrack::parse_environment("{oops");
-    CHECK(env.user_agent.empty());
+    CHECK(std::string_view(env.context_members).empty());
     CHECK_FALSE(env.do_not_track);
   }
 }

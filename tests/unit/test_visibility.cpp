@@ -20,7 +20,7 @@ constexpr int kHero = 1;     // rule 1: 3 000 ms
 constexpr int kCard = 7;     // the adapter's number for an element
 constexpr int kOtherCard = 8;
 
-std::vector<VisibilityRule> make_rules() {
+microtrack::Vector<VisibilityRule> make_rules() {
   VisibilityRule pricing;
   pricing.name = "pricing_table";
   pricing.selector = "#pricing";
@@ -29,7 +29,10 @@ std::vector<VisibilityRule> make_rules() {
   hero.name = "hero";
   hero.selector = ".hero";
   hero.min_visible_ms = 3000;
-  return {pricing, hero};
+  microtrack::Vector<VisibilityRule> rules;
+  rules.push_back(std::move(pricing));
+  rules.push_back(std::move(hero));
+  return rules;
 }
 
 // (rule, visible_ms) pairs, for whole-list comparisons.

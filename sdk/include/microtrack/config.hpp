@@ -3,7 +3,7 @@
 #pragma once
 
 #include <string_view>
-#include <vector>
+#include "microtrack/vector.hpp"
 
 #include "microtrack/string.hpp"
 #include "microtrack/string_list.hpp"
@@ -26,9 +26,9 @@ struct Config {
   bool persist = true;
   bool auto_pageview = true;
   bool scroll = true;
-  std::vector<double> scroll_thresholds{25, 50, 75, 90, 100};  // percent, ascending
+  Vector<double> scroll_thresholds{25, 50, 75, 90, 100};  // percent, ascending
   bool video = true;
-  std::vector<double> video_milestones{10, 25, 50, 75, 90};    // percent, ascending
+  Vector<double> video_milestones{10, 25, 50, 75, 90};    // percent, ascending
   bool forms = true;
   bool clicks = true;
   bool clicks_outbound = true;
@@ -37,7 +37,7 @@ struct Config {
                                  "xlsx\0" "ppt\0" "pptx\0" "csv\0" "txt\0" "rtf\0" "mp3\0" "mp4\0" "mov\0"
                                  "dmg\0" "exe\0" "msi\0" "apk\0"};
   StringList internal_domains;
-  std::vector<VisibilityRule> visibility;
+  Vector<VisibilityRule> visibility;
   bool engagement = true;
   double idle_ms = 30000;
   double heartbeat_ms = 0;  // 0 = no heartbeat

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <vector>
+#include "microtrack/vector.hpp"
 
 #include "microtrack/config.hpp"
 #include "microtrack/json.hpp"
@@ -78,7 +78,7 @@ class Delivery {
 
   // Every unsent event, in flight or not, in arrival order. (A beacon the
   // browser accepted is reported as 202, so its events are delivered and gone.)
-  const std::vector<QueuedEvent>& unsent() const { return events_; }
+  const Vector<QueuedEvent>& unsent() const { return events_; }
   // Whether a reload must still deliver this unsent event: all of them but
   // the Auto batch that was in flight, as a keepalive fetch, when the page was
   // unloaded while the collector was answering. The browser finishes that
@@ -116,7 +116,7 @@ class Delivery {
   const Config& config_;
   // Every unsent event in arrival order, waiting or in flight: a retried
   // batch keeps its place without any re-sorting.
-  std::vector<QueuedEvent> events_;
+  Vector<QueuedEvent> events_;
   std::size_t waiting_ = 0;
   std::size_t bytes_ = 0;  // of every event in events_
   StringList removed_ids_;

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include <string_view>
-#include <vector>
+#include "microtrack/vector.hpp"
 
 #include "microtrack/fixed_list.hpp"
 
@@ -35,8 +35,8 @@ class MediaTracker {
  public:
   // `milestones_percent` ascending (kept by the caller, as Config keeps
   // them); at most 32 are used.
-  explicit MediaTracker(const std::vector<double>& milestones_percent) : milestones_(milestones_percent) {}
-  explicit MediaTracker(std::vector<double>&&) = delete;  // a temporary would not outlive the tracker
+  explicit MediaTracker(const Vector<double>& milestones_percent) : milestones_(milestones_percent) {}
+  explicit MediaTracker(Vector<double>&&) = delete;  // a temporary would not outlive the tracker
 
   // One signal of player `media_id` at playback position `current_s` of
   // `duration_s` (infinite or NaN for a live stream: no progress), at
@@ -61,7 +61,7 @@ class MediaTracker {
     std::uint32_t fired;  // bit i: milestone i fired
   };
   State* find_or_add(int media_id);
-  const std::vector<double>& milestones_;
+  const Vector<double>& milestones_;
   FixedList<State, 32> media_;
 };
 

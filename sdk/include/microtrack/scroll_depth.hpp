@@ -2,7 +2,7 @@
 // the viewport has reached in this page view.
 #pragma once
 
-#include <vector>
+#include "microtrack/vector.hpp"
 
 namespace microtrack {
 
@@ -23,8 +23,8 @@ class ScrollDepth {
  public:
   // `thresholds_percent` ascending (as Config keeps them), each in (0, 100];
   // kept by the caller.
-  explicit ScrollDepth(const std::vector<double>& thresholds_percent) : thresholds_(thresholds_percent) {}
-  explicit ScrollDepth(std::vector<double>&&) = delete;  // a temporary would not outlive this
+  explicit ScrollDepth(const Vector<double>& thresholds_percent) : thresholds_(thresholds_percent) {}
+  explicit ScrollDepth(Vector<double>&&) = delete;  // a temporary would not outlive this
 
   // A scroll sample: distance scrolled from the top, viewport height and
   // document height, all in CSS px. Returns the thresholds first reached by
@@ -55,7 +55,7 @@ class ScrollDepth {
   // so that the adapter's comparison is the core's.
   double threshold_bottom_px(std::size_t index) const;
 
-  const std::vector<double>& thresholds_;
+  const Vector<double>& thresholds_;
   std::size_t next_ = 0;  // index of the first threshold not yet reached
   double max_percent_ = 0;
   double document_px_ = 0;   // of the last sample

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 #include "microtrack/config.hpp"
 #include "microtrack/delivery.hpp"
@@ -18,12 +17,14 @@
 
 namespace microtrack {
 
-// What the browser says about itself, once, at start (JSON from the JS):
-// {"userAgent","locale","timezone","screenWidth","screenHeight",
+// What the browser says about itself, once, at start (JSON from the JS,
+// bindings/js/environment.js):
+// {"context": the fields of CONTRACT §4's context that only the browser
+//             knows (userAgent, locale, timezone, screen), as the loader
+//             writes them, copied into every event's context as they are,
 //  "doNotTrack": true when Global Privacy Control or Do Not Track is on}
 struct Environment {
-  String user_agent, locale, timezone;
-  double screen_width = 0, screen_height = 0;
+  String context_members;  // the context object's members, without its braces ("" for none)
   bool do_not_track = false;
 };
 Environment parse_environment(std::string_view json_text);

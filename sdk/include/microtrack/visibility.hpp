@@ -3,7 +3,7 @@
 // threshold; an element counts once it stays visible for minVisibleMs.
 #pragma once
 
-#include <vector>
+#include "microtrack/vector.hpp"
 
 #include "microtrack/config.hpp"
 #include "microtrack/fixed_list.hpp"
@@ -19,7 +19,7 @@ using VisibleElements = FixedList<VisibleElement, 64>;
 
 class VisibilityTimer {
  public:
-  explicit VisibilityTimer(const std::vector<VisibilityRule>& rules) : rules_(rules) {}
+  explicit VisibilityTimer(const Vector<VisibilityRule>& rules) : rules_(rules) {}
 
   // Element `element` of rule `rule` is now at least at the threshold
   // (`visible`) or below it. Elements beyond the 64 first of a page view are
@@ -38,7 +38,7 @@ class VisibilityTimer {
     double since_ms;  // -1: not visible now
     bool fired;
   };
-  const std::vector<VisibilityRule>& rules_;
+  const Vector<VisibilityRule>& rules_;
   FixedList<Watch, 64> watches_;
 };
 
