@@ -130,14 +130,26 @@ export const persistNow = () => {
 
 // After a send result: only the ids that left the queue are stored, next to
 // the stored queue, instead of the whole queue again after every batch
-// (quadratic for a long queue); like the queue, within STORE_DELAY_MS, so
-// that a burst of sends writes the list once or twice, not after every
-// batch (50 growing lists, 1 M characters, for 1,000 events;
-// bench/RESULTS.md). The core says when a new snapshot is due; if the list
-// cannot be stored, neither may the stale queue stay.
+// (quadratic for a long queue). The core says when a new snapshot is due
+// (''); '[]' (none left since the last one, e.g. after a failed send) leaves
+// nothing to store. If the list cannot be stored, neither may the stale
+// queue stay.
 const persistSent = () => {
   const sent = core.sentSinceSnapshot();
-  if (!sent || !storageSet(TAB_KEY + SENT, sent)) persistNow();
+  if (sent !== '[]' && (!sent || !storageSet(TAB_KEY + SENT, sent))) persistNow();
+};
+
+// A send result changed what is stored. While the core wants the next batch
+// at once (a burst), the store waits, like any change, up to STORE_DELAY_MS:
+// the ids go once or twice, not after every batch (50 growing lists, 1 M
+// characters, for 1,000 events; bench/RESULTS.md). Otherwise (the queue
+// emptied, or nothing due yet) what is pending is stored now: the write is
+// the smallest it will be, delivered events leave storage at once, and the
+// timer's task is saved, one per send of a scroll session (CHANGELOG.md).
+const storeAfterSend = () => {
+  const wake = core.nextWakeMs();
+  if (wake >= 0 && wake <= now()) storeSoon();
+  else storePending();
 };
 
 // Arms the timer for the core's next wake-up unless one at least as early is
@@ -175,7 +187,7 @@ const send = (trigger) => {
       core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
-      storeSoon();
+      storeAfterSend();
       schedule();
     })();
     return result.status >= 200 && result.status < 300;

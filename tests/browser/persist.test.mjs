@@ -95,3 +95,20 @@ test('freeze: what is not stored yet is stored at once (a frozen page runs no ti
   assert.deepEqual(rec.errors.map(String), []);
   await context.close();
 });
+
+test('a send result that empties the queue stores at once, not a second later', async () => {
+  const { context, rec, page } = await open();
+  const [storedBefore, storedAfter] = await page.evaluate(`(async () => {
+    const stored = ${STORED_EVENTS};
+    window.microtrack.track('delivered_soon');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    document.dispatchEvent(new Event('freeze'));  // stored now
+    const before = stored();
+    await window.microtrack.flush();  // settles after the send result was handled
+    return [before, stored()];
+  })()`);
+  assert.ok(storedBefore.includes('delivered_soon'), `stored first: ${JSON.stringify(storedBefore)}`);
+  assert.deepEqual(storedAfter, [], 'the emptied queue is stored by the time flush() settles');
+  assert.deepEqual(rec.errors.map(String), []);
+  await context.close();
+});
