@@ -20,10 +20,12 @@ import { guard, now } from '../util.js';
 // a sentinel counts as in view from the moment the viewport's bottom
 // reaches it, however far past it a jump lands.
 const ROOT_MARGIN = '9999999px 9999999px 0px';  // top, either side, bottom
-// Zero-sized: it never makes the document taller, even below its end.
-// Hidden, so never a target of the pointer either. (Where it stands across
-// the page does not matter: the root reaches as far to either side.)
-const SENTINEL_STYLE = 'position:absolute;width:0;height:0;margin:0;padding:0;border:0;visibility:hidden;top:';
+// Empty, and none of the page's styles apply to it (`all:unset`: no size,
+// margin, padding or border of theirs): zero-sized, it never makes the
+// document taller, even below its end. Hidden, so never a target of the
+// pointer either. (Where it stands across the page does not matter: the
+// root reaches as far to either side.)
+const SENTINEL_STYLE = 'all:unset;position:absolute;visibility:hidden;top:';
 
 export const enableScroll = () => {
   if (!core.wants('scroll')) return;
