@@ -18,6 +18,7 @@ import { startSite } from './lib/site.mjs';
 import { writeReport } from './lib/report.mjs';
 import { LAUNCH_ARGS, launchChromium } from './lib/browser.mjs';
 import { SCROLL_MS, scrollSession } from './lib/scroll-session.mjs';
+import { startScriptTrace } from './lib/script-trace.mjs';
 
 // ---- options
 const argv = process.argv.slice(2);
@@ -186,6 +187,8 @@ async function sample(browser, sink, site, tracker, runKey) {
       let loopDoneResolve;
       const loopDone = new Promise((r) => (loopDoneResolve = r));
       page.on('console', (m) => { if (m.text() === '__bench_loop_done') loopDoneResolve(); });
+      // the second script figure: a trace of the phase, promise reactions included
+      const stopTraceA = await startScriptTrace(cdp, page);
       const mA = await metricsOf(cdp);
       const sinkStart = sink.now();
       // The loop runs in a page task of its own (a timer), not inside the
@@ -211,12 +214,13 @@ async function sample(browser, sink, site, tracker, runKey) {
         await sleep(25);
       }
       const mB = await metricsOf(cdp);
+      const tracedA = await stopTraceA();
       const end = await page.evaluate(() => ({ now: performance.now(), lt: window.__lt.slice(), loop: window.__loop || { start: 0, ms: NaN } }));
       const loop = end.loop;
       const reqs = sink.state.requests.slice(reqStart);
       const posts = reqs.filter((r) => !r.preflight);
       out.track = {
-        loopMs: loop.ms, ...delta(mA, mB),
+        loopMs: loop.ms, ...delta(mA, mB), scriptInclReactions: tracedA ? tracedA.ms : null,
         delivered: sink.state.tokens.size,
         allDeliveredMs: sink.state.tokens.size >= EVENTS ? sink.state.lastTokenAt - sinkStart : null,
         lastDeliveryMs: sink.state.lastTokenAt ? sink.state.lastTokenAt - sinkStart : null,
@@ -236,14 +240,16 @@ async function sample(browser, sink, site, tracker, runKey) {
     const docH = await page.evaluate(() => { scrollTo(0, 0); return document.documentElement.scrollHeight; });
     await sleep(300);
     const reqBeforeScroll = sink.state.requests.length;
+    const stopTraceC = await startScriptTrace(cdp, page);
     const mC = await metricsOf(cdp);
     const sStart = await page.evaluate(() => performance.now());
     const maxY = await scrollSession(page, docH);
     await sleep(500);
     const mD = await metricsOf(cdp);
+    const tracedC = await stopTraceC();
     const sc = await page.evaluate(() => ({ now: performance.now(), lt: window.__lt.slice() }));
     out.scroll = {
-      documentPx: docH, maxScrollY: maxY, ...delta(mC, mD), longTasks: ltIn(sc.lt, sStart, sc.now),
+      documentPx: docH, maxScrollY: maxY, ...delta(mC, mD), scriptInclReactions: tracedC ? tracedC.ms : null, longTasks: ltIn(sc.lt, sStart, sc.now),
       window: [Math.round(sStart), Math.round(sc.now)],
       requests: sink.state.requests.length - reqBeforeScroll,
     };
@@ -295,8 +301,9 @@ try {
       samples.push(s);
       log(`round ${round} ${tracker.name}: ` + (s.error ? `ERROR ${s.error}` :
         `ready ${s.startup.readyMs.toFixed(0)} ms, gzip ${s.transfer.gzip} B` +
-        (s.track ? `, script ${s.track.script.toFixed(0)} ms, task ${s.track.task.toFixed(0)} ms, delivered ${s.track.delivered} in ${s.track.requests} req` : '') +
-        `, start-up long tasks ${s.startup.longTasks.count} (with its code ${s.startup.trackerLongTasks.count}), scroll long tasks ${s.scroll.longTasks.count}`));
+        (s.track ? `, script ${s.track.script.toFixed(0)} ms (incl. promise reactions ${s.track.scriptInclReactions?.toFixed(0)} ms), task ${s.track.task.toFixed(0)} ms, delivered ${s.track.delivered} in ${s.track.requests} req` : '') +
+        `, start-up long tasks ${s.startup.longTasks.count} (with its code ${s.startup.trackerLongTasks.count}), scroll long tasks ${s.scroll.longTasks.count}` +
+        `, scroll script ${s.scroll.script.toFixed(1)} ms (incl. promise reactions ${s.scroll.scriptInclReactions?.toFixed(1)} ms)`));
     }
     roundMs = Date.now() - rs;
   }

@@ -11,6 +11,10 @@
 //    same fetch called from a promise reaction (as the gzip path calls it),
 //    and gzip then fetch.
 // 3. localStorage: the first write of a task, then a second one in it.
+// Each case runs twice per round, interleaved: as is, and traced
+// (lib/script-trace.mjs, the second script figure of run.mjs and
+// scroll-ab.mjs, which counts promise reactions): the traced figure must match
+// the known work, and ScriptDuration must not move while the trace runs.
 //   node bench/script-costs.mjs [--runs 3] [--n 30] [--body 3500]
 import { join } from 'node:path';
 import os from 'node:os';
@@ -18,6 +22,7 @@ import { repoRoot, requireFromRepo } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 import { launchChromium } from './lib/browser.mjs';
+import { startScriptTrace } from './lib/script-trace.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => Number(argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -84,7 +89,7 @@ try {
   const chars = await page.evaluate(setup, [`http://127.0.0.1:${sink.port}/v1/batch`, BODY]);
   const gzipBytes = await page.evaluate(() => window.cases['gzip set-up and its result']().then((b) => b.byteLength));
   const names = await page.evaluate(() => Object.keys(window.cases));
-  const per = Object.fromEntries(names.map((name) => [name, { script: [], task: [] }]));
+  const per = Object.fromEntries(names.map((name) => [name, { script: [], task: [], scriptTraced: [], traced: [] }]));
   const loads = [];
   for (let run = 0; run < RUNS; run++) {
     loads.push(os.loadavg()[0]);
@@ -94,14 +99,25 @@ try {
       const after = await metrics();
       per[name].script.push((after.ScriptDuration - before.ScriptDuration) * 1e6 / N);
       per[name].task.push((after.TaskDuration - before.TaskDuration) * 1e6 / N);
+      const stop = await startScriptTrace(cdp, page);
+      const before2 = await metrics();
+      await page.evaluate(runCase, [name, N]);
+      const after2 = await metrics();
+      const traced = await stop();
+      per[name].scriptTraced.push((after2.ScriptDuration - before2.ScriptDuration) * 1e6 / N);
+      per[name].traced.push(traced.ms * 1e3 / N);
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`Body: ${chars} characters of JSON, ${gzipBytes} B gzip. Medians of ${RUNS} runs of ${N} timers each; ` +
     `load average ${loads.map((l) => l.toFixed(1)).join(', ')}.\n`);
-  console.log('| case (once per timer) | ScriptDuration µs | TaskDuration µs |\n|---|---:|---:|');
-  for (const name of names)
-    console.log(`| ${name} | ${median(per[name].script).toFixed(0)} | ${median(per[name].task).toFixed(0)} |`);
+  console.log('| case (once per timer) | ScriptDuration µs | TaskDuration µs | ScriptDuration µs, traced | ' +
+    'traced: script incl. promise reactions µs |\n|---|---:|---:|---:|---:|');
+  const f = (xs) => median(xs).toFixed(0);
+  for (const name of names) {
+    const p = per[name];
+    console.log(`| ${name} | ${f(p.script)} | ${f(p.task)} | ${f(p.scriptTraced)} | ${f(p.traced)} |`);
+  }
   await context.close();
 } finally {
   await browser.close();
