@@ -88,8 +88,9 @@ int identify(Text user_id, Text traits, double now_ms) { return signals->identif
 int on_scroll(double top_px, double viewport_px, double document_px, double now_ms) {
   return signals->on_scroll(top_px, viewport_px, document_px, now_ms);
 }
-// The viewport bottom (px) the next scroll sample worth sending reaches; -1: none.
-double scroll_next_px() { return tracker->scroll_next_bottom_px(); }
+// The viewport bottom (px) the next scroll sample worth sending reaches
+// (`ahead`: the positions after it, ascending); -1: none.
+double scroll_next_px(int ahead) { return tracker->scroll_next_bottom_px(static_cast<unsigned>(ahead)); }
 void reset(double now_ms) { tracker->reset(now_ms); }
 void consent(bool granted, double now_ms) { tracker->consent(granted, now_ms); }
 

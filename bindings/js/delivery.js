@@ -1,7 +1,7 @@
 // Runs the core's delivery decisions: one timer for the core's next wake-up,
 // one request in flight, results reported back, the state stored.
 import { TRIGGER_AUTO, TRIGGER_FLUSH, TRIGGER_UNLOAD } from 'core-constants';
-import { collectorUrl, core, debugOn, flushScroll, listeners } from './state.js';
+import { collectorUrl, core, debugOn, flushScroll, followScroll, listeners } from './state.js';
 import { GZIP_KEY, SENT, STORAGE_KEY, TAB_KEY, storageSet } from './storage.js';
 import { beaconBatch, gzipCollector, postBatch } from './transport.js';
 import { guard, log, now } from './util.js';
@@ -12,14 +12,14 @@ let wakeTimer = 0;
 let wakeAt = -1;
 let sending = null;   // the promise of the request in flight
 let afterTaskQueued = false;
+let inCallback = false;  // a detector's callback runs (detectorCallback): it ends the task itself
 let stateChanged = false;  // since the state was last stored
 let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it changed
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
 
 export const printCoreMessages = () => {
-  const text = core.takeMessages();
-  if (text !== '[]') for (const m of JSON.parse(text)) log(m.level, m.message);
+  for (const m of JSON.parse(core.takeMessages())) log(m.level, m.message);
 };
 
 // After every event call of the core: `accepted` is how many events it
@@ -37,9 +37,25 @@ export const afterCoreCall = (accepted) => {
   }
   if (!afterTaskQueued) {
     afterTaskQueued = true;
-    queueMicrotask(guard(afterTask));
+    if (!inCallback) queueMicrotask(guard(afterTask));
   }
 };
+
+// Wraps a detector's callback (an observer's answer, a listener, a timer):
+// the end-of-task work of the core calls it makes runs as it returns, in
+// the same script entry point, not in a microtask of its own (each entry
+// point costs 20–100 µs, whatever it does: bench/RESULTS.md). A call the
+// page makes from an on('event') listener within it is ended with it; the
+// calls after one such callback nested in another, in a microtask.
+export const detectorCallback = (fn) => guard((...args) => {
+  inCallback = true;
+  try {
+    fn(...args);
+  } finally {
+    inCallback = false;
+    afterTask();
+  }
+});
 
 // After a call that changed what is stored without accepting events
 // (consent, reset): stored at once, not a second later (a withdrawn consent
@@ -56,16 +72,13 @@ export const afterStateChange = () => {
 // accepted no event can still move it (an element that came into view sets
 // a visibility deadline and answers '[]').
 const afterTask = () => {
+  if (!afterTaskQueued) return;  // ended already, or no core call
   afterTaskQueued = false;
   printCoreMessages();
   if (stateChanged) storeSoon();
   schedule();
-  for (const hook of afterTaskHooks) hook();
+  followScroll();
 };
-
-// Run at the end of every task that called the core (the scroll detector
-// asks for the position worth its next sample).
-export const afterTaskHooks = [];
 
 // The state is stored at most STORE_DELAY_MS after it changed, not at the
 // end of every task that changed it: the events of a burst, or of a scroll
@@ -150,7 +163,7 @@ export const schedule = () => {
   clearTimeout(wakeTimer);
   wakeAt = at;
   if (at >= 0)
-    wakeTimer = setTimeout(guard(() => {
+    wakeTimer = setTimeout(detectorCallback(() => {
       wakeAt = -1;
       flushScroll();  // a heartbeat reports how deep the page was scrolled
       afterCoreCall(core.tick(now()));  // the detectors' timers

@@ -23,6 +23,9 @@ export let flushScroll = () => {};
 // deepest point while the visitor is active), kept for flushScroll to hand
 // over. A no-op without it.
 export let sampleScrollSoon = () => {};
+// Run at the end of every task that called the core: a page view may have
+// moved the scroll positions the core names. A no-op without the detector.
+export let followScroll = () => {};
 // Hands the core the page's track calls still waiting (track-queue.js).
 let handOverTracks = () => {};
 
@@ -38,9 +41,10 @@ export const trackingStarted = (url) => {
   collectorUrl = url;
 };
 
-export const scrollReportsStarted = (flush, sampleSoon) => {
+export const scrollReportsStarted = (flush, sampleSoon, follow) => {
   flushScroll = flush;
   sampleScrollSoon = sampleSoon;
+  followScroll = follow;
 };
 
 export const trackQueueStarted = (handOver) => {

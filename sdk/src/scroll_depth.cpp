@@ -17,10 +17,11 @@ ReachedThresholds ScrollDepth::on_sample(double scroll_top_px, double viewport_p
   return {first, thresholds_.data() + next_};
 }
 
-double ScrollDepth::next_bottom_px() const {
-  if (!sampled_) return 0;  // the heights are not known yet: any sample is worth one
+double ScrollDepth::next_bottom_px(std::size_t ahead) const {
+  if (!sampled_) return ahead ? -1 : 0;  // the heights are not known yet: any sample is worth one
   if (!scrollable_) return -1;
-  if (next_ < thresholds_.size()) return threshold_bottom_px(next_);
+  if (ahead < thresholds_.size() - next_) return threshold_bottom_px(next_ + ahead);
+  if (ahead) return -1;
   // Every threshold reached: only the deepest point can still move, until
   // it is the end of the document (with the thresholds' 1 px tolerance).
   const double end_px = document_px_ - 1;

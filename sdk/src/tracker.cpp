@@ -292,8 +292,8 @@ ReachedThresholds Tracker::scroll_sample(double scroll_top_px, double viewport_p
   return scroll_.on_sample(scroll_top_px, viewport_px, document_px);
 }
 
-double Tracker::scroll_next_bottom_px() const {
-  return active_ && config_.scroll ? scroll_.next_bottom_px() : -1;
+double Tracker::scroll_next_bottom_px(std::size_t ahead) const {
+  return active_ && config_.scroll ? scroll_.next_bottom_px(ahead) : -1;
 }
 
 void Tracker::reset(double now_ms) {

@@ -5,13 +5,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createScrollReports } from '../../bindings/js/scroll-reports.js';
 
-// `positions`: what readNext answers, one per read (the last repeats).
-const reportsWith = (positions) => {
+// A stand-in for the core: `answers[k]` is what it names after the k-th
+// sample sent (the last repeats): the positions, ascending, or one number
+// for a single position (-1: none). Before any sample, and after a new page
+// view (newPageView), it names 0: any sample.
+const reportsWith = (answers) => {
   const sent = [];
+  let named = [0];
   let reads = 0;
-  const readNext = () => positions[Math.min(reads++, positions.length - 1)];
-  const reports = createScrollReports((...sample) => sent.push(sample), readNext);
-  return { reports, sent, reads: () => reads };
+  const send = (...sample) => {
+    const answer = answers[Math.min(sent.length, answers.length - 1)];
+    sent.push(sample);
+    named = [answer].flat().filter((p) => p >= 0);
+  };
+  const readPosition = (ahead) => {
+    reads++;
+    return ahead < named.length ? named[ahead] : -1;
+  };
+  const reports = createScrollReports(send, readPosition);
+  return { reports, sent, reads: () => reads, newPageView: () => { named = [0]; } };
 };
 
 test('the first sample is sent, then only a sample whose bottom reaches the position the core named', () => {
@@ -60,25 +72,43 @@ test('overscroll above the top counts as the top (the core reads the bottom the 
   assert.equal(sent.length, 2);
 });
 
-test('reread takes the position the core names now (after a new page view: 0, any sample)', () => {
-  const { reports, sent, reads } = reportsWith([-1, 0, 1599]);
+test('reread takes the positions the core names now (after a new page view: 0, any sample), one crossing when they did not move', () => {
+  const { reports, sent, reads, newPageView } = reportsWith([-1, 1599]);
   reports.sample(0, 800, 3200);      // the core: -1, nothing left
   reports.sample(100, 800, 3200);    // kept
+  const before = reads();
+  reports.reread();                  // nothing moved: one crossing
+  assert.equal(reads(), before + 1);
+  newPageView();
   reports.reread();                  // a new page view: 0
   reports.sample(100, 800, 3200);    // sent
   assert.deepEqual(sent, [[0, 800, 3200], [100, 800, 3200]]);
-  assert.equal(reads(), 3);
 });
 
-test('position: what the core named last (-1 nothing left to reach, 0 any sample)', () => {
-  const { reports } = reportsWith([3199, -1, 0]);
-  assert.equal(reports.position(), 0);         // before any sample
-  reports.sample(1600, 800, 3200);             // every threshold reached, not the end: 3199
-  assert.equal(reports.position(), 3199);
-  reports.sample(2400, 800, 3200);             // the end: -1
-  assert.equal(reports.position(), -1);
-  reports.reread();                            // a new page view: 0
-  assert.equal(reports.position(), 0);
+test('positions: every position the core names, ascending ([] nothing left to reach, [0] any sample), the same array until they move', () => {
+  const { reports, newPageView } = reportsWith([[1599, 2399, 3199], [3199], -1]);
+  assert.deepEqual(reports.positions(), [0]);  // before any sample
+  reports.sample(0, 800, 3200);                // 25 %: the three positions after it
+  const three = reports.positions();
+  assert.deepEqual(three, [1599, 2399, 3199]);
+  reports.sample(100, 800, 3200);              // kept back: nothing moved
+  reports.reread();
+  assert.equal(reports.positions(), three);
+  reports.sample(1600, 800, 3200);             // past two of them
+  assert.deepEqual(reports.positions(), [3199]);
+  reports.sample(2400, 800, 3200);             // the end
+  assert.deepEqual(reports.positions(), []);
+  newPageView();
+  reports.reread();
+  assert.deepEqual(reports.positions(), [0]);
+});
+
+test('a sample reaching the first position is sent, one reaching only a later one too (the core fires what it reached)', () => {
+  const { reports, sent } = reportsWith([[1599, 2399], [2399]]);
+  reports.sample(0, 800, 3200);
+  reports.sample(1000, 800, 3200);   // bottom 1800: past the first, not the second
+  reports.sample(1500, 800, 3200);   // bottom 2300: below the next one now
+  assert.deepEqual(sent, [[0, 800, 3200], [1000, 800, 3200]]);
 });
 
 test('a sample no deeper than one sent for the same heights is not kept (it changes nothing in the core)', () => {
@@ -95,9 +125,10 @@ test('a sample no deeper than one sent for the same heights is not kept (it chan
 });
 
 test('after a new page view (the core names 0) any depth counts again', () => {
-  const { reports, sent } = reportsWith([2399, 0, 2399]);
+  const { reports, sent, newPageView } = reportsWith([2399]);
   reports.sample(1600, 800, 3200);   // sent: bottom 2400
-  reports.reread();                  // a new page view: 0
+  newPageView();
+  reports.reread();                  // 0
   reports.sample(0, 800, 3200);      // sent (any sample), the core answers 2399
   reports.sample(100, 800, 3200);    // shallower than 2400 but deeper than this view's 800: kept
   reports.flush();

@@ -174,6 +174,46 @@ TEST_CASE("next_bottom_px names the viewport bottom that reaches the next thresh
   }
 }
 
+TEST_CASE("next_bottom_px(ahead) names the positions after the next, ascending, as the heights stand", "[scroll]") {
+  ScrollDepth s(kDefaults);
+  SECTION("before any sample only the first is named: any sample") {
+    CHECK(s.next_bottom_px(0) == 0);
+    CHECK(s.next_bottom_px(1) == -1);
+  }
+  SECTION("each threshold not reached, then none") {
+    REQUIRE(sample(s, 0, kViewport, kDocument) == Fired{25});
+    CHECK(s.next_bottom_px(0) == 1599);  // 50 %
+    CHECK(s.next_bottom_px(1) == 2399);  // 75 %
+    CHECK(s.next_bottom_px(2) == 2879);  // 90 %
+    CHECK(s.next_bottom_px(3) == 3199);  // 100 %
+    CHECK(s.next_bottom_px(4) == -1);
+    CHECK(s.next_bottom_px(99) == -1);
+    CHECK(s.next_bottom_px(static_cast<std::size_t>(-1)) == -1);  // no overflow into a threshold
+    REQUIRE(sample(s, 1599, kViewport, kDocument) == Fired{50, 75});
+    CHECK(s.next_bottom_px(0) == 2879);
+    CHECK(s.next_bottom_px(1) == 3199);
+    CHECK(s.next_bottom_px(2) == -1);
+  }
+  SECTION("thresholds short of the end: the end (less 1 px) is named once they are reached, until the deepest point is there") {
+    const microtrack::Vector<double> custom{10, 60};
+    ScrollDepth c(custom);
+    REQUIRE(sample(c, 0, kViewport, kDocument) == Fired{10});
+    CHECK(c.next_bottom_px(0) == 1919);  // 60 %
+    CHECK(c.next_bottom_px(1) == -1);
+    REQUIRE(sample(c, 1200, kViewport, kDocument) == Fired{60});
+    CHECK(c.next_bottom_px(0) == 3199);  // the end
+    CHECK(c.next_bottom_px(1) == -1);
+    REQUIRE(sample(c, 2399.5, kViewport, kDocument) == Fired{});
+    CHECK(c.next_bottom_px(0) == -1);
+    CHECK(c.next_bottom_px(1) == -1);
+  }
+  SECTION("a document that fits its viewport has none") {
+    REQUIRE(sample(s, 0, 800, 800) == Fired{});
+    CHECK(s.next_bottom_px(0) == -1);
+    CHECK(s.next_bottom_px(1) == -1);
+  }
+}
+
 // What the loader does with next_bottom_px: a sample crosses to the core
 // only when its bottom reaches that position or its heights differ from the
 // last sample sent. Against a core that sees every sample, on a scripted

@@ -1,11 +1,11 @@
 // Engaged time: visitor input, heard at most once a second (a tenth of
 // idleMs when that is longer), handed to the core only when it changes the
 // count. Page visibility and window focus: page-state.js.
-import { afterCoreCall } from '../delivery.js';
+import { afterCoreCall, detectorCallback } from '../delivery.js';
 import { core, flushScroll, sampleScrollSoon } from '../state.js';
-import { guard, now } from '../util.js';
+import { now } from '../util.js';
 
-const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'wheel', 'touchstart'];
+const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'touchstart'];
 const QUIET_MS = 1000;  // at least; a tenth of idleMs when longer
 
 export const enableEngagement = () => {
@@ -19,7 +19,7 @@ export const enableEngagement = () => {
   let until = 0;
   let quiet = QUIET_MS;
   let kept = -1;  // when the input not handed over yet happened (-1: none)
-  const report = guard((at) => {
+  const report = detectorCallback((at) => {
     kept = -1;
     flushScroll();  // the report may be a heartbeat: it reports how deep the page was scrolled
     afterCoreCall(core.activity(at));
@@ -37,7 +37,7 @@ export const enableEngagement = () => {
   // within that time.
   const heard = [];  // the types heard since the quiet time began, not listening
   const listen = (type) => addEventListener(type, onInput, { passive: true, capture: true, once: true });
-  const onInput = guard((event) => {
+  const onInput = detectorCallback((event) => {
     if (heard.push(event.type) > 1) return;
     setTimeout(() => heard.splice(0).forEach(listen), quiet);
     sampleScrollSoon();  // the deepest point while the visitor is active

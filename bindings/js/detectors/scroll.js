@@ -1,107 +1,109 @@
-// Scroll depth without a script per scroll frame. The core names the next
-// viewport bottom worth a sample (scroll-reports.js); an invisible sentinel
-// element sits at that position of the document, and an IntersectionObserver
-// says when the viewport's bottom has reached it: only then is a sample
-// handed over (the core decides what it reached), its scroll position taken
-// from where the observer saw the sentinel (reading scrollY may force a
-// layout). The deepest point between two thresholds is sampled the same way
-// while the visitor is active (sampleScrollSoon: engagement, at most once a
-// second) and handed over when the core is about to report it (flushScroll:
-// a heartbeat, the page hidden or left), not on every frame.
-import { afterCoreCall, afterTaskHooks } from '../delivery.js';
+// Scroll depth without a script per scroll frame. The core names the
+// viewport bottoms worth a sample (scroll-reports.js): an invisible
+// sentinel element sits at each of those positions of the document, all
+// watched at once by one IntersectionObserver, which says when the
+// viewport's bottom has reached one: only then is a sample handed over (the
+// core decides what it reached), its scroll position taken from where the
+// observer saw the sentinel (reading scrollY may force a layout). The
+// sentinels not reached stay where they are: one observer answer per
+// threshold, none to watch the next. The deepest point between two
+// thresholds is sampled the same way while the visitor is active
+// (sampleScrollSoon: engagement, at most once a second) and handed over
+// when the core is about to report it (flushScroll: a heartbeat, the page
+// hidden or left), not on every frame.
+import { afterCoreCall, detectorCallback } from '../delivery.js';
 import { createScrollReports } from '../scroll-reports.js';
 import { core, scrollReportsStarted } from '../state.js';
 import { guard, now } from '../util.js';
 
 // The observer's root reaches far above the viewport (and to either side):
-// the sentinel counts as in view from the moment the viewport's bottom
+// a sentinel counts as in view from the moment the viewport's bottom
 // reaches it, however far past it a jump lands.
-const ROOT_MARGIN = '9999999px 9999999px 0px 9999999px';
-// Zero-sized: it never makes the document taller, even below its end.
-const SENTINEL_STYLE = 'position:absolute;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0;' +
-  'visibility:hidden;pointer-events:none';
-const PASSIVE = { passive: true };
+const ROOT_MARGIN = '9999999px 9999999px 0px';  // top, either side, bottom
+// Empty, and none of the page's styles apply to it (`all:unset`: no size,
+// margin, padding or border of theirs): zero-sized, it never makes the
+// document taller, even below its end. Hidden, so never a target of the
+// pointer either. (Where it stands across the page does not matter: the
+// root reaches as far to either side.)
+const SENTINEL_STYLE = 'all:unset;position:absolute;visibility:hidden;top:';
 
 export const enableScroll = () => {
   if (!core.wants('scroll')) return;
   const reports = createScrollReports((top, viewport, documentPx) =>
-    afterCoreCall(core.onScroll(top, viewport, documentPx, now())), () => core.scrollNextPx());
+    afterCoreCall(core.onScroll(top, viewport, documentPx, now())), (ahead) => core.scrollNextPx(ahead));
   const root = document.documentElement;
   let viewport = 0;
   let documentPx = 0;
-  const sentinel = document.createElement('div');
-  sentinel.setAttribute('data-mt-ignore', '');
-  sentinel.style.cssText = SENTINEL_STYLE;
-  let placed = 0;    // the position the sentinel stands for (0: none yet)
-  let origin = 0;    // document y of the sentinel's containing block (0 unless the page positions <html>)
-  let near = false;  // the viewport's bottom is at the sentinel or past it
-  let listening = false;
+  const placed = new Map();  // sentinel -> the position it stands for
+  let origin = 0;    // document y of the sentinels' containing block (0 unless the page positions <html>)
 
-  // Each answer is a sample: the sentinel's top in the viewport gives the
-  // scroll position (answers for an earlier place are dropped as it moves).
-  const observer = new IntersectionObserver(guard((entries) => {
-    const entry = entries[entries.length - 1];  // the last is the newest
-    near = entry.isIntersecting;
-    sampleAt(Math.floor(placed) - entry.boundingClientRect.top);
+  // Each answer is a sample: a sentinel's top in the viewport gives the
+  // scroll position (the answers of one call are of one frame: the first
+  // crosses into the core if any does). Answers for a sentinel taken away
+  // since are dropped.
+  const observer = new IntersectionObserver(detectorCallback((entries) => {
+    for (const entry of entries) {
+      const at = placed.get(entry.target);
+      if (at >= 0) sampleAt(Math.ceil(at) - entry.boundingClientRect.top);
+    }
   }), { rootMargin: ROOT_MARGIN });
 
-  // The sentinel goes where the core's position is; a scroll listener runs
-  // only while a sample is worth taking on every frame: the core wants any
-  // sample (0: a new page view), or the viewport is at the sentinel without
-  // having reached the position (the sentinel stands up to 1 px early:
-  // early is a sample too many, late would miss a threshold).
+  const takeAway = (at, sentinel) => {
+    observer.unobserve(sentinel);
+    sentinel.remove();
+    placed.delete(sentinel);
+  };
+
+  // A sentinel stands at each of the core's positions, those it names again
+  // staying where they are. Position 0 (any sample: a new page view) is
+  // the top of the document: its first answer is that sample. A sentinel
+  // stands at the next whole px (up to 1 px late, within the core's 1 px
+  // tolerance: it is never past the threshold itself), so that its answer
+  // is a sample that reached the position.
   const follow = () => {
-    const position = reports.position();
-    if (position !== placed) {
-      placed = position;
-      near = false;
-      observer.unobserve(sentinel);
-      observer.takeRecords();  // answers not delivered yet are for the old place
-      if (position > 0) {
-        sentinel.style.top = Math.floor(position) - origin + 'px';
-        if (!sentinel.isConnected) root.appendChild(sentinel);
-        observer.observe(sentinel);  // its first answer says where the viewport is now
-      }
+    const positions = reports.positions();
+    placed.forEach((at, sentinel) => positions.includes(at) || takeAway(at, sentinel));
+    for (const at of positions) {
+      if ([...placed.values()].includes(at)) continue;
+      const sentinel = document.createElement('div');
+      sentinel.dataset.mtIgnore = '';
+      sentinel.style.cssText = SENTINEL_STYLE + (Math.ceil(at) - origin) + 'px';
+      root.append(sentinel);
+      observer.observe(sentinel);  // its first answer says where the viewport is now
+      placed.set(sentinel, at);
     }
-    const wanted = position === 0 || (position > 0 && near);
-    if (wanted === listening) return;
-    listening = wanted;
-    window[listening ? 'addEventListener' : 'removeEventListener']('scroll', sample, PASSIVE);
   };
   const sampleAt = (top) => {
     reports.sample(top, viewport, documentPx);
     follow();
   };
-  const sample = guard(() => sampleAt(scrollY));
   // The heights are read when they may have changed, not on every scroll:
-  // reading scrollHeight forces a layout of the page. So is the sentinel's
-  // place checked: a positioned <html> with a margin moves it.
-  const measure = guard(() => {
+  // reading scrollHeight forces a layout of the page. So is the sentinels'
+  // place checked: a positioned <html> with a margin moves them.
+  const measure = detectorCallback(() => {
     viewport = innerHeight;
     documentPx = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0);
-    if (placed > 0 && sentinel.isConnected) {
-      const offBy = sentinel.getBoundingClientRect().top + scrollY - Math.floor(placed);
-      if (Math.abs(offBy) >= 1) {
-        origin += offBy;
-        placed = NaN;  // placed again by the sample below
-      }
+    let offBy = 0;
+    placed.forEach((at, sentinel) => {
+      offBy = sentinel.getBoundingClientRect().top + scrollY - Math.ceil(at);
+    });
+    if (Math.abs(offBy) >= 1) {
+      origin += offBy;
+      placed.forEach(takeAway);  // placed again by the sample below
     }
-    sample();
+    sampleAt(scrollY);
   });
   scrollReportsStarted(guard(() => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
-  }), () => {
-    if (placed > 0) {  // else nothing is kept back: none placed, or a sample every frame
-      observer.unobserve(sentinel);
-      observer.observe(sentinel);  // its first answer says where the viewport is now
-    }
-  });
-  afterTaskHooks.push(() => {  // a page view, or any call, may have moved the position
+  }), () => placed.forEach((at, sentinel) => {  // (none: nothing is left to reach)
+    observer.unobserve(sentinel);
+    observer.observe(sentinel);  // its first answer says where the viewport is now
+  }), () => {  // after any task: a page view may have moved the positions
     reports.reread();
     follow();
   });
-  addEventListener('resize', measure, PASSIVE);
+  addEventListener('resize', measure);
   // (Every browser that runs the loader has ResizeObserver and
   // IntersectionObserver: its ES2021 syntax asks for Chrome 85, Firefox 79,
   // Safari 14.)

@@ -1,6 +1,6 @@
 // Element visibility: an IntersectionObserver per rule reports when each
 // matching element crosses the rule's threshold; the core times it.
-import { afterCoreCall } from '../delivery.js';
+import { afterCoreCall, detectorCallback } from '../delivery.js';
 import { core } from '../state.js';
 import { guard, now } from '../util.js';
 import { pageHooks } from './navigation.js';
@@ -9,7 +9,7 @@ export const enableVisibility = () => {
   const rules = JSON.parse(core.visibilityRules());  // [{selector, threshold}, …]
   if (!rules.length) return;
   const ids = rules.map(() => new WeakMap());  // per rule: element -> its index
-  const observers = rules.map((rule, index) => new IntersectionObserver(guard((entries) => {
+  const observers = rules.map((rule, index) => new IntersectionObserver(detectorCallback((entries) => {
     for (const entry of entries)
       afterCoreCall(core.visibilityChange(index, ids[index].get(entry.target),
         entry.isIntersecting && entry.intersectionRatio >= rule.threshold, now()));

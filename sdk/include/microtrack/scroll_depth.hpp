@@ -2,6 +2,8 @@
 // the viewport has reached in this page view.
 #pragma once
 
+#include <cstddef>
+
 #include "microtrack/vector.hpp"
 
 namespace microtrack {
@@ -44,7 +46,12 @@ class ScrollDepth {
   // view (any sample is worth one). A sample above it with the same heights
   // reaches nothing and changes only max_percent(); a sample with other
   // heights may move it.
-  double next_bottom_px() const;
+  // `ahead` names the thresholds' positions after it, ascending, as they
+  // stand for those heights (the adapter watches them all at once instead
+  // of asking again after each): 1 the one after the next, and so on; -1
+  // past the last threshold (the end of the document is named only once
+  // every threshold is reached).
+  double next_bottom_px(std::size_t ahead = 0) const;
 
   // A new page view: every threshold may fire again, from the next sample on.
   void reset();

@@ -78,7 +78,7 @@ class Tracker {
   // The next scroll position worth a sample (ScrollDepth::next_bottom_px):
   // the adapter keeps the frames below it to itself. -1 while inactive or
   // with scroll off.
-  double scroll_next_bottom_px() const;
+  double scroll_next_bottom_px(std::size_t ahead = 0) const;
 
   // New anonymousId and session, forgets userId.
   void reset(double now_ms);
