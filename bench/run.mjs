@@ -16,7 +16,7 @@ import { trackers, INIT_SCRIPT, repoRoot, benchRoot, requireFromRepo, posthogDis
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
 import { writeReport } from './lib/report.mjs';
-import { LAUNCH_ARGS, launchChromium } from './lib/browser.mjs';
+import { LAUNCH_ARGS, launchChromium, openBenchPage } from './lib/browser.mjs';
 import { SCROLL_MS, scrollSession } from './lib/scroll-session.mjs';
 import { startScriptTrace } from './lib/script-trace.mjs';
 
@@ -120,12 +120,11 @@ const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms).then(() => { thr
 async function sample(browser, sink, site, tracker, runKey) {
   const out = { tracker: tracker.name, runKey, startedAt: new Date().toISOString(), loadavg: os.loadavg()[0] };
   sink.reset(runKey);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  let context = null;
   try {
-    await context.addInitScript(INIT_SCRIPT);
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable');
+    const opened = await openBenchPage(browser, INIT_SCRIPT);
+    context = opened.context;
+    const { page, cdp } = opened;
     const siteOrigin = `http://127.0.0.1:${site.port}`;
     const sinkOrigin = `http://127.0.0.1:${sink.port}`;
     const pageUrl = `${siteOrigin}/t/${tracker.name}/`;
@@ -268,7 +267,7 @@ async function sample(browser, sink, site, tracker, runKey) {
   } catch (e) {
     out.error = String(e.message || e).split('\n')[0].slice(0, 400);
   } finally {
-    await withTimeout(context.close(), 10000, 'context.close').catch(() => {});
+    if (context) await withTimeout(context.close(), 10000, 'context.close').catch(() => {});
   }
   return out;
 }

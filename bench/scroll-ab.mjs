@@ -17,7 +17,7 @@ import os from 'node:os';
 import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo, posthogDist } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
-import { launchChromium } from './lib/browser.mjs';
+import { launchChromium, openBenchPage } from './lib/browser.mjs';
 import { scrollSession } from './lib/scroll-session.mjs';
 import { startScriptTrace } from './lib/script-trace.mjs';
 
@@ -67,12 +67,8 @@ const measured = async (cdp, page, traced, phase) => {
 
 const sample = async (variant, key, traced) => {
   sink.reset(key);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { context, page, cdp } = await openBenchPage(browser, INIT_SCRIPT);
   try {
-    await context.addInitScript(INIT_SCRIPT);
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable');
     await page.goto(`http://127.0.0.1:${site.port}/t/${variant.name}/`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__readyAt > 0, null, { timeout: 15000, polling: 50 });
     await sleep(2000);

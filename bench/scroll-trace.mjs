@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { trackers, INIT_SCRIPT, repoRoot, requireFromRepo } from './lib/trackers.mjs';
 import { startSink } from './lib/sink.mjs';
 import { startSite } from './lib/site.mjs';
-import { launchChromium } from './lib/browser.mjs';
+import { launchChromium, openBenchPage } from './lib/browser.mjs';
 import { scrollSession } from './lib/scroll-session.mjs';
 
 const argv = process.argv.slice(2);
@@ -38,11 +38,7 @@ const label = (e) => {
 };
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await context.addInitScript(INIT_SCRIPT);
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable');
+  const { context, page, cdp } = await openBenchPage(browser, INIT_SCRIPT);
   await page.goto(`http://127.0.0.1:${site.port}/t/microtrack/`, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__readyAt > 0, null, { timeout: 15000, polling: 50 });
   await sleep(2000);

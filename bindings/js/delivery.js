@@ -146,8 +146,7 @@ const persistSent = () => {
 // emptied, or nothing due yet) what is pending is stored now: the write is
 // the smallest it will be, delivered events leave storage at once, and the
 // timer's task is saved, one per send of a scroll session (CHANGELOG.md).
-const storeAfterSend = () => {
-  const wake = core.nextWakeMs();
+const storeAfterSend = (wake) => {
   if (wake >= 0 && wake <= now()) storeSoon();
   else storePending();
 };
@@ -156,9 +155,8 @@ const storeAfterSend = () => {
 // armed: a timer that fires early only asks the core again (it sends and
 // emits nothing before its time), and a wake-up that moves later with every
 // call (the goals' engaged-time poll moves with each input) must not be
-// put off forever.
-export const schedule = () => {
-  const at = core.nextWakeMs();
+// put off forever. `at`: the core's answer, when the caller has it already.
+export const schedule = (at = core.nextWakeMs()) => {
   if (wakeAt >= 0 && (at < 0 || at >= wakeAt)) return;
   clearTimeout(wakeTimer);
   wakeAt = at;
@@ -187,8 +185,9 @@ const send = (trigger) => {
       core.onSendResult(id, result.status, result.retryAfterMs, now());
       if (debugOn) log('info', 'the collector answered ' + result.status);
       printCoreMessages();
-      storeAfterSend();
-      schedule();
+      const wake = core.nextWakeMs();  // storing moves no wake-up
+      storeAfterSend(wake);
+      schedule(wake);
     })();
     return result.status >= 200 && result.status < 300;
   });
