@@ -77,6 +77,8 @@ void start(Text config_json, Text environment_json, Text stored_state,
 bool active() { return tracker->active(); }
 bool wants(Text signal) { return tracker->wants(signal); }
 bool debug() { return tracker->debug(); }
+// Asked first, so that the list crosses as JSON only when there is one.
+bool has_messages() { return tracker->has_messages(); }
 String take_messages() { return microtrack::json_array(tracker->take_messages()); }
 
 int page_view(Text url, Text title, Text referrer, Text properties, bool automatic, double now_ms) {
@@ -150,6 +152,7 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   bind<active>("active");
   bind<wants>("wants");
   bind<debug>("debug");
+  bind<has_messages>("hasMessages");
   bind<take_messages>("takeMessages");
   bind<page_view>("pageView");
   bind<track>("track");

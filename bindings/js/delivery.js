@@ -18,8 +18,10 @@ let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it 
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
 
+// The core's console messages. Asked for as a number first: a task with
+// none (nearly all) makes no string cross (CHANGELOG.md).
 export const printCoreMessages = () => {
-  for (const m of JSON.parse(core.takeMessages())) log(m.level, m.message);
+  if (core.hasMessages()) for (const m of JSON.parse(core.takeMessages())) log(m.level, m.message);
 };
 
 // After every event call of the core: `accepted` is how many events it

@@ -53,6 +53,7 @@ class Tracker {
   // The diagnostics since the last take (see add_message); the JS prints
   // each one with the "microtrack:" prefix.
   StringList take_messages();
+  bool has_messages() const { return !messages_.empty(); }
   // Adds one ("error", "warn" or "info"); for the layers built on the Tracker.
   void message(std::string_view level, std::string_view text);
 
