@@ -140,8 +140,14 @@ int tick(double now_ms) { return signals->tick(now_ms); }
 String visibility_rules() { return signals->visibility_rules_json(); }
 String goal_selectors() { return signals->goal_selectors_json(); }
 
-String snapshot(bool with_queue) { return tracker->snapshot(with_queue); }
-void snapshot_stored() { tracker->snapshot_stored(); }
+// With the queue: what the JS stores in this tab's key, so what
+// sent_since_snapshot() lists starts again from it (one crossing, not a
+// second one to say so).
+String snapshot(bool with_queue) {
+  String state = tracker->snapshot(with_queue);
+  if (with_queue) tracker->snapshot_stored();
+  return state;
+}
 String sent_since_snapshot() { return tracker->sent_since_snapshot(); }
 void adopt(Text state, double now_ms, Text sent_ids) { tracker->adopt(state, now_ms, sent_ids); }
 
@@ -180,7 +186,6 @@ EMSCRIPTEN_BINDINGS(microtrack) {
   bind<visibility_rules>("visibilityRules");
   bind<goal_selectors>("goalSelectors");
   bind<snapshot>("snapshot");
-  bind<snapshot_stored>("snapshotStored");
   bind<sent_since_snapshot>("sentSinceSnapshot");
   bind<adopt>("adopt");
 }

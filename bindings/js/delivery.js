@@ -17,6 +17,7 @@ let stateChanged = false;  // since the state was last stored
 let storeTimer = 0;   // stores what is not stored yet, STORE_DELAY_MS after it changed
 let storedIds;        // the ids last written to the shared key
 let storedGzip;       // the collector URL last written to GZIP_KEY
+let sentStored = false;  // a list of sent ids lies next to the stored queue (TAB_KEY + SENT)
 
 // The core's console messages. Asked for as a number first: a task with
 // none (nearly all) makes no string cross (CHANGELOG.md).
@@ -111,8 +112,9 @@ export const storePending = () => {
 };
 
 // The ids go to the shared key (only when they changed), the queue to this
-// tab's. Next to the ids, while they may be stored, the collector that said
-// it reads gzip: the next page gzips its first batch too.
+// tab's, which replaces a list of sent ids next to it. Next to the ids,
+// while they may be stored, the collector that said it reads gzip: the next
+// page gzips its first batch too.
 export const persistNow = () => {
   stateChanged = false;
   const ids = core.snapshot(false);
@@ -125,9 +127,9 @@ export const persistNow = () => {
     storedGzip = gzip;
     storageSet(GZIP_KEY, gzip);
   }
-  storageSet(TAB_KEY, core.snapshot(true));
-  core.snapshotStored();
-  storageSet(TAB_KEY + SENT, '');
+  storageSet(TAB_KEY, core.snapshot(true));  // (the core counts the sent ids from here)
+  if (sentStored) storageSet(TAB_KEY + SENT, '');
+  sentStored = false;
 };
 
 // After a send result: only the ids that left the queue are stored, next to
@@ -138,7 +140,9 @@ export const persistNow = () => {
 // queue stay.
 const persistSent = () => {
   const sent = core.sentSinceSnapshot();
-  if (sent !== '[]' && (!sent || !storageSet(TAB_KEY + SENT, sent))) persistNow();
+  if (sent === '[]') return;
+  if (sent && storageSet(TAB_KEY + SENT, sent)) sentStored = true;
+  else persistNow();
 };
 
 // A send result changed what is stored. While the core wants the next batch
@@ -153,22 +157,24 @@ const storeAfterSend = (wake) => {
   else storePending();
 };
 
+// The core's wake-up: the detectors' timers, then the batch that is due.
+const wake = detectorCallback(() => {
+  wakeAt = -1;
+  flushScroll();  // a heartbeat reports how deep the page was scrolled
+  afterCoreCall(core.tick(now()));
+  send(TRIGGER_AUTO);
+});
+
 // Arms the timer for the core's next wake-up unless one at least as early is
 // armed: a timer that fires early only asks the core again (it sends and
 // emits nothing before its time), and a wake-up that moves later with every
 // call (the goals' engaged-time poll moves with each input) must not be
 // put off forever. `at`: the core's answer, when the caller has it already.
 export const schedule = (at = core.nextWakeMs()) => {
-  if (wakeAt >= 0 && (at < 0 || at >= wakeAt)) return;
+  if (at < 0 || (wakeAt >= 0 && at >= wakeAt)) return;
   clearTimeout(wakeTimer);
   wakeAt = at;
-  if (at >= 0)
-    wakeTimer = setTimeout(detectorCallback(() => {
-      wakeAt = -1;
-      flushScroll();  // a heartbeat reports how deep the page was scrolled
-      afterCoreCall(core.tick(now()));  // the detectors' timers
-      send(TRIGGER_AUTO);
-    }), Math.max(0, at - now()));
+  wakeTimer = setTimeout(wake, Math.max(0, at - now()));
 };
 
 // Sends the batch the core hands out for `trigger`; resolves true when it
