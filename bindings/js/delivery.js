@@ -96,7 +96,9 @@ const afterTask = () => {
 // again (the collector drops them by messageId). CHANGELOG.md.
 const STORE_DELAY_MS = 1000;
 // (A timer left armed after a store at once finds nothing, or what changed
-// since: still within the second.)
+// since: still within the second.) A wake-up task that sends nothing stores
+// what is pending (wake, below): the timer's own task is saved, and the
+// events are stored sooner, never later.
 const storeSoon = () => {
   storeTimer ||= setTimeout(guard(storePending), STORE_DELAY_MS);
 };
@@ -157,12 +159,15 @@ const storeAfterSend = (wake) => {
   else storePending();
 };
 
-// The core's wake-up: the detectors' timers, then the batch that is due.
+// The core's wake-up: the detectors' timers, then the batch that is due, if
+// any. When none is, what is not stored yet is stored in this task rather
+// than in the store timer's own (STORE_DELAY_MS); when one goes, its result
+// stores it, the smallest it will be (storeAfterSend).
 const wake = detectorCallback(() => {
   wakeAt = -1;
   flushScroll();  // a heartbeat reports how deep the page was scrolled
   afterCoreCall(core.tick(now()));
-  send(TRIGGER_AUTO);
+  if (send(TRIGGER_AUTO) === IDLE && stateChanged) storePending();
 });
 
 // Arms the timer for the core's next wake-up unless one at least as early is

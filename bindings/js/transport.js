@@ -20,22 +20,22 @@ const warnUnreachable = (timedOut) => {
   unreachableWarned = true;
 };
 
-// The body as sent (JSON text, or gzip bytes for `gzipUrl(url)`),
-// `plainLength` the length of its JSON (what the core measured). Resolves
-// to { status, retryAfterMs }; never rejects.
-const request = (url, body, plainLength, compressed) => {
+// The batch's JSON text as it is, or `gzipped` (its gzip bytes, to
+// `gzipUrl(url)`) when given. Resolves to { status, retryAfterMs }; never
+// rejects.
+const request = (url, json, gzipped) => {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-  return fetch(compressed ? gzipUrl(url) : url, {
+  return fetch(gzipped ? gzipUrl(url) : url, {
     method: 'POST',
-    body,
+    body: gzipped || json,
     // No Referer: the events carry their page. Fewer bytes per request.
     referrerPolicy: 'no-referrer',
     credentials: 'omit',
     // Such a request outlives the page, as the core assumes for batches
-    // under the same limit (kMaxBeaconBodyBytes, delivery.cpp); gzip only
-    // makes the bytes on the wire fewer.
-    keepalive: plainLength < BEACON_LIMIT,
+    // under the same limit (kMaxBeaconBodyBytes, delivery.cpp: the length
+    // of the JSON); gzip only makes the bytes on the wire fewer.
+    keepalive: json.length < BEACON_LIMIT,
     signal: controller.signal
   }).then(
     // The body is read to the end: until then Chromium counts the request
@@ -78,19 +78,17 @@ const gzip = (text) => {
 };
 const gzipUrl = (url) => url + (url.includes('?') ? '&' : '?') + 'compression=gzip';
 
-let compressing = null;  // { url, body, sent }: the batch being gzipped, if any
+let compressing = null;  // { url, body, sent? }: the batch being gzipped, if any
 
 // Resolves to { status, retryAfterMs }; never rejects.
 export const postBatch = (url, body) => {
-  if (!canGzip || gzipCollector !== url) return request(url, body, body.length);
-  const batch = compressing = { url, body, sent: null };
+  if (!canGzip || gzipCollector !== url) return request(url, body);
+  const batch = compressing = { url, body };
   const send = (bytes) => {
     if (batch.sent) return batch.sent;  // the page was hidden first: it went plain
     compressing = null;
     // A tiny body can grow by the gzip header (and gzip can fail): then the JSON goes as it is.
-    return bytes && bytes.byteLength < body.length
-      ? request(url, bytes, body.length, true)
-      : request(url, body, body.length);
+    return request(url, body, bytes && bytes.byteLength < body.length ? bytes : null);
   };
   return gzip(body).then(send, () => send(null));
 };
@@ -100,7 +98,7 @@ export const postBatch = (url, body) => {
 // counts it as in flight, a keepalive request under BEACON_LIMIT).
 export const sendCompressingNow = () => {
   if (!compressing) return;
-  compressing.sent = request(compressing.url, compressing.body, compressing.body.length);
+  compressing.sent = request(compressing.url, compressing.body);
   compressing = null;
 };
 
