@@ -103,7 +103,6 @@ export const enableScroll = () => {
   scrollReportsStarted(guard(() => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
-    follow();  // a threshold it reached needs no sentinel any more
   }), () => documentPx && sampleAt(scrollY), () => {  // after a page view: its positions start again
     reports.reread();
     follow();
