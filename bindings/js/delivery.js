@@ -1,7 +1,7 @@
 // Runs the core's delivery decisions: one timer for the core's next wake-up,
 // one request in flight, results reported back, the state stored.
 import { TRIGGER_AUTO, TRIGGER_FLUSH, TRIGGER_UNLOAD } from 'core-constants';
-import { collectorUrl, core, debugOn, flushScroll, listeners } from './state.js';
+import { collectorUrl, core, debugOn, flushScroll, followScroll, listeners } from './state.js';
 import { GZIP_KEY, SENT, STORAGE_KEY, TAB_KEY, storageSet } from './storage.js';
 import { beaconBatch, gzipCollector, postBatch } from './transport.js';
 import { guard, log, now } from './util.js';
@@ -77,6 +77,7 @@ const afterTask = () => {
   printCoreMessages();
   if (stateChanged) storeSoon();
   schedule();
+  followScroll();
 };
 
 // The state is stored at most STORE_DELAY_MS after it changed, not at the

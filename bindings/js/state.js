@@ -22,10 +22,8 @@ export let flushScroll = () => {};
 // deepest point while the visitor is active, read in an input's listener),
 // kept for flushScroll to hand over. A no-op without it.
 export let sampleScroll = () => {};
-// Run after every core call that may start a page view (page-views.js,
-// navigation.js): its thresholds start again, so the scroll positions the
-// core names move (nothing else moves them but the detector's own samples).
-// A no-op without the detector.
+// Run at the end of every task that called the core: a page view may have
+// moved the scroll positions the core names. A no-op without the detector.
 export let followScroll = () => {};
 // Hands the core the page's track calls still waiting (track-queue.js).
 let handOverTracks = () => {};

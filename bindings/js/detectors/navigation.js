@@ -4,7 +4,7 @@ import {
   NAVIGATION_HASH, NAVIGATION_POP, NAVIGATION_PUSH, NAVIGATION_REPLACE, NAVIGATION_RESTORE
 } from 'core-constants';
 import { afterCoreCall } from '../delivery.js';
-import { core, flushScroll, followScroll } from '../state.js';
+import { core, flushScroll } from '../state.js';
 import { guard, now } from '../util.js';
 
 // Called after each navigation (the visibility adapter scans the new page).
@@ -18,7 +18,6 @@ export const enableNavigation = () => {
     setTimeout(guard(() => {
       flushScroll();  // the page left reports how deep it was scrolled
       afterCoreCall(core.navigate(url, document.title, navigation, now()));
-      followScroll();  // a new page view's thresholds start again
       for (const hook of pageHooks) hook();
     }));
   };

@@ -39,7 +39,6 @@ export const enableScroll = () => {
   let documentPx = 0;
   const placed = new Map();  // sentinel -> the position it stands for
   let origin = 0;    // document y of the sentinels' containing block (0 unless the page positions <html>)
-  let followed = null;  // the positions the sentinels stand at (the core's array, the same until they move)
 
   // Each answer is a sample: a sentinel's top in the viewport gives the
   // scroll position (the answers of one call are of one frame: the first
@@ -66,8 +65,6 @@ export const enableScroll = () => {
   // is a sample that reached the position.
   const follow = () => {
     const positions = reports.positions();
-    if (positions === followed) return;
-    followed = positions;
     placed.forEach((at, sentinel) => positions.includes(at) || takeAway(at, sentinel));
     for (const at of positions) {
       if ([...placed.values()].includes(at)) continue;
@@ -96,14 +93,13 @@ export const enableScroll = () => {
     if (Math.abs(offBy) >= 1) {
       origin += offBy;
       placed.forEach(takeAway);  // placed again by the sample below
-      followed = null;
     }
     sampleAt(scrollY);
   });
   scrollReportsStarted(guard(() => {
     if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
     reports.flush();
-  }), () => documentPx && sampleAt(scrollY), () => {  // after a page view: its positions start again
+  }), () => documentPx && sampleAt(scrollY), () => {  // after any task: a page view may have moved the positions
     reports.reread();
     follow();
   });
