@@ -39,11 +39,11 @@ export const enableEngagement = () => {
   const listen = (type) => addEventListener(type, onInput, { passive: true, capture: true, once: true });
   const onInput = detectorCallback((event) => {
     if (heard.push(event.type) > 1) return;
+    setTimeout(() => heard.splice(0).forEach(listen), quiet);
     sampleScroll();  // the deepest point while the visitor is active
     const at = now();
     if (at + quiet >= until) report(at);
     else kept = at;
-    setTimeout(() => heard.splice(0).forEach(listen), quiet);  // the report's quiet time (the first input's too)
   });
   INPUT_EVENTS.forEach(listen);
 };
