@@ -96,10 +96,11 @@ export const enableScroll = () => {
     }
     sampleAt(scrollY);
   });
+  const sampleNow = () => documentPx && sampleAt(scrollY);  // (the heights are known from the first measure on)
   scrollReportsStarted(guard(() => {
-    if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
+    sampleNow();  // the point reached now, if the deepest
     reports.flush();
-  }), () => documentPx && sampleAt(scrollY), () => {  // after any task: a page view may have moved the positions
+  }), sampleNow, () => {  // after any task: a page view may have moved the positions
     reports.reread();
     follow();
   });
