@@ -18,11 +18,10 @@ export const listeners = [];  // on('event', fn) callbacks
 // called before every core call that may report how deep the page was
 // scrolled (engagement) or start a new page view. A no-op without it.
 export let flushScroll = () => {};
-// Asks the scroll detector for a sample of the position at the next frame,
-// read from its observer rather than by a layout forced now (engagement: the
-// deepest point while the visitor is active), kept for flushScroll to hand
-// over. A no-op without it.
-export let sampleScrollSoon = () => {};
+// Hands the scroll detector a sample of the position now (engagement: the
+// deepest point while the visitor is active, read in an input's listener),
+// kept for flushScroll to hand over. A no-op without it.
+export let sampleScroll = () => {};
 // Run at the end of every task that called the core: a page view may have
 // moved the scroll positions the core names. A no-op without the detector.
 export let followScroll = () => {};
@@ -41,9 +40,9 @@ export const trackingStarted = (url) => {
   collectorUrl = url;
 };
 
-export const scrollReportsStarted = (flush, sampleSoon, follow) => {
+export const scrollReportsStarted = (flush, sample, follow) => {
   flushScroll = flush;
-  sampleScrollSoon = sampleSoon;
+  sampleScroll = sample;
   followScroll = follow;
 };
 

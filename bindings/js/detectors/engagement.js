@@ -2,7 +2,7 @@
 // idleMs when that is longer), handed to the core only when it changes the
 // count. Page visibility and window focus: page-state.js.
 import { afterCoreCall, detectorCallback } from '../delivery.js';
-import { core, flushScroll, sampleScrollSoon } from '../state.js';
+import { core, flushScroll, sampleScroll } from '../state.js';
 import { now } from '../util.js';
 
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'touchstart'];
@@ -40,7 +40,7 @@ export const enableEngagement = () => {
   const onInput = detectorCallback((event) => {
     if (heard.push(event.type) > 1) return;
     setTimeout(() => heard.splice(0).forEach(listen), quiet);
-    sampleScrollSoon();  // the deepest point while the visitor is active
+    sampleScroll();  // the deepest point while the visitor is active
     const at = now();
     if (at + quiet >= until) report(at);
     else kept = at;

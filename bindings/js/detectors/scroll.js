@@ -7,10 +7,13 @@
 // observer saw the sentinel (reading scrollY may force a layout). The
 // sentinels not reached stay where they are: one observer answer per
 // threshold, none to watch the next. The deepest point between two
-// thresholds is sampled the same way while the visitor is active
-// (sampleScrollSoon: engagement, at most once a second) and handed over
-// when the core is about to report it (flushScroll: a heartbeat, the page
-// hidden or left), not on every frame.
+// thresholds is read from scrollY while the visitor is active
+// (sampleScroll: engagement's first input of each quiet time, at most once
+// a second; a scroll or a pointer move is handled at the start of a frame,
+// before the page changes the layout again, so the read seldom forces one:
+// asking the observer again cost a whole answer, every sentinel through
+// the core) and handed over when the core is about to report it
+// (flushScroll: a heartbeat, the page hidden or left), not on every frame.
 import { afterCoreCall, detectorCallback } from '../delivery.js';
 import { createScrollReports } from '../scroll-reports.js';
 import { core, scrollReportsStarted } from '../state.js';
@@ -93,13 +96,11 @@ export const enableScroll = () => {
     }
     sampleAt(scrollY);
   });
+  const sampleNow = () => documentPx && sampleAt(scrollY);  // (the heights are known from the first measure on)
   scrollReportsStarted(guard(() => {
-    if (documentPx) reports.sample(scrollY, viewport, documentPx);  // the point reached now, if the deepest
+    sampleNow();  // the point reached now, if the deepest
     reports.flush();
-  }), () => placed.forEach((at, sentinel) => {  // (none: nothing is left to reach)
-    observer.unobserve(sentinel);
-    observer.observe(sentinel);  // its first answer says where the viewport is now
-  }), () => {  // after any task: a page view may have moved the positions
+  }), sampleNow, () => {  // after any task: a page view may have moved the positions
     reports.reread();
     follow();
   });
